@@ -1,0 +1,43 @@
+"""The application: one storage, one set of live rooms, the HTTP API and the websocket endpoint."""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from typing import AsyncIterator
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from server.config import Settings
+from server.rooms import Rooms
+from server.storage import open_storage
+from server.web import http, ws
+from server.web.deps import Services
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings.from_env()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        storage = open_storage(settings.database_url)
+        rooms = Rooms(storage)
+        app.state.services = Services(settings=settings, storage=storage, rooms=rooms, secret_key=settings.secret_key())
+        try:
+            yield
+        finally:
+            await rooms.drain()
+            storage.close()
+
+    app = FastAPI(title="Pathweaver", version="0.1.0", lifespan=lifespan)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
+        # ApiError details are {code, message}; show them at the top level, the shape the protocol uses too.
+        body = exc.detail if isinstance(exc.detail, dict) else {"code": "http_error", "message": str(exc.detail)}
+        return JSONResponse(body, status_code=exc.status_code, headers=getattr(exc, "headers", None))
+
+    app.include_router(http.router)
+    app.include_router(ws.router)
+    return app

@@ -1,0 +1,230 @@
+"""The map as data: workshop, participants, notes, links, and the events that change them.
+
+`Board` is the in-memory state of one workshop. It changes only through `Board.apply(event)`, which is
+deterministic: replaying the same events onto the same starting board always gives the same board. The
+server, the storage layer (replaying its log) and the test clients all use this one function.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+# One colour per kind. Light backgrounds so the dark note text keeps WCAG AA contrast.
+DEFAULT_KINDS: tuple[tuple[str, str, str], ...] = (
+    ("impact", "Impact", "#f4a6a6"),
+    ("outcome", "Outcome", "#f9d77e"),
+    ("output", "Output", "#a8d8b9"),
+    ("activity", "Activity", "#9cc7f0"),
+    ("assumption", "Assumption", "#d4c1ec"),
+)
+
+PARTICIPANT_COLOURS: tuple[str, ...] = (
+    "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#8c564b",
+    "#e377c2", "#17becf", "#bcbd22", "#ff7f0e", "#7f7f7f",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Kind:
+    name: str
+    label: str
+    colour: str
+
+
+@dataclass(slots=True)
+class WorkshopInfo:
+    id: str
+    title: str
+    question: str
+    kinds: tuple[Kind, ...]
+    locked: bool
+    created_at: int
+
+    def kind_names(self) -> set[str]:
+        return {k.name for k in self.kinds}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "question": self.question,
+            "kinds": [asdict(k) for k in self.kinds],
+            "locked": self.locked,
+            "created_at": self.created_at,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> WorkshopInfo:
+        return cls(
+            id=d["id"],
+            title=d["title"],
+            question=d["question"],
+            kinds=tuple(Kind(**k) for k in d["kinds"]),
+            locked=d["locked"],
+            created_at=d["created_at"],
+        )
+
+
+@dataclass(slots=True)
+class Participant:
+    id: str
+    name: str
+    colour: str
+    role: str  # "facilitator" | "participant"
+
+    @property
+    def is_facilitator(self) -> bool:
+        return self.role == "facilitator"
+
+
+@dataclass(slots=True)
+class Note:
+    id: str
+    kind: str
+    text: str
+    x: float
+    y: float
+    colour: str | None
+    author: str
+    created_at: int
+    updated_at: int
+    version: int
+
+
+@dataclass(slots=True)
+class Link:
+    id: str
+    source: str
+    target: str
+    label: str
+    author: str
+    created_at: int
+    updated_at: int
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One accepted change, numbered by the workshop's sequence (`seq`), in the order the server applied it."""
+
+    seq: int
+    op: str
+    by: str | None
+    at: int
+    data: dict[str, Any]
+    cid: str | None = None  # the client operation id that caused it, for idempotent resends
+
+    def to_wire(self) -> dict[str, Any]:
+        return {"seq": self.seq, "op": self.op, "by": self.by, "at": self.at, "data": self.data}
+
+
+@dataclass(slots=True)
+class Board:
+    workshop: WorkshopInfo
+    head: int = 0
+    participants: dict[str, Participant] = field(default_factory=dict)
+    notes: dict[str, Note] = field(default_factory=dict)
+    links: dict[str, Link] = field(default_factory=dict)
+    # Ids of deleted notes and links: they stay taken, so nothing deleted is ever resurrected by a late resend.
+    deleted: set[str] = field(default_factory=set)
+    # (source, target) -> link id: at most one link per ordered pair.
+    pairs: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    def apply(self, event: Event) -> None:
+        """Apply an accepted event. Events must arrive in sequence order."""
+        if event.seq != self.head + 1:
+            raise ValueError(f"event {event.seq} applied to board at head {self.head}: expected {self.head + 1}")
+        _APPLIERS[event.op](self, event.data)
+        self.head = event.seq
+
+    def links_of(self, note_id: str) -> list[str]:
+        return [lid for lid, link in self.links.items() if link.source == note_id or link.target == note_id]
+
+    def to_dict(self, *, with_tombstones: bool = False) -> dict[str, Any]:
+        """The whole map as plain JSON-ready data (the snapshot clients and exports read)."""
+        out: dict[str, Any] = {
+            "workshop": self.workshop.to_dict(),
+            "head": self.head,
+            "participants": [asdict(p) for p in self.participants.values()],
+            "notes": [asdict(n) for n in self.notes.values()],
+            "links": [asdict(lk) for lk in self.links.values()],
+        }
+        if with_tombstones:
+            out["deleted"] = sorted(self.deleted)
+        return out
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Board:
+        board = cls(workshop=WorkshopInfo.from_dict(d["workshop"]), head=d["head"])
+        board.participants = {p["id"]: Participant(**p) for p in d["participants"]}
+        board.notes = {n["id"]: Note(**n) for n in d["notes"]}
+        board.links = {lk["id"]: Link(**lk) for lk in d["links"]}
+        board.pairs = {(lk.source, lk.target): lk.id for lk in board.links.values()}
+        board.deleted = set(d.get("deleted", ()))
+        return board
+
+
+def _participant_join(board: Board, d: dict[str, Any]) -> None:
+    board.participants[d["id"]] = Participant(id=d["id"], name=d["name"], colour=d["colour"], role=d["role"])
+
+
+def _note_add(board: Board, d: dict[str, Any]) -> None:
+    board.notes[d["id"]] = Note(**d)
+
+
+def _note_update(board: Board, d: dict[str, Any]) -> None:
+    note = board.notes[d["id"]]
+    for name in ("text", "kind", "colour", "x", "y", "version", "updated_at"):
+        if name in d:
+            setattr(note, name, d[name])
+
+
+def _note_delete(board: Board, d: dict[str, Any]) -> None:
+    for link_id in d["links"]:
+        _link_delete(board, {"id": link_id})
+    del board.notes[d["id"]]
+    board.deleted.add(d["id"])
+
+
+def _link_add(board: Board, d: dict[str, Any]) -> None:
+    link = Link(**d)
+    board.links[link.id] = link
+    board.pairs[(link.source, link.target)] = link.id
+
+
+def _link_update(board: Board, d: dict[str, Any]) -> None:
+    link = board.links[d["id"]]
+    link.label = d["label"]
+    link.updated_at = d["updated_at"]
+
+
+def _link_delete(board: Board, d: dict[str, Any]) -> None:
+    link = board.links.pop(d["id"])
+    del board.pairs[(link.source, link.target)]
+    board.deleted.add(link.id)
+
+
+def _workshop_lock(board: Board, d: dict[str, Any]) -> None:
+    board.workshop.locked = d["locked"]
+
+
+def _workshop_rename(board: Board, d: dict[str, Any]) -> None:
+    if "title" in d:
+        board.workshop.title = d["title"]
+    if "question" in d:
+        board.workshop.question = d["question"]
+
+
+_APPLIERS = {
+    "participant.join": _participant_join,
+    "note.add": _note_add,
+    "note.update": _note_update,
+    "note.move": _note_update,
+    "note.delete": _note_delete,
+    "link.add": _link_add,
+    "link.update": _link_update,
+    "link.delete": _link_delete,
+    "workshop.lock": _workshop_lock,
+    "workshop.unlock": _workshop_lock,
+    "workshop.rename": _workshop_rename,
+}

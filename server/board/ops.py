@@ -1,0 +1,121 @@
+"""Operations a client may ask for, one class per wire operation name.
+
+These classes fix the *shape* of each operation (field names and JSON types, nothing extra). What the
+values may be — text length, existing notes, roles, the lock — is decided by `rules.decide`, so that every
+refusal carries a stable code.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+
+# Client operation ids: opaque to the server, unique per participant.
+ClientOpId = Annotated[str, Field(min_length=1, max_length=64)]
+
+
+class Op(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+    cid: ClientOpId | None = None
+
+
+class NoteAdd(Op):
+    op: Literal["note.add"]
+    id: str
+    kind: str
+    text: str
+    x: float
+    y: float
+    colour: str | None = None
+
+
+class NoteUpdate(Op):
+    op: Literal["note.update"]
+    id: str
+    text: str | None = None
+    kind: str | None = None
+    colour: str | None = None
+
+
+class NoteMove(Op):
+    """The final position after a drag: stored and acknowledged."""
+
+    op: Literal["note.move"]
+    id: str
+    x: float
+    y: float
+
+
+class NoteDrag(Op):
+    """An intermediate position during a drag: relayed to others, coalesced, never stored."""
+
+    op: Literal["note.drag"]
+    id: str
+    x: float
+    y: float
+
+
+class NoteDelete(Op):
+    op: Literal["note.delete"]
+    id: str
+
+
+class LinkAdd(Op):
+    op: Literal["link.add"]
+    id: str
+    source: str
+    target: str
+    label: str = ""
+
+
+class LinkUpdate(Op):
+    op: Literal["link.update"]
+    id: str
+    label: str
+
+
+class LinkDelete(Op):
+    op: Literal["link.delete"]
+    id: str
+
+
+class WorkshopLock(Op):
+    op: Literal["workshop.lock"]
+
+
+class WorkshopUnlock(Op):
+    op: Literal["workshop.unlock"]
+
+
+class WorkshopRename(Op):
+    op: Literal["workshop.rename"]
+    title: str | None = None
+    question: str | None = None
+
+
+class PresenceSet(Op):
+    """What this participant is doing now (editing a note, or nothing): relayed, never stored."""
+
+    op: Literal["presence.set"]
+    editing: str | None = None
+
+
+AnyOp = Union[
+    NoteAdd, NoteUpdate, NoteMove, NoteDrag, NoteDelete,
+    LinkAdd, LinkUpdate, LinkDelete,
+    WorkshopLock, WorkshopUnlock, WorkshopRename,
+    PresenceSet,
+]
+
+OP_ADAPTER: TypeAdapter[AnyOp] = TypeAdapter(Annotated[AnyOp, Field(discriminator="op")])
+
+OP_NAMES: frozenset[str] = frozenset(
+    cls.model_fields["op"].annotation.__args__[0]  # type: ignore[union-attr]
+    for cls in AnyOp.__args__  # type: ignore[attr-defined]
+)
+
+# Operations that change the map and are numbered, stored and acknowledged. The rest are transient.
+TRANSIENT_OPS: frozenset[str] = frozenset({"note.drag", "presence.set"})
+FACILITATOR_OPS: frozenset[str] = frozenset({"workshop.lock", "workshop.unlock", "workshop.rename"})

@@ -1,0 +1,254 @@
+"""The board's rules: decide whether an operation is accepted, and what change it makes.
+
+`decide` is pure: it reads the board, never changes it, does no I/O, and takes the time as an argument.
+An accepted operation becomes a `Change`; the room numbers it into an `Event` and applies that.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from server.board import ops
+from server.board.model import Board, Participant
+from server.board.refusals import Refusal, refuse
+
+MAX_TEXT = 2000
+MAX_LABEL = 200
+MAX_TITLE = 200
+MAX_QUESTION = 1000
+MAX_NOTES = 20_000
+MAX_LINKS = 40_000
+COORD_LIMIT = 1_000_000.0
+
+ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{4,64}")
+COLOUR_PATTERN = re.compile(r"#[0-9a-fA-F]{6}")
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    op: str
+    data: dict[str, Any]
+
+
+def decide(board: Board, op: ops.AnyOp, actor: Participant, now: int) -> Change | Refusal:
+    """Accept `op` by `actor` as a Change, or refuse it. The board is not modified."""
+    if op.op in ops.FACILITATOR_OPS and not actor.is_facilitator:
+        return refuse("facilitator_only", f"{op.op} is for the facilitator only")
+    if board.workshop.locked and not actor.is_facilitator and op.op != "presence.set":
+        return refuse("board_locked", "the board is locked by the facilitator; changes are not accepted")
+    return _DECIDERS[type(op)](board, op, actor, now)
+
+
+def _id(value: str, what: str) -> Refusal | None:
+    if not ID_PATTERN.fullmatch(value):
+        return refuse("bad_value", f"{what} must be 4-64 characters of A-Z a-z 0-9 _ -, got {value[:80]!r}")
+    return None
+
+
+def _text(value: str, what: str, limit: int, *, allow_empty: bool = False) -> Refusal | None:
+    if len(value) > limit:
+        return refuse("text_too_long", f"{what} is {len(value)} characters; the limit is {limit}")
+    if not allow_empty and not value.strip():
+        return refuse("text_empty", f"{what} must not be empty")
+    return None
+
+
+def _position(x: float, y: float) -> Refusal | None:
+    if not (math.isfinite(x) and math.isfinite(y)) or abs(x) > COORD_LIMIT or abs(y) > COORD_LIMIT:
+        return refuse("bad_value", f"position must be finite and within ±{COORD_LIMIT:g}")
+    return None
+
+
+def _colour(value: str | None) -> Refusal | None:
+    if value is not None and not COLOUR_PATTERN.fullmatch(value):
+        return refuse("bad_value", f"colour must look like #1a2b3c, got {value[:20]!r}")
+    return None
+
+
+def _kind(board: Board, kind: str) -> Refusal | None:
+    if kind not in board.workshop.kind_names():
+        allowed = ", ".join(sorted(board.workshop.kind_names()))
+        return refuse("unknown_kind", f"kind {kind[:40]!r} is not in this workshop's palette ({allowed})")
+    return None
+
+
+def _existing_note(board: Board, note_id: str) -> Refusal | None:
+    if note_id in board.notes:
+        return None
+    if note_id in board.deleted:
+        return refuse("note_deleted", f"note {note_id} was deleted")
+    return refuse("note_missing", f"no note {note_id[:80]!r} in this workshop")
+
+
+def _existing_link(board: Board, link_id: str) -> Refusal | None:
+    if link_id in board.links:
+        return None
+    if link_id in board.deleted:
+        return refuse("link_deleted", f"link {link_id} was deleted")
+    return refuse("link_missing", f"no link {link_id[:80]!r} in this workshop")
+
+
+def _first(*checks: Refusal | None) -> Refusal | None:
+    return next((c for c in checks if c is not None), None)
+
+
+def _note_add(board: Board, op: ops.NoteAdd, actor: Participant, now: int) -> Change | Refusal:
+    problem = _first(
+        _id(op.id, "note id"),
+        _kind(board, op.kind),
+        _text(op.text, "note text", MAX_TEXT),
+        _position(op.x, op.y),
+        _colour(op.colour),
+    )
+    if problem:
+        return problem
+    if op.id in board.notes or op.id in board.links or op.id in board.deleted:
+        return refuse("note_exists", f"id {op.id} is already taken")
+    if len(board.notes) >= MAX_NOTES:
+        return refuse("board_full", f"a workshop holds at most {MAX_NOTES} notes")
+    return Change("note.add", {
+        "id": op.id, "kind": op.kind, "text": op.text, "x": op.x, "y": op.y, "colour": op.colour,
+        "author": actor.id, "created_at": now, "updated_at": now, "version": 1,
+    })
+
+
+def _note_update(board: Board, op: ops.NoteUpdate, actor: Participant, now: int) -> Change | Refusal:
+    problem = _existing_note(board, op.id)
+    if problem:
+        return problem
+    data: dict[str, Any] = {"id": op.id}
+    if op.text is not None:
+        problem = _text(op.text, "note text", MAX_TEXT)
+        data["text"] = op.text
+    if op.kind is not None:
+        problem = problem or _kind(board, op.kind)
+        data["kind"] = op.kind
+    if "colour" in op.model_fields_set:
+        problem = problem or _colour(op.colour)
+        data["colour"] = op.colour
+    if problem:
+        return problem
+    if len(data) == 1:
+        return refuse("bad_frame", "note.update needs at least one of text, kind, colour")
+    data["version"] = board.notes[op.id].version + 1
+    data["updated_at"] = now
+    return Change("note.update", data)
+
+
+def _note_move(board: Board, op: ops.NoteMove, actor: Participant, now: int) -> Change | Refusal:
+    problem = _first(_existing_note(board, op.id), _position(op.x, op.y))
+    if problem:
+        return problem
+    version = board.notes[op.id].version + 1
+    return Change("note.move", {"id": op.id, "x": op.x, "y": op.y, "version": version, "updated_at": now})
+
+
+def _note_drag(board: Board, op: ops.NoteDrag, actor: Participant, now: int) -> Change | Refusal:
+    problem = _first(_existing_note(board, op.id), _position(op.x, op.y))
+    if problem:
+        return problem
+    return Change("note.drag", {"id": op.id, "x": op.x, "y": op.y, "by": actor.id})
+
+
+def _note_delete(board: Board, op: ops.NoteDelete, actor: Participant, now: int) -> Change | Refusal:
+    problem = _existing_note(board, op.id)
+    if problem:
+        return problem
+    return Change("note.delete", {"id": op.id, "links": board.links_of(op.id)})
+
+
+def _link_add(board: Board, op: ops.LinkAdd, actor: Participant, now: int) -> Change | Refusal:
+    problem = _first(
+        _id(op.id, "link id"),
+        _text(op.label, "link label", MAX_LABEL, allow_empty=True),
+        _existing_note(board, op.source),
+        _existing_note(board, op.target),
+    )
+    if problem:
+        return problem
+    if op.source == op.target:
+        return refuse("link_self", "a link must join two different notes")
+    if op.id in board.links or op.id in board.notes or op.id in board.deleted:
+        return refuse("note_exists", f"id {op.id} is already taken")
+    if (op.source, op.target) in board.pairs:
+        existing = board.pairs[(op.source, op.target)]
+        return refuse("link_duplicate", f"link {existing} already joins {op.source} to {op.target}")
+    if len(board.links) >= MAX_LINKS:
+        return refuse("board_full", f"a workshop holds at most {MAX_LINKS} links")
+    return Change("link.add", {
+        "id": op.id, "source": op.source, "target": op.target, "label": op.label,
+        "author": actor.id, "created_at": now, "updated_at": now,
+    })
+
+
+def _link_update(board: Board, op: ops.LinkUpdate, actor: Participant, now: int) -> Change | Refusal:
+    problem = _first(_existing_link(board, op.id), _text(op.label, "link label", MAX_LABEL, allow_empty=True))
+    if problem:
+        return problem
+    return Change("link.update", {"id": op.id, "label": op.label, "updated_at": now})
+
+
+def _link_delete(board: Board, op: ops.LinkDelete, actor: Participant, now: int) -> Change | Refusal:
+    problem = _existing_link(board, op.id)
+    if problem:
+        return problem
+    return Change("link.delete", {"id": op.id})
+
+
+def _workshop_lock(board: Board, op: ops.WorkshopLock, actor: Participant, now: int) -> Change | Refusal:
+    return Change("workshop.lock", {"locked": True})
+
+
+def _workshop_unlock(board: Board, op: ops.WorkshopUnlock, actor: Participant, now: int) -> Change | Refusal:
+    return Change("workshop.unlock", {"locked": False})
+
+
+def _workshop_rename(board: Board, op: ops.WorkshopRename, actor: Participant, now: int) -> Change | Refusal:
+    data: dict[str, Any] = {}
+    if op.title is not None:
+        problem = _text(op.title, "title", MAX_TITLE)
+        if problem:
+            return problem
+        data["title"] = op.title
+    if op.question is not None:
+        problem = _text(op.question, "focal question", MAX_QUESTION, allow_empty=True)
+        if problem:
+            return problem
+        data["question"] = op.question
+    if not data:
+        return refuse("bad_frame", "workshop.rename needs a title or a question")
+    return Change("workshop.rename", data)
+
+
+def _presence_set(board: Board, op: ops.PresenceSet, actor: Participant, now: int) -> Change | Refusal:
+    if op.editing is not None:
+        problem = _existing_note(board, op.editing)
+        if problem:
+            return problem
+    return Change("presence.set", {"participant": actor.id, "editing": op.editing})
+
+
+_DECIDERS: dict[type, Callable[..., Change | Refusal]] = {
+    ops.NoteAdd: _note_add,
+    ops.NoteUpdate: _note_update,
+    ops.NoteMove: _note_move,
+    ops.NoteDrag: _note_drag,
+    ops.NoteDelete: _note_delete,
+    ops.LinkAdd: _link_add,
+    ops.LinkUpdate: _link_update,
+    ops.LinkDelete: _link_delete,
+    ops.WorkshopLock: _workshop_lock,
+    ops.WorkshopUnlock: _workshop_unlock,
+    ops.WorkshopRename: _workshop_rename,
+    ops.PresenceSet: _presence_set,
+}
+
+
+def participant_join(participant: Participant) -> Change:
+    """The change that introduces a participant to the board (made by the server, not asked for by clients)."""
+    return Change("participant.join", {
+        "id": participant.id, "name": participant.name, "colour": participant.colour, "role": participant.role,
+    })

@@ -1,0 +1,59 @@
+"""One settings object for the whole server, read from flags or PATHWEAVER_* environment variables."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from server.protocol.codec import MAX_FRAME_BYTES
+
+DEFAULT_DATABASE_URL = f"sqlite:///{Path('sessions') / 'pathweaver.db'}"
+DEFAULT_SECRET_KEY_FILE = Path("sessions") / "secret.key"
+
+
+def _origins(raw: str) -> tuple[str, ...]:
+    return tuple(o.strip().rstrip("/") for o in raw.split(",") if o.strip())
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    database_url: str = DEFAULT_DATABASE_URL
+    # Origins (scheme://host[:port]) whose pages may open websockets, besides the server's own origin.
+    allowed_origins: tuple[str, ...] = field(default_factory=tuple)
+    max_frame_bytes: int = MAX_FRAME_BYTES
+    # Frames a slow client may have waiting before it is disconnected (it reconnects and catches up).
+    max_queued_frames: int = 2000
+    secure_cookies: bool = False
+    # The key join codes are derived from. Keep it with the database: if it changes, join links change.
+    secret_key_file: Path = DEFAULT_SECRET_KEY_FILE
+
+    def secret_key(self) -> bytes:
+        """PATHWEAVER_SECRET_KEY if set, else the key file (made, readable by this user only, on first use)."""
+        if value := os.environ.get("PATHWEAVER_SECRET_KEY"):
+            return value.encode()
+        path = self.secret_key_file
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as f:
+                f.write(secrets.token_hex(32))
+        return path.read_text().strip().encode()
+
+    @classmethod
+    def from_env(cls, **overrides: object) -> Settings:
+        """Settings from PATHWEAVER_* variables, with explicit overrides (e.g. from CLI flags) winning."""
+        env = os.environ
+        values: dict[str, object] = {
+            "database_url": env.get("PATHWEAVER_DATABASE_URL", DEFAULT_DATABASE_URL),
+            "allowed_origins": _origins(env.get("PATHWEAVER_ALLOWED_ORIGINS", "")),
+            "max_frame_bytes": int(env.get("PATHWEAVER_MAX_FRAME_BYTES", MAX_FRAME_BYTES)),
+            "max_queued_frames": int(env.get("PATHWEAVER_MAX_QUEUED_FRAMES", 2000)),
+            "secure_cookies": env.get("PATHWEAVER_SECURE_COOKIES", "") in ("1", "true", "yes"),
+            "secret_key_file": Path(env.get("PATHWEAVER_SECRET_KEY_FILE", DEFAULT_SECRET_KEY_FILE)),
+        }
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        if isinstance(values["allowed_origins"], str):
+            values["allowed_origins"] = _origins(values["allowed_origins"])
+        return cls(**values)  # type: ignore[arg-type]

@@ -1,0 +1,54 @@
+"""Turning websocket frames into operations and server messages into frames.
+
+Decoding is strict and size-limited: every way a frame can be wrong becomes a `Refusal` with a stable code,
+and nothing about a bad frame reaches the board. Encoding happens once per message, whatever the number of
+recipients.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from pydantic import ValidationError
+
+from server.board import ops
+from server.board.refusals import Refusal, refuse
+
+MAX_FRAME_BYTES = 64 * 1024
+
+
+def decode(raw: str | bytes, max_bytes: int = MAX_FRAME_BYTES) -> tuple[ops.AnyOp | Refusal, str | None]:
+    """Parse one client frame: (operation or refusal, the frame's client op id if one could be read)."""
+    size = len(raw.encode() if isinstance(raw, str) else raw)
+    if size > max_bytes:
+        return refuse("frame_too_large", f"frame is {size} bytes; the limit is {max_bytes}"), None
+    try:
+        obj = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        return refuse("malformed_json", f"frame is not valid JSON: {exc}"), None
+    if not isinstance(obj, dict):
+        return refuse("malformed_json", f"frame must be a JSON object, got {type(obj).__name__}"), None
+    cid = obj.get("cid") if isinstance(obj.get("cid"), str) else None
+    name = obj.get("op")
+    if not isinstance(name, str):
+        return refuse("bad_frame", 'frame needs an "op" string naming the operation'), cid
+    if name not in ops.OP_NAMES:
+        return refuse("unknown_op", f"unknown operation {name[:60]!r}; known: {', '.join(sorted(ops.OP_NAMES))}"), cid
+    try:
+        return ops.OP_ADAPTER.validate_python(obj), cid
+    except ValidationError as exc:
+        return refuse("bad_frame", _describe(name, exc)), cid
+
+
+def _describe(name: str, exc: ValidationError) -> str:
+    parts = []
+    for err in exc.errors(include_url=False)[:3]:
+        field = ".".join(str(p) for p in err["loc"][1:]) or "(frame)"
+        parts.append(f"{field}: {err['msg']}")
+    return f"{name}: " + "; ".join(parts)
+
+
+def encode(message: dict[str, Any]) -> str:
+    """Serialize one server message. Call once per message, then send the same text to every recipient."""
+    return orjson.dumps(message).decode()

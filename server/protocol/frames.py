@@ -1,0 +1,42 @@
+"""The messages the server sends, as plain dicts ready for `codec.encode`. docs/protocol.md describes each."""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from server.board.model import Participant
+from server.board.refusals import Refusal
+
+
+def welcome(protocol: int, you: Participant, head: int, online: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "type": "welcome",
+        "protocol": protocol,
+        "you": {"id": you.id, "name": you.name, "colour": you.colour, "role": you.role},
+        "head": head,
+        "online": online,
+    }
+
+
+def snapshot(board: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "snapshot", "board": board}
+
+
+def events(wire_events: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"type": "events", "events": wire_events}
+
+
+def acks(items: Iterable[tuple[str, int]]) -> dict[str, Any]:
+    return {"type": "ack", "acks": [{"cid": cid, "seq": seq} for cid, seq in items]}
+
+
+def error(refusal: Refusal, cid: str | None) -> dict[str, Any]:
+    return {"type": "error", "code": refusal.code, "message": refusal.message, "cid": cid}
+
+
+def drags(positions: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"type": "drags", "drags": positions}
+
+
+def presence(participant_id: str, online: bool, editing: str | None) -> dict[str, Any]:
+    return {"type": "presence", "id": participant_id, "online": online, "editing": editing}

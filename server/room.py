@@ -1,0 +1,302 @@
+"""One live workshop: it orders operations, applies the board's rules, commits in groups, then broadcasts.
+
+Everything a room does to its board happens synchronously on the event loop, so the order in which the
+room handles frames *is* the server order. Accepted changes become numbered events at once; a single flush
+task writes them to storage in groups (one transaction per group, however many arrived while the previous
+group was being written) and only after that commit tells the senders (acks) and everyone (one `events`
+frame, serialized once). Sockets are seen only through `Connection`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any, Callable, Protocol
+
+import orjson
+
+from server.board import ops
+from server.clock import now_ms
+from server.board.model import Board, Event, Participant
+from server.board.refusals import Refusal, refuse
+from server.board.rules import Change, decide, participant_join
+from server.protocol import frames
+from server.protocol.codec import MAX_FRAME_BYTES, decode, encode
+from server.storage.base import Storage, StoredBoard
+
+log = logging.getLogger(__name__)
+
+PROTOCOL_VERSION = 1
+
+
+class Connection(Protocol):
+    """What a room needs of a client's socket. `send` queues and never blocks."""
+
+    participant: Participant
+
+    def send(self, text: str) -> None: ...
+
+    def close(self, code: int, reason: str) -> None: ...
+
+    @property
+    def is_open(self) -> bool: ...
+
+
+@dataclass(slots=True)
+class RoomSettings:
+    catchup_events: int = 5000  # how far back a reconnecting client gets events rather than a snapshot
+    snapshot_every: int = 1000  # store a board snapshot after this many events, so loading replays few
+    drag_interval: float = 1 / 30  # intermediate drag positions go out at most this often
+    max_frame_bytes: int = MAX_FRAME_BYTES
+
+
+class _Reply:
+    """A one-shot `Connection` that waits for the answer to a single operation."""
+
+    def __init__(self, participant: Participant) -> None:
+        self.participant = participant
+        self.answer: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+
+    def send(self, text: str) -> None:
+        message = orjson.loads(text)
+        if message["type"] == "ack":
+            message = {**message["acks"][0], "type": "ack"}
+        if not self.answer.done():
+            self.answer.set_result(message)
+
+    def close(self, code: int, reason: str) -> None:
+        if not self.answer.done():
+            self.answer.set_result({"type": "error", "code": "server_error", "message": reason, "cid": None})
+
+    @property
+    def is_open(self) -> bool:
+        return not self.answer.done()
+
+
+@dataclass(slots=True)
+class _Pending:
+    event: Event
+    sender: Connection | None
+
+
+@dataclass(slots=True)
+class Room:
+    workshop_id: str
+    board: Board
+    storage: Storage
+    settings: RoomSettings = field(default_factory=RoomSettings)
+    clock: Callable[[], int] = now_ms
+    on_broken: Callable[[Room], None] = lambda room: None
+    on_idle: Callable[[Room], None] = lambda room: None
+    client_ops: dict[tuple[str, str], int] = field(default_factory=dict)
+    connections: set[Connection] = field(default_factory=set)
+    committed_head: int = 0
+    recent: deque[dict[str, Any]] = field(default_factory=deque)
+    _pending: list[_Pending] = field(default_factory=list)
+    _pending_snapshot: dict[str, Any] | None = None
+    _late_acks: list[tuple[Connection, str, int]] = field(default_factory=list)
+    _last_snapshot_head: int = 0
+    _flush_task: asyncio.Task[None] | None = None
+    _drags: dict[str, dict[str, Any]] = field(default_factory=dict)
+    _drag_task: asyncio.Task[None] | None = None
+    _editing: dict[str, str | None] = field(default_factory=dict)
+    _online: dict[str, int] = field(default_factory=dict)
+    broken: bool = False
+
+    @classmethod
+    def load(cls, workshop_id: str, stored: StoredBoard, storage: Storage, **kwargs: Any) -> Room:
+        """A room over a stored board; recent events are kept in memory for reconnect catch-up."""
+        room = cls(workshop_id=workshop_id, board=stored.board, storage=storage, **kwargs)
+        room.client_ops = stored.client_ops
+        room.committed_head = room._last_snapshot_head = stored.board.head
+        room.recent = deque(maxlen=room.settings.catchup_events)
+        start = max(0, stored.board.head - room.settings.catchup_events)
+        room.recent.extend(e.to_wire() for e in storage.events_since(workshop_id, start, room.settings.catchup_events))
+        return room
+
+    # -- joining and leaving -------------------------------------------------------------------------------
+
+    def join(self, conn: Connection, since: int | None) -> None:
+        """Admit a connection: welcome, then exactly the events it missed (or a snapshot), then live events."""
+        me = conn.participant
+        self._introduce(me)
+        conn.send(encode(frames.welcome(PROTOCOL_VERSION, me, self.board.head, self._presence_list())))
+        catchup = self._catchup(since)
+        if catchup is None:
+            conn.send(encode(frames.snapshot(self.board.to_dict())))
+        elif catchup:
+            conn.send(encode(frames.events(catchup)))
+        self.connections.add(conn)
+        self._online[me.id] = self._online.get(me.id, 0) + 1
+        if self._online[me.id] == 1:
+            self._editing[me.id] = None
+            self._broadcast(encode(frames.presence(me.id, True, None)))
+
+    def _introduce(self, me: Participant) -> None:
+        """Put a participant on the board (a numbered event) the first time they connect or act."""
+        known = self.board.participants.get(me.id)
+        if known is None or (known.name, known.colour, known.role) != (me.name, me.colour, me.role):
+            self._accept(participant_join(me), me.id)
+
+    def _catchup(self, since: int | None) -> list[dict[str, Any]] | None:
+        """Committed events after `since`, or None when only a snapshot can bring the client up to date."""
+        if since is None or since < 0 or since > self.board.head:
+            return None
+        if since >= self.committed_head:
+            return []  # anything newer is still being committed and will arrive as a live broadcast
+        oldest = self.recent[0]["seq"] if self.recent else self.committed_head + 1
+        if since + 1 < oldest:
+            return None
+        return [e for e in self.recent if e["seq"] > since]
+
+    def leave(self, conn: Connection) -> None:
+        if conn not in self.connections:
+            return
+        self.connections.discard(conn)
+        pid = conn.participant.id
+        self._online[pid] -= 1
+        if self._online[pid] == 0:
+            del self._online[pid]
+            self._editing.pop(pid, None)
+            self._broadcast(encode(frames.presence(pid, False, None)))
+
+    def _presence_list(self) -> list[dict[str, Any]]:
+        return [{"id": pid, "editing": self._editing.get(pid)} for pid in self._online]
+
+    @property
+    def idle(self) -> bool:
+        return not self.connections and not self._pending and self._flush_task is None
+
+    # -- operations ----------------------------------------------------------------------------------------
+
+    def receive(self, conn: Connection, raw: str | bytes) -> None:
+        """Handle one frame from a client. Never raises for anything the client sent."""
+        if self.broken:
+            return
+        op, cid = decode(raw, self.settings.max_frame_bytes)
+        if isinstance(op, Refusal):
+            conn.send(encode(frames.error(op, cid)))
+            return
+        actor = conn.participant
+        if op.cid is not None and op.op not in ops.TRANSIENT_OPS:
+            seq = self.client_ops.get((actor.id, op.cid))
+            if seq is not None:  # a resend: acknowledge again, apply nothing
+                if seq <= self.committed_head:
+                    conn.send(encode(frames.acks([(op.cid, seq)])))
+                else:
+                    self._late_acks.append((conn, op.cid, seq))
+                return
+        change = decide(self.board, op, actor, self.clock())
+        if isinstance(change, Refusal):
+            conn.send(encode(frames.error(change, op.cid)))
+            return
+        if change.op == "note.drag":
+            self._queue_drag(change.data)
+        elif change.op == "presence.set":
+            self._editing[actor.id] = change.data["editing"]
+            self._broadcast(encode(frames.presence(actor.id, True, change.data["editing"])))
+        else:
+            self._accept(change, actor.id, conn, op.cid)
+
+    def _accept(self, change: Change, by: str, sender: Connection | None = None, cid: str | None = None) -> None:
+        event = Event(seq=self.board.head + 1, op=change.op, by=by, at=self.clock(), data=change.data, cid=cid)
+        self.board.apply(event)
+        if cid is not None:
+            self.client_ops[(by, cid)] = event.seq
+        if change.op in ("note.move", "note.delete"):
+            self._drags.pop(change.data["id"], None)  # a stored position supersedes any queued drag
+        self._pending.append(_Pending(event, sender))
+        if self.board.head - self._last_snapshot_head >= self.settings.snapshot_every:
+            self._pending_snapshot = self.board.to_dict(with_tombstones=True)
+            self._last_snapshot_head = self.board.head
+        if self._flush_task is None:
+            self._flush_task = asyncio.get_running_loop().create_task(self._flush())
+
+    async def _flush(self) -> None:
+        """Commit pending events in groups; after each commit, acknowledge and broadcast that group."""
+        try:
+            while self._pending:
+                batch, self._pending = self._pending, []
+                snapshot, self._pending_snapshot = self._pending_snapshot, None
+                events = [p.event for p in batch]
+                try:
+                    await asyncio.to_thread(self.storage.append, self.workshop_id, events, snapshot)
+                except Exception:
+                    log.exception("storing events %d..%d of %s failed", events[0].seq, events[-1].seq, self.workshop_id)
+                    self._break()
+                    return
+                self.committed_head = events[-1].seq
+                self._publish(batch)
+        finally:
+            self._flush_task = None
+            if self.idle:
+                self.on_idle(self)
+
+    def _publish(self, batch: list[_Pending]) -> None:
+        wire = [p.event.to_wire() for p in batch]
+        self.recent.extend(wire)
+        self._broadcast(encode(frames.events(wire)))
+        acks: dict[Connection, list[tuple[str, int]]] = {}
+        for p in batch:
+            if p.sender is not None and p.event.cid is not None:
+                acks.setdefault(p.sender, []).append((p.event.cid, p.event.seq))
+        still_late = []
+        for conn, cid, seq in self._late_acks:
+            if seq <= self.committed_head:
+                acks.setdefault(conn, []).append((cid, seq))
+            else:
+                still_late.append((conn, cid, seq))
+        self._late_acks = still_late
+        for conn, items in acks.items():
+            if conn.is_open:
+                conn.send(encode(frames.acks(items)))
+
+    def _break(self) -> None:
+        """Storage failed: the board in memory is ahead of what is stored, so drop it and make everyone resync."""
+        self.broken = True
+        message = encode(frames.error(refuse("server_error", "the server could not store changes; reconnecting"), None))
+        for conn in list(self.connections):
+            conn.send(message)
+            conn.close(1011, "storage failure")
+        self.connections.clear()
+        self.on_broken(self)
+
+    # -- transient traffic ---------------------------------------------------------------------------------
+
+    def _queue_drag(self, data: dict[str, Any]) -> None:
+        self._drags[data["id"]] = data  # a newer position of the same note replaces the older one
+        if self._drag_task is None:
+            self._drag_task = asyncio.get_running_loop().create_task(self._send_drags())
+
+    async def _send_drags(self) -> None:
+        try:
+            await asyncio.sleep(self.settings.drag_interval)
+            if self._drags:
+                drags, self._drags = list(self._drags.values()), {}
+                self._broadcast(encode(frames.drags(drags)))
+        finally:
+            self._drag_task = None
+
+    def _broadcast(self, text: str) -> None:
+        for conn in self.connections:
+            conn.send(text)
+
+    async def submit(self, participant: Participant, frame: dict[str, Any], timeout: float = 10.0) -> dict[str, Any]:
+        """Handle one operation that arrived outside a websocket (HTTP); return its `ack` or `error` message.
+
+        The operation goes through exactly the same path as a websocket frame: decoding, rules, ordering,
+        group commit; the answer comes only once the change is stored.
+        """
+        if frame.get("op") in ops.TRANSIENT_OPS:
+            return {"type": "error", "code": "bad_frame", "message": "transient operations need a websocket", "cid": None}
+        reply = _Reply(participant)
+        self._introduce(participant)
+        self.receive(reply, orjson.dumps(frame))
+        return await asyncio.wait_for(reply.answer, timeout)
+
+    async def drain(self) -> None:
+        """Wait until every accepted event is committed (used at shutdown)."""
+        while self._flush_task is not None:
+            await asyncio.shield(self._flush_task)

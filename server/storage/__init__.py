@@ -1,0 +1,18 @@
+"""Storage: chosen by URL scheme; each implementation's driver is imported only when used."""
+
+from __future__ import annotations
+
+from server.storage.base import Storage
+
+
+def open_storage(url: str) -> Storage:
+    """`memory://` for a throwaway in-memory store; `sqlite:///...` or `postgresql://...` for SQL."""
+    if url.startswith("memory:"):
+        from server.storage.memory import MemoryStorage
+
+        return MemoryStorage()
+    if url.startswith(("sqlite", "postgres")):
+        from server.storage.sql import SqlStorage
+
+        return SqlStorage(url)
+    raise ValueError(f"unsupported database URL {url!r}: use sqlite:///path, postgresql://... or memory://")

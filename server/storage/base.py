@@ -1,0 +1,84 @@
+"""What the rest of the server needs from storage: one small interface, implemented in memory and over SQL.
+
+All methods are synchronous and may block; the async server calls them from worker threads. `append` is
+the hot path: it writes one group of events (and sometimes a board snapshot) in one transaction, and when it
+returns, those events are durable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol, Sequence
+
+from server.board.model import Board, Event
+
+
+@dataclass(slots=True)
+class WorkshopRecord:
+    id: str
+    title: str
+    question: str
+    created_at: int  # milliseconds since the epoch
+    facilitator_key_hash: str  # sha256 hex of the facilitator secret
+    join_code_hash: str  # sha256 hex of the current participant join code
+    join_generation: int = 0  # how many times the join code was replaced; the code is derived from it
+
+
+@dataclass(slots=True)
+class ParticipantRecord:
+    id: str
+    workshop_id: str
+    name: str
+    colour: str
+    role: str  # "facilitator" | "participant"
+    token_hash: str  # sha256 hex of the participant's bearer token
+    joined_at: int
+    last_seen_at: int
+
+
+@dataclass(slots=True)
+class StoredBoard:
+    """A workshop's board as storage holds it: the latest snapshot with every later event replayed."""
+
+    board: Board
+    # (participant id, client op id) -> sequence number of the event it produced, for idempotent resends.
+    client_ops: dict[tuple[str, str], int] = field(default_factory=dict)
+
+
+class Storage(Protocol):
+    def create_workshop(self, workshop: WorkshopRecord, board: Board) -> None:
+        """Store a new workshop and its empty board (head 0) as its first snapshot."""
+
+    def workshop(self, workshop_id: str) -> WorkshopRecord | None: ...
+
+    def workshop_by_join_code(self, join_code_hash: str) -> WorkshopRecord | None: ...
+
+    def workshop_by_facilitator_key(self, facilitator_key_hash: str) -> WorkshopRecord | None: ...
+
+    def set_join_code(self, workshop_id: str, join_code_hash: str, generation: int) -> None:
+        """Replace the workshop's join code (and its generation); the old one stops working."""
+
+    def add_participant(self, participant: ParticipantRecord) -> None: ...
+
+    def participant_by_token(self, token_hash: str) -> ParticipantRecord | None: ...
+
+    def touch_participant(self, participant_id: str, seen_at: int) -> None:
+        """Record when the participant was last seen."""
+
+    def participants(self, workshop_id: str) -> list[ParticipantRecord]: ...
+
+    def load_board(self, workshop_id: str) -> StoredBoard | None:
+        """The board as of the last stored event, or None for an unknown workshop."""
+
+    def append(self, workshop_id: str, events: Sequence[Event], snapshot: dict[str, Any] | None = None) -> None:
+        """Durably store consecutive events, and optionally a snapshot (`Board.to_dict(with_tombstones=True)`).
+
+        One transaction: all of it is stored or none. Events must continue the workshop's sequence without
+        gaps; a (participant, client op id) pair may appear only once per workshop. The snapshot's head is
+        at most the last event's seq. A `workshop.rename` event also updates the workshop record's title.
+        """
+
+    def events_since(self, workshop_id: str, seq: int, limit: int) -> list[Event]:
+        """Up to `limit` events with sequence numbers greater than `seq`, in order."""
+
+    def close(self) -> None: ...

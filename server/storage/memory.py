@@ -1,0 +1,111 @@
+"""Storage in memory, for tests and throwaway servers: the same behaviour as SQL, kept in dicts.
+
+Everything is copied in and out, so callers can never change what is stored by holding on to an object.
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+from typing import Any, Sequence
+
+from server.board.model import Board, Event
+from server.storage.base import ParticipantRecord, StoredBoard, WorkshopRecord
+
+
+class MemoryStorage:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._workshops: dict[str, WorkshopRecord] = {}
+        self._participants: dict[str, ParticipantRecord] = {}
+        self._events: dict[str, list[Event]] = {}
+        self._snapshot: dict[str, dict[str, Any]] = {}
+
+    def create_workshop(self, workshop: WorkshopRecord, board: Board) -> None:
+        with self._lock:
+            if workshop.id in self._workshops:
+                raise ValueError(f"workshop {workshop.id} exists")
+            self._workshops[workshop.id] = copy.deepcopy(workshop)
+            self._events[workshop.id] = []
+            self._snapshot[workshop.id] = board.to_dict(with_tombstones=True)
+
+    def _find(self, **match: Any) -> WorkshopRecord | None:
+        with self._lock:
+            for w in self._workshops.values():
+                if all(getattr(w, k) == v for k, v in match.items()):
+                    return copy.deepcopy(w)
+        return None
+
+    def workshop(self, workshop_id: str) -> WorkshopRecord | None:
+        return self._find(id=workshop_id)
+
+    def workshop_by_join_code(self, join_code_hash: str) -> WorkshopRecord | None:
+        return self._find(join_code_hash=join_code_hash)
+
+    def workshop_by_facilitator_key(self, facilitator_key_hash: str) -> WorkshopRecord | None:
+        return self._find(facilitator_key_hash=facilitator_key_hash)
+
+    def set_join_code(self, workshop_id: str, join_code_hash: str, generation: int) -> None:
+        with self._lock:
+            self._workshops[workshop_id].join_code_hash = join_code_hash
+            self._workshops[workshop_id].join_generation = generation
+
+    def add_participant(self, participant: ParticipantRecord) -> None:
+        with self._lock:
+            if any(p.token_hash == participant.token_hash for p in self._participants.values()):
+                raise ValueError("token hash already in use")
+            self._participants[participant.id] = copy.deepcopy(participant)
+
+    def participant_by_token(self, token_hash: str) -> ParticipantRecord | None:
+        with self._lock:
+            found = next((p for p in self._participants.values() if p.token_hash == token_hash), None)
+            return copy.deepcopy(found)
+
+    def touch_participant(self, participant_id: str, seen_at: int) -> None:
+        with self._lock:
+            self._participants[participant_id].last_seen_at = seen_at
+
+    def participants(self, workshop_id: str) -> list[ParticipantRecord]:
+        with self._lock:
+            found = [p for p in self._participants.values() if p.workshop_id == workshop_id]
+            return copy.deepcopy(sorted(found, key=lambda p: (p.joined_at, p.id)))
+
+    def load_board(self, workshop_id: str) -> StoredBoard | None:
+        with self._lock:
+            if workshop_id not in self._workshops:
+                return None
+            board = Board.from_dict(copy.deepcopy(self._snapshot[workshop_id]))
+            events = copy.deepcopy(self._events[workshop_id])
+        client_ops = {}
+        for e in events:
+            if e.seq > board.head:
+                board.apply(e)
+            if e.cid is not None:
+                client_ops[(e.by or "", e.cid)] = e.seq
+        return StoredBoard(board=board, client_ops=client_ops)
+
+    def append(self, workshop_id: str, events: Sequence[Event], snapshot: dict[str, Any] | None = None) -> None:
+        with self._lock:
+            log = self._events[workshop_id]
+            head = log[-1].seq if log else 0
+            seen = {(e.by, e.cid) for e in log if e.cid is not None}
+            for e in events:
+                if e.seq != head + 1:
+                    raise ValueError(f"workshop {workshop_id} is at event {head}; cannot append event {e.seq}")
+                if e.cid is not None and (e.by, e.cid) in seen:
+                    raise ValueError(f"client op {e.cid} of {e.by} is already stored")
+                seen.add((e.by, e.cid))
+                head = e.seq
+            log.extend(copy.deepcopy(list(events)))
+            for e in events:
+                if e.op == "workshop.rename" and "title" in e.data:
+                    self._workshops[workshop_id].title = e.data["title"]
+            if snapshot is not None:
+                self._snapshot[workshop_id] = copy.deepcopy(snapshot)
+
+    def events_since(self, workshop_id: str, seq: int, limit: int) -> list[Event]:
+        with self._lock:
+            return copy.deepcopy([e for e in self._events.get(workshop_id, []) if e.seq > seq][:limit])
+
+    def close(self) -> None:
+        pass

@@ -1,0 +1,15 @@
+"""Alembic environment: migrations run on the connection the storage layer passes in."""
+
+from alembic import context
+
+from server.storage.tables import SQLModel
+
+config = context.config
+connection = config.attributes["connection"]
+context.configure(
+    connection=connection,
+    target_metadata=SQLModel.metadata,
+    render_as_batch=connection.dialect.name == "sqlite",  # SQLite alters tables by copying them
+)
+with context.begin_transaction():
+    context.run_migrations()

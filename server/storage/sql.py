@@ -1,0 +1,204 @@
+"""Storage over SQL: SQLite (the embedded default) and PostgreSQL, with every dialect quirk in this module.
+
+Writes of the event log use SQLAlchemy Core bulk inserts: one statement for a whole group of events, which
+is several times faster than an ORM object per row. The schema is Alembic's, upgraded on open.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator, Sequence
+
+import orjson
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Connection, Engine, create_engine, delete, event, func, insert, select, update
+from sqlalchemy.engine import make_url
+
+from server.board.model import Board, Event
+from server.clock import now_ms
+from server.storage.base import ParticipantRecord, StoredBoard, WorkshopRecord
+from server.storage.tables import EventRow, ParticipantRow, SnapshotRow, WorkshopRow
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+SNAPSHOTS_KEPT = 2
+
+_workshops = WorkshopRow.__table__  # type: ignore[attr-defined]
+_participants = ParticipantRow.__table__  # type: ignore[attr-defined]
+_events = EventRow.__table__  # type: ignore[attr-defined]
+_snapshots = SnapshotRow.__table__  # type: ignore[attr-defined]
+
+
+def normalize_url(url: str) -> str:
+    """Accept plain postgresql:// URLs and use the psycopg 3 driver for them."""
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def _sqlite_engine(url: str) -> Engine:
+    database = make_url(url).database
+    if database and database != ":memory:":
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"check_same_thread": False})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None  # transactions are begun below, so writers can take the lock up front
+        cursor = dbapi_conn.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")  # in WAL mode: durable across a process crash
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        # A deferred transaction that reads and then writes can fail at once with "database is locked" when
+        # another writer got in between; BEGIN IMMEDIATE waits for the write lock instead.
+        write = conn.get_execution_options().get("write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+    return engine
+
+
+class SqlStorage:
+    def __init__(self, url: str, connect_args: dict[str, Any] | None = None) -> None:
+        url = normalize_url(url)
+        if url.startswith("sqlite"):
+            self.engine = _sqlite_engine(url)
+        else:
+            self.engine = create_engine(url, pool_pre_ping=True, connect_args=connect_args or {})
+        self._migrate()
+
+    def _migrate(self) -> None:
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        with self._transaction(write=True) as conn:
+            config.attributes["connection"] = conn
+            command.upgrade(config, "head")
+
+    @contextmanager
+    def _transaction(self, write: bool = False) -> Iterator[Connection]:
+        with self.engine.connect() as conn:
+            conn = conn.execution_options(write=write)
+            with conn.begin():
+                yield conn
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- workshops and participants --------------------------------------------------------------------
+
+    def create_workshop(self, workshop: WorkshopRecord, board: Board) -> None:
+        with self._transaction(write=True) as conn:
+            conn.execute(insert(_workshops).values(**_fields(workshop)))
+            conn.execute(insert(_snapshots).values(
+                workshop_id=workshop.id, head=board.head, created_at=now_ms(),
+                state=orjson.dumps(board.to_dict(with_tombstones=True)).decode(),
+            ))
+
+    def _one_workshop(self, where: Any) -> WorkshopRecord | None:
+        with self._transaction() as conn:
+            row = conn.execute(select(_workshops).where(where)).mappings().first()
+        return WorkshopRecord(**row) if row else None
+
+    def workshop(self, workshop_id: str) -> WorkshopRecord | None:
+        return self._one_workshop(_workshops.c.id == workshop_id)
+
+    def workshop_by_join_code(self, join_code_hash: str) -> WorkshopRecord | None:
+        return self._one_workshop(_workshops.c.join_code_hash == join_code_hash)
+
+    def workshop_by_facilitator_key(self, facilitator_key_hash: str) -> WorkshopRecord | None:
+        return self._one_workshop(_workshops.c.facilitator_key_hash == facilitator_key_hash)
+
+    def set_join_code(self, workshop_id: str, join_code_hash: str, generation: int) -> None:
+        with self._transaction(write=True) as conn:
+            conn.execute(update(_workshops).where(_workshops.c.id == workshop_id)
+                         .values(join_code_hash=join_code_hash, join_generation=generation))
+
+    def add_participant(self, participant: ParticipantRecord) -> None:
+        with self._transaction(write=True) as conn:
+            conn.execute(insert(_participants).values(**_fields(participant)))
+
+    def participant_by_token(self, token_hash: str) -> ParticipantRecord | None:
+        with self._transaction() as conn:
+            row = conn.execute(select(_participants).where(_participants.c.token_hash == token_hash)).mappings().first()
+        return ParticipantRecord(**row) if row else None
+
+    def touch_participant(self, participant_id: str, seen_at: int) -> None:
+        with self._transaction(write=True) as conn:
+            conn.execute(update(_participants).where(_participants.c.id == participant_id).values(last_seen_at=seen_at))
+
+    def participants(self, workshop_id: str) -> list[ParticipantRecord]:
+        with self._transaction() as conn:
+            rows = conn.execute(select(_participants).where(_participants.c.workshop_id == workshop_id)
+                                .order_by(_participants.c.joined_at, _participants.c.id)).mappings().all()
+        return [ParticipantRecord(**r) for r in rows]
+
+    # -- the board -------------------------------------------------------------------------------------
+
+    def load_board(self, workshop_id: str) -> StoredBoard | None:
+        with self._transaction() as conn:
+            snap = conn.execute(
+                select(_snapshots.c.state).where(_snapshots.c.workshop_id == workshop_id)
+                .order_by(_snapshots.c.head.desc()).limit(1)
+            ).scalar()
+            if snap is None:
+                return None
+            board = Board.from_dict(orjson.loads(snap))
+            for row in conn.execute(select(_events).where(_events.c.workshop_id == workshop_id, _events.c.seq > board.head)
+                                    .order_by(_events.c.seq)).mappings():
+                board.apply(_event(row))
+            client_ops = {
+                (r.by, r.cid): r.seq
+                for r in conn.execute(select(_events.c.by, _events.c.cid, _events.c.seq)
+                                      .where(_events.c.workshop_id == workshop_id, _events.c.cid.is_not(None)))
+            }
+        return StoredBoard(board=board, client_ops=client_ops)
+
+    def append(self, workshop_id: str, events: Sequence[Event], snapshot: dict[str, Any] | None = None) -> None:
+        if not events and snapshot is None:
+            return
+        for before, after in zip(events, events[1:]):
+            if after.seq != before.seq + 1:
+                raise ValueError(f"events must be consecutive: {before.seq} is followed by {after.seq}")
+        with self._transaction(write=True) as conn:
+            head = conn.execute(select(func.max(_events.c.seq)).where(_events.c.workshop_id == workshop_id)).scalar() or 0
+            if events and events[0].seq != head + 1:
+                raise ValueError(f"workshop {workshop_id} is at event {head}; cannot append event {events[0].seq}")
+            if events:
+                conn.execute(insert(_events), [
+                    {"workshop_id": workshop_id, "seq": e.seq, "op": e.op, "by": e.by, "at": e.at, "cid": e.cid,
+                     "data": orjson.dumps(e.data).decode()}
+                    for e in events
+                ])
+            for e in events:
+                if e.op == "workshop.rename" and "title" in e.data:
+                    conn.execute(update(_workshops).where(_workshops.c.id == workshop_id).values(title=e.data["title"]))
+            if snapshot is not None:
+                self._store_snapshot(conn, workshop_id, snapshot)
+
+    def _store_snapshot(self, conn: Connection, workshop_id: str, snapshot: dict[str, Any]) -> None:
+        conn.execute(insert(_snapshots).values(
+            workshop_id=workshop_id, head=snapshot["head"], created_at=now_ms(), state=orjson.dumps(snapshot).decode(),
+        ))
+        kept = (select(_snapshots.c.head).where(_snapshots.c.workshop_id == workshop_id)
+                .order_by(_snapshots.c.head.desc()).limit(SNAPSHOTS_KEPT))
+        conn.execute(delete(_snapshots).where(_snapshots.c.workshop_id == workshop_id,
+                                              _snapshots.c.head.not_in(kept.scalar_subquery())))
+
+    def events_since(self, workshop_id: str, seq: int, limit: int) -> list[Event]:
+        with self._transaction() as conn:
+            rows = conn.execute(select(_events).where(_events.c.workshop_id == workshop_id, _events.c.seq > seq)
+                                .order_by(_events.c.seq).limit(limit)).mappings().all()
+        return [_event(r) for r in rows]
+
+
+def _event(row: Any) -> Event:
+    return Event(seq=row["seq"], op=row["op"], by=row["by"], at=row["at"], data=orjson.loads(row["data"]), cid=row["cid"])
+
+
+def _fields(record: Any) -> dict[str, Any]:
+    return {name: getattr(record, name) for name in record.__slots__}

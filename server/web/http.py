@@ -1,0 +1,175 @@
+"""The HTTP API: create a workshop, join it, rotate its join code, read its map."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Request, Response
+from pydantic import BaseModel, Field, StringConstraints
+from starlette.concurrency import run_in_threadpool
+
+from server.board.model import Kind
+from server.board.rules import MAX_QUESTION, MAX_TITLE
+from server.web.deps import ApiError, FacilitatorDep, ParticipantDep, ServicesDep, cookie_name
+from server import workshops
+
+router = APIRouter(prefix="/api")
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TITLE)]
+Question = Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_QUESTION)]
+
+
+class KindIn(BaseModel):
+    name: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{0,29}$")]
+    label: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+    colour: Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
+
+
+class WorkshopIn(BaseModel):
+    title: Title
+    question: Question = "What impacts do we seek, and how do we get there?"
+    kinds: Annotated[list[KindIn], Field(min_length=1, max_length=12)] | None = None
+    facilitator_name: Name = "Facilitator"
+
+
+class ParticipantOut(BaseModel):
+    id: str
+    name: str
+    colour: str
+    role: str
+
+
+class WorkshopCreated(BaseModel):
+    id: str
+    title: str
+    facilitator_key: str = Field(description="Secret: makes its bearer a facilitator. Shown once.")
+    join_code: str = Field(description="Shareable: lets anyone with it join as a participant.")
+    facilitator_url: str
+    join_url: str
+    participant: ParticipantOut
+    token: str = Field(description="The creator's own participant token (also set as a cookie).")
+
+
+class JoinIn(BaseModel):
+    code: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+    name: Name
+
+
+class Joined(BaseModel):
+    workshop_id: str
+    participant: ParticipantOut
+    token: str = Field(description="The participant token (also set as a cookie).")
+
+
+class JoinCode(BaseModel):
+    join_code: str
+    join_url: str
+
+
+def _set_token_cookie(response: Response, request: Request, workshop_id: str, token: str) -> None:
+    settings = request.app.state.services.settings
+    response.set_cookie(
+        cookie_name(workshop_id), token, max_age=60 * 60 * 24 * 365, httponly=True, samesite="lax",
+        secure=settings.secure_cookies,
+    )
+
+
+def _out(p: Any) -> ParticipantOut:
+    return ParticipantOut(id=p.id, name=p.name, colour=p.colour, role=p.role)
+
+
+@router.post("/workshops", status_code=201, response_model=WorkshopCreated)
+async def create_workshop(body: WorkshopIn, request: Request, response: Response, svc: ServicesDep) -> WorkshopCreated:
+    """Create a workshop; its creator joins as its first facilitator."""
+    kinds = tuple(Kind(k.name, k.label, k.colour) for k in body.kinds) if body.kinds else None
+    if kinds and len({k.name for k in kinds}) != len(kinds):
+        raise ApiError(422, "bad_value", "note kind names must be unique")
+
+    def create() -> tuple[workshops.CreatedWorkshop, workshops.Joined]:
+        created = workshops.create_workshop(svc.storage, svc.secret_key, body.title, body.question, kinds)
+        return created, workshops.join(svc.storage, created.workshop, "facilitator", body.facilitator_name)
+
+    created, joined = await run_in_threadpool(create)
+    _set_token_cookie(response, request, created.workshop.id, joined.token)
+    base = str(request.base_url).rstrip("/")
+    return WorkshopCreated(
+        id=created.workshop.id, title=created.workshop.title, facilitator_key=created.facilitator_key,
+        join_code=created.join_code, facilitator_url=f"{base}/j/{created.facilitator_key}",
+        join_url=f"{base}/j/{created.join_code}", participant=_out(joined.participant), token=joined.token,
+    )
+
+
+@router.post("/join", response_model=Joined)
+async def join(body: JoinIn, request: Request, response: Response, svc: ServicesDep) -> Joined:
+    """Join the workshop a join code (as participant) or facilitator key (as facilitator) opens."""
+    found = await run_in_threadpool(workshops.find_by_code, svc.storage, body.code)
+    if found is None:
+        raise ApiError(404, "unknown_code", "this join link is not valid: it may have been mistyped or replaced")
+    workshop, role = found
+    joined = await run_in_threadpool(workshops.join, svc.storage, workshop, role, body.name)
+    _set_token_cookie(response, request, workshop.id, joined.token)
+    return Joined(workshop_id=workshop.id, participant=_out(joined.participant), token=joined.token)
+
+
+@router.post("/workshops/{workshop_id}/join-code", response_model=JoinCode)
+async def rotate_join_code(workshop_id: str, request: Request, facilitator: FacilitatorDep, svc: ServicesDep) -> JoinCode:
+    """Replace the participant join code; the old link stops working. Facilitator only."""
+    code = await run_in_threadpool(workshops.rotate_join_code, svc.storage, svc.secret_key, workshop_id)
+    return JoinCode(join_code=code, join_url=f"{str(request.base_url).rstrip('/')}/j/{code}")
+
+
+@router.get("/workshops/{workshop_id}/map")
+async def read_map(workshop_id: str, participant: ParticipantDep, svc: ServicesDep) -> dict[str, Any]:
+    """The whole map as JSON: workshop, participants, notes and links, and the sequence number it reflects."""
+    room = svc.rooms.get(workshop_id)
+    if room is not None:
+        return room.board.to_dict()
+    stored = await run_in_threadpool(svc.storage.load_board, workshop_id)
+    if stored is None:
+        raise ApiError(404, "unknown_workshop", "no such workshop")
+    return stored.board.to_dict()
+
+
+# How each refusal code reads as an HTTP status.
+_STATUS = {
+    "unauthorized": 401, "facilitator_only": 403, "board_locked": 423,
+    "note_missing": 404, "link_missing": 404, "note_deleted": 410, "link_deleted": 410,
+    "note_exists": 409, "link_duplicate": 409, "board_full": 409, "server_error": 503,
+}
+
+
+class OpResult(BaseModel):
+    cid: str
+    seq: int = Field(description="The event's sequence number: the change is stored.")
+
+
+@router.post(
+    "/workshops/{workshop_id}/ops", response_model=OpResult,
+    responses={s: {"description": "refused: {code, message}"} for s in (400, 401, 403, 404, 409, 410, 423, 503)},
+)
+async def submit_op(workshop_id: str, frame: dict[str, Any], participant: ParticipantDep, svc: ServicesDep) -> OpResult:
+    """Apply one operation, exactly as a websocket frame would (docs/protocol.md); answers once it is stored."""
+    frame.setdefault("cid", f"http-{workshops.new_id()}")
+    room = await svc.rooms.open(workshop_id)
+    if room is None:
+        raise ApiError(404, "unknown_workshop", "no such workshop")
+    try:
+        answer = await room.submit(participant, frame)
+    finally:
+        svc.rooms.release(room)
+    if answer["type"] == "error":
+        raise ApiError(_STATUS.get(answer["code"], 400), answer["code"], answer["message"])
+    return OpResult(cid=answer["cid"], seq=answer["seq"])
+
+
+@router.get("/workshops/{workshop_id}/join-code", response_model=JoinCode)
+async def read_join_code(workshop_id: str, request: Request, facilitator: FacilitatorDep, svc: ServicesDep) -> JoinCode:
+    """The current participant join code and link, for the facilitator to show or share again."""
+    code = await run_in_threadpool(workshops.current_join_code, svc.storage, svc.secret_key, workshop_id)
+    return JoinCode(join_code=code, join_url=f"{str(request.base_url).rstrip('/')}/j/{code}")
+
+
+@router.get("/health")
+async def health() -> dict[str, str]:
+    return {"status": "ok"}

@@ -1,0 +1,129 @@
+"""The websocket endpoint: check the origin and token, then hand frames to the workshop's room.
+
+Each socket gets one writer task draining a queue, so a room never waits on a slow client, and one client's
+failed send never affects another. A client that falls too far behind is disconnected; it reconnects and
+catches up from its last sequence number.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from urllib.parse import urlsplit
+
+from fastapi import APIRouter, WebSocket
+from starlette.concurrency import run_in_threadpool
+from starlette.websockets import WebSocketDisconnect
+
+from server.board.model import Participant
+from server.board.refusals import refuse
+from server.protocol import frames
+from server.protocol.codec import encode
+from server.web.deps import Services, bearer_token
+from server.workshops import authenticate
+
+log = logging.getLogger(__name__)
+router = APIRouter()
+
+CLOSE_UNAUTHORIZED = 4001
+CLOSE_FORBIDDEN_ORIGIN = 4003
+CLOSE_TOO_SLOW = 4008
+_CLOSE = object()
+
+
+class SocketConnection:
+    """A room's view of one websocket: queued sends drained by a writer task."""
+
+    def __init__(self, ws: WebSocket, participant: Participant, max_queued: int) -> None:
+        self.ws = ws
+        self.participant = participant
+        self._queue: asyncio.Queue[object] = asyncio.Queue()
+        self._max_queued = max_queued
+        self._open = True
+        self._writer = asyncio.get_running_loop().create_task(self._write())
+
+    @property
+    def is_open(self) -> bool:
+        return self._open
+
+    def send(self, text: str) -> None:
+        if not self._open:
+            return
+        if self._queue.qsize() >= self._max_queued:
+            self.close(CLOSE_TOO_SLOW, "client too slow; reconnect to catch up")
+            return
+        self._queue.put_nowait(text)
+
+    def close(self, code: int, reason: str) -> None:
+        if self._open:
+            self._open = False
+            self._queue.put_nowait((_CLOSE, code, reason))
+
+    async def _write(self) -> None:
+        try:
+            while True:
+                item = await self._queue.get()
+                if isinstance(item, tuple):
+                    await self.ws.close(item[1], item[2])
+                    return
+                await self.ws.send({"type": "websocket.send", "text": item})
+        except Exception:  # the peer is gone; the read loop sees it too and cleans up
+            self._open = False
+
+    async def finish(self) -> None:
+        self._open = False
+        self._writer.cancel()
+        try:
+            await self._writer
+        except asyncio.CancelledError:
+            pass
+
+
+def origin_allowed(ws: WebSocket, allowed: tuple[str, ...]) -> bool:
+    """Browsers always send Origin: it must be this server's own origin or a configured one. Programs send none."""
+    origin = ws.headers.get("origin")
+    if origin is None:
+        return True
+    origin = origin.rstrip("/")
+    if origin in allowed:
+        return True
+    return urlsplit(origin).netloc == ws.headers.get("host")
+
+
+async def _refuse(ws: WebSocket, code: str, message: str, close_code: int) -> None:
+    await ws.accept()
+    await ws.send_text(encode(frames.error(refuse(code, message), None)))
+    await ws.close(close_code, code)
+
+
+@router.websocket("/api/workshops/{workshop_id}/ws")
+async def board_socket(ws: WebSocket, workshop_id: str) -> None:
+    svc: Services = ws.app.state.services
+    raw_since = ws.query_params.get("since", "")
+    # A client that cannot say where it was gets the whole board, which is always correct.
+    since = int(raw_since) if raw_since.isdigit() and len(raw_since) < 16 else None
+    if not origin_allowed(ws, svc.settings.allowed_origins):
+        await _refuse(ws, "origin_forbidden", f"origin {ws.headers.get('origin')!r} may not open this socket", CLOSE_FORBIDDEN_ORIGIN)
+        return
+    participant = await run_in_threadpool(authenticate, svc.storage, workshop_id, bearer_token(ws, workshop_id))
+    room = await svc.rooms.open(workshop_id) if participant else None
+    if participant is None or room is None:
+        await _refuse(ws, "unauthorized", "no valid participant token for this workshop: join it first", CLOSE_UNAUTHORIZED)
+        return
+    await ws.accept()
+    conn = SocketConnection(ws, participant, svc.settings.max_queued_frames)
+    room.join(conn, since)
+    try:
+        while True:
+            message = await ws.receive()
+            if message["type"] == "websocket.disconnect":
+                break
+            data = message.get("text")
+            room.receive(conn, data if data is not None else message.get("bytes") or b"")
+    except (WebSocketDisconnect, RuntimeError):
+        # RuntimeError: a failed send from the writer task already marked the socket disconnected.
+        pass
+    finally:
+        room.leave(conn)
+        await conn.finish()
+        svc.rooms.release(room)

@@ -1,0 +1,126 @@
+"""Workshop use cases shared by the HTTP API and the command line: create, join, rotate, authenticate.
+
+Secrets (facilitator keys, participant tokens) are random, shown once, and stored only as SHA-256 hashes:
+with 256 bits of randomness a fast hash is enough, and a leaked database reveals none. The join code must be
+shown again whenever the facilitator asks (it goes on the projector), so it is derived instead: an HMAC of
+the workshop id and a generation number under the server's secret key. The database holds only its hash and
+generation; rotating the code bumps the generation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+
+from server.board.model import DEFAULT_KINDS, PARTICIPANT_COLOURS, Board, Kind, Participant, WorkshopInfo
+from server.clock import now_ms
+from server.storage.base import ParticipantRecord, Storage, WorkshopRecord
+
+# Join codes are typed from a projector: no 0/o, 1/l/i. 14 of 31 symbols is about 69 bits.
+_JOIN_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+_JOIN_LENGTH = 14
+
+
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def derive_join_code(secret_key: bytes, workshop_id: str, generation: int) -> str:
+    digest = hmac.new(secret_key, f"join:{workshop_id}:{generation}".encode(), hashlib.sha256).digest()
+    number, symbols = int.from_bytes(digest, "big"), []
+    for _ in range(_JOIN_LENGTH):
+        number, index = divmod(number, len(_JOIN_ALPHABET))
+        symbols.append(_JOIN_ALPHABET[index])
+    return "".join(symbols)
+
+
+def new_id() -> str:
+    return secrets.token_urlsafe(9)
+
+
+@dataclass(frozen=True, slots=True)
+class CreatedWorkshop:
+    workshop: WorkshopRecord
+    facilitator_key: str  # shown once: the facilitator link carries it
+    join_code: str  # shown once per rotation: the participant join link carries it
+
+
+@dataclass(frozen=True, slots=True)
+class Joined:
+    participant: ParticipantRecord
+    token: str  # shown once: the bearer's cookie
+
+
+def create_workshop(
+    storage: Storage, secret_key: bytes, title: str, question: str, kinds: tuple[Kind, ...] | None = None
+) -> CreatedWorkshop:
+    """Create a workshop with an empty board; return it with its freshly made secrets."""
+    facilitator_key = secrets.token_urlsafe(32)
+    workshop_id = new_id()
+    join_code = derive_join_code(secret_key, workshop_id, 0)
+    now = now_ms()
+    record = WorkshopRecord(
+        id=workshop_id, title=title, question=question, created_at=now,
+        facilitator_key_hash=hash_secret(facilitator_key), join_code_hash=hash_secret(join_code), join_generation=0,
+    )
+    info = WorkshopInfo(
+        id=record.id, title=title, question=question,
+        kinds=kinds or tuple(Kind(*k) for k in DEFAULT_KINDS), locked=False, created_at=now,
+    )
+    storage.create_workshop(record, Board(workshop=info))
+    return CreatedWorkshop(record, facilitator_key, join_code)
+
+
+def find_by_code(storage: Storage, code: str) -> tuple[WorkshopRecord, str] | None:
+    """The workshop a join code or facilitator key opens, and the role it grants."""
+    code = code.strip()
+    if not code or len(code) > 100:
+        return None
+    digest = hash_secret(code)
+    if (workshop := storage.workshop_by_join_code(digest)) is not None:
+        return workshop, "participant"
+    if (workshop := storage.workshop_by_facilitator_key(digest)) is not None:
+        return workshop, "facilitator"
+    return None
+
+
+def join(storage: Storage, workshop: WorkshopRecord, role: str, name: str) -> Joined:
+    """Make a new participant (no account: a random bearer token identifies them)."""
+    token = secrets.token_urlsafe(32)
+    now = now_ms()
+    count = len(storage.participants(workshop.id))
+    record = ParticipantRecord(
+        id=new_id(), workshop_id=workshop.id, name=name, colour=PARTICIPANT_COLOURS[count % len(PARTICIPANT_COLOURS)],
+        role=role, token_hash=hash_secret(token), joined_at=now, last_seen_at=now,
+    )
+    storage.add_participant(record)
+    return Joined(record, token)
+
+
+def rotate_join_code(storage: Storage, secret_key: bytes, workshop_id: str) -> str:
+    """Give the workshop a new join code; links with the old one stop working."""
+    record = storage.workshop(workshop_id)
+    assert record is not None, workshop_id
+    generation = record.join_generation + 1
+    code = derive_join_code(secret_key, workshop_id, generation)
+    storage.set_join_code(workshop_id, hash_secret(code), generation)
+    return code
+
+
+def current_join_code(storage: Storage, secret_key: bytes, workshop_id: str) -> str:
+    """The join code in force now (the facilitator shows it again and again)."""
+    record = storage.workshop(workshop_id)
+    assert record is not None, workshop_id
+    return derive_join_code(secret_key, workshop_id, record.join_generation)
+
+
+def authenticate(storage: Storage, workshop_id: str, token: str | None) -> Participant | None:
+    """The participant a token belongs to, if it belongs to this workshop; otherwise None."""
+    if not token or len(token) > 200:
+        return None
+    record = storage.participant_by_token(hash_secret(token))
+    if record is None or record.workshop_id != workshop_id:
+        return None
+    return Participant(id=record.id, name=record.name, colour=record.colour, role=record.role)

@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, AsyncIterator, Iterator
+
+import pytest
+
+from tests.support.client import BoardClient, create_workshop, join
+from tests.support.server import ServerProcess
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    """A real server (uvicorn subprocess, SQLite file) shared by the tests of one module."""
+    folder = tmp_path_factory.mktemp("server")
+    proc = ServerProcess(f"sqlite:///{folder / 'pathweaver.db'}").start(log_path=folder / "server.log")
+    yield proc
+    proc.stop()
+
+
+class Workshop:
+    """A workshop on the test server, with helpers to add people and connect them."""
+
+    def __init__(self, server: ServerProcess, created: dict[str, Any]) -> None:
+        self.server = server
+        self.created = created
+        self.id: str = created["id"]
+        self.clients: list[BoardClient] = []
+
+    async def participant(self, name: str, *, facilitator: bool = False, connect: bool = True) -> BoardClient:
+        code = self.created["facilitator_key"] if facilitator else self.created["join_code"]
+        joined = await join(self.server.url, code, name)
+        client = BoardClient(self.server.ws_url, self.id, joined["token"], name)
+        self.clients.append(client)
+        if connect:
+            await client.connect()
+        return client
+
+    async def facilitator(self) -> BoardClient:
+        client = BoardClient(self.server.ws_url, self.id, self.created["token"], "facilitator")
+        self.clients.append(client)
+        return await client.connect()
+
+    async def close(self) -> None:
+        for c in self.clients:
+            await c.disconnect()
+
+
+@pytest.fixture
+async def workshop(server: ServerProcess) -> AsyncIterator[Workshop]:
+    w = Workshop(server, await create_workshop(server.url, "Impact of the evidence service"))
+    yield w
+    await w.close()
+
+
+def note(i: int | str, **extra: Any) -> dict[str, Any]:
+    """Fields for a note.add operation with a readable id."""
+    fields: dict[str, Any] = {"id": f"note{i:>04}" if isinstance(i, int) else i, "kind": "outcome", "text": f"note {i}", "x": 10.0, "y": 20.0}
+    fields.update(extra)
+    return fields

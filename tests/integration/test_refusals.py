@@ -1,0 +1,156 @@
+"""Bad input and role rules over the wire: a clear error, nothing changed, the connection kept."""
+
+from __future__ import annotations
+
+import httpx
+import orjson
+import pytest
+import websockets
+
+from tests.integration.conftest import Workshop, note
+from tests.support.client import BoardClient, create_workshop, read_map
+
+
+async def assert_unchanged_and_alive(workshop: Workshop, client: BoardClient, before: dict) -> None:
+    assert await read_map(workshop.server.url, workshop.id, workshop.created["token"]) == before
+    seq = await client.do("note.add", **note("alive01", text="still connected"))
+    assert seq == before["head"] + 1
+
+
+@pytest.mark.rule("P15")
+@pytest.mark.parametrize(
+    ("raw", "code"),
+    [
+        ("this is not json", "malformed_json"),
+        ("[]", "malformed_json"),
+        ('{"op": "note.teleport", "cid": "c1"}', "unknown_op"),
+        ('{"op": "note.add", "cid": "c1", "id": "note9", "kind": "impact", "text": 5, "x": 0, "y": 0}', "bad_frame"),
+        ('{"op": "note.add", "cid": "c1", "id": "note9999", "kind": "impact", "text": "' + "x" * 2001 + '", "x": 0, "y": 0}', "text_too_long"),
+        ('{"op": "note.add", "cid": "c1", "id": "note9999", "kind": "impact", "text": "' + "x" * 70000 + '", "x": 0, "y": 0}', "frame_too_large"),
+        ('{"op": "link.add", "cid": "c1", "id": "link9999", "source": "note0001", "target": "missing1"}', "note_missing"),
+        ('{"op": "link.add", "cid": "c1", "id": "link9999", "source": "note0001", "target": "note0001"}', "link_self"),
+        ('{"op": "link.add", "cid": "c1", "id": "link9999", "source": "note0001", "target": "note0002"}', "link_duplicate"),
+        ('{"op": "note.update", "cid": "c1", "id": "nope0001", "text": "x"}', "note_missing"),
+        ('{"op": "workshop.lock", "cid": "c1"}', "facilitator_only"),
+        ('{"op": "workshop.rename", "cid": "c1", "title": "Hijacked"}', "facilitator_only"),
+    ],
+)
+async def test_bad_frame_gets_error_and_changes_nothing(workshop: Workshop, raw: str, code: str) -> None:
+    a = await workshop.participant("Ana")
+    await a.do("note.add", **note(1))
+    await a.do("note.add", **note(2))
+    await a.do("link.add", id="link0001", source="note0001", target="note0002")
+    before = await read_map(workshop.server.url, workshop.id, workshop.created["token"])
+    await a.send_raw(raw)
+    await a.wait_for(lambda: a.errors, "an error frame")
+    error = a.errors[-1]
+    assert error["code"] == code and error["message"]
+    if '"cid"' in raw and code != "frame_too_large" and code != "malformed_json":
+        assert error["cid"] == "c1"
+    await assert_unchanged_and_alive(workshop, a, before)
+
+
+@pytest.mark.rule("P14")
+async def test_locked_board_refuses_participant_edits_on_the_wire(workshop: Workshop) -> None:
+    fac = await workshop.facilitator()
+    a = await workshop.participant("Ana")
+    await a.do("note.add", **note(1))
+    await fac.do("workshop.lock")
+    await a.wait_for(lambda: a.board.workshop.locked, "lock event")
+    before = await read_map(workshop.server.url, workshop.id, workshop.created["token"])
+    for op, fields in [("note.add", note(2)), ("note.update", {"id": "note0001", "text": "x"}),
+                       ("note.delete", {"id": "note0001"}), ("note.move", {"id": "note0001", "x": 1.0, "y": 1.0})]:
+        error = await a.refused(op, **fields)
+        assert error["code"] == "board_locked"
+    assert await read_map(workshop.server.url, workshop.id, workshop.created["token"]) == before
+    await fac.do("note.update", id="note0001", text="facilitator may still edit")
+    await fac.do("workshop.unlock")
+    await a.do("note.update", id="note0001", text="unlocked again")
+
+
+@pytest.mark.rule("P13", "P18")
+async def test_facilitator_renames_and_participant_cannot(workshop: Workshop) -> None:
+    fac = await workshop.facilitator()
+    a = await workshop.participant("Ana")
+    assert (await a.refused("workshop.rename", title="Mine now"))["code"] == "facilitator_only"
+    await fac.do("workshop.rename", title="Pathways to policy change", question="How did our evidence reach policy?")
+    await a.wait_for(lambda: a.board.workshop.title == "Pathways to policy change", "rename")
+    assert a.board.workshop.question == "How did our evidence reach policy?"
+
+
+@pytest.mark.rule("P1")
+async def test_no_token_wrong_token_and_other_workshops_token_are_refused(workshop: Workshop) -> None:
+    other = await create_workshop(workshop.server.url, "Another workshop")
+    url = f"{workshop.server.ws_url}/api/workshops/{workshop.id}/ws"
+    for headers in ({}, {"Authorization": "Bearer not-a-token"}, {"Authorization": f"Bearer {other['token']}"},
+                    {"Cookie": f"pw_{workshop.id}={other['token']}"}):
+        async with websockets.connect(url, additional_headers=headers) as ws:
+            frame = orjson.loads(await ws.recv())
+            assert frame["type"] == "error" and frame["code"] == "unauthorized"
+            with pytest.raises(websockets.ConnectionClosed) as closed:
+                await ws.recv()
+            assert closed.value.rcvd.code == 4001
+    async with httpx.AsyncClient(base_url=workshop.server.url) as http:
+        r = await http.get(f"/api/workshops/{workshop.id}/map", headers={"Authorization": f"Bearer {other['token']}"})
+        assert r.status_code == 401 and r.json()["code"] == "unauthorized"
+        r = await http.get(f"/api/workshops/{workshop.id}/map")
+        assert r.status_code == 401
+
+
+@pytest.mark.rule("P1")
+async def test_cookie_authenticates_a_browser_socket(workshop: Workshop) -> None:
+    url = f"{workshop.server.ws_url}/api/workshops/{workshop.id}/ws"
+    async with websockets.connect(url, additional_headers={"Cookie": f"pw_{workshop.id}={workshop.created['token']}"}) as ws:
+        assert orjson.loads(await ws.recv())["type"] == "welcome"
+
+
+@pytest.mark.rule("P2")
+async def test_foreign_origin_is_refused(workshop: Workshop) -> None:
+    url = f"{workshop.server.ws_url}/api/workshops/{workshop.id}/ws"
+    headers = {"Authorization": f"Bearer {workshop.created['token']}"}
+    async with websockets.connect(url, additional_headers=headers, origin="http://evil.example") as ws:
+        frame = orjson.loads(await ws.recv())
+        assert frame["code"] == "origin_forbidden"
+        with pytest.raises(websockets.ConnectionClosed) as closed:
+            await ws.recv()
+        assert closed.value.rcvd.code == 4003
+    async with websockets.connect(url, additional_headers=headers, origin=workshop.server.url) as ws:
+        assert orjson.loads(await ws.recv())["type"] == "welcome"
+
+
+async def test_join_with_bad_or_rotated_code(workshop: Workshop) -> None:
+    async with httpx.AsyncClient(base_url=workshop.server.url) as http:
+        r = await http.post("/api/join", json={"code": "nonsense-code", "name": "Eve"})
+        assert r.status_code == 404 and r.json()["code"] == "unknown_code"
+        r = await http.post("/api/join", json={"code": workshop.created["join_code"], "name": ""})
+        assert r.status_code == 422
+        r = await http.post("/api/join", json={"code": workshop.created["join_code"], "name": "x" * 41})
+        assert r.status_code == 422
+        a = await workshop.participant("Ana", connect=False)
+        r = await http.post(f"/api/workshops/{workshop.id}/join-code", headers={"Authorization": f"Bearer {a.token}"})
+        assert r.status_code == 403 and r.json()["code"] == "facilitator_only"
+        r = await http.post(f"/api/workshops/{workshop.id}/join-code", headers={"Authorization": f"Bearer {workshop.created['token']}"})
+        assert r.status_code == 200
+        new_code = r.json()["join_code"]
+        assert new_code != workshop.created["join_code"]
+        r = await http.post("/api/join", json={"code": workshop.created["join_code"], "name": "Late"})
+        assert r.status_code == 404
+        r = await http.post("/api/join", json={"code": new_code, "name": "On time"})
+        assert r.status_code == 200 and r.json()["participant"]["role"] == "participant"
+        # Already-joined participants keep their tokens after a rotation.
+        r = await http.get(f"/api/workshops/{workshop.id}/map", headers={"Authorization": f"Bearer {a.token}"})
+        assert r.status_code == 200
+
+
+async def test_server_survives_garbage_and_keeps_serving(workshop: Workshop) -> None:
+    url = f"{workshop.server.ws_url}/api/workshops/{workshop.id}/ws"
+    headers = {"Authorization": f"Bearer {workshop.created['token']}"}
+    async with websockets.connect(url, additional_headers=headers) as ws:
+        for raw in [b"\x00\xff\xfe binary junk", "", "{}" * 1000, '{"op":null}', "9" * 5000]:
+            await ws.send(raw)
+        errors = 0
+        while errors < 5:
+            frame = orjson.loads(await ws.recv())
+            errors += frame["type"] == "error"
+    a = await workshop.participant("Ana")
+    await a.do("note.add", **note(1))

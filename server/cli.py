@@ -21,7 +21,10 @@ def serve(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     print(f"Pathweaver on http://{args.host}:{args.port} (storage: {settings.database_url})", flush=True)
     uvicorn.run(
-        create_app(settings), host=args.host, port=args.port, log_level=args.log_level,
+        create_app(settings),
+        host=args.host,
+        port=args.port,
+        log_level=args.log_level,
         ws_max_size=WS_TRANSPORT_MAX_BYTES,
         # Compressing many small frames costs more CPU than it saves on a local network.
         ws_per_message_deflate=False,
@@ -35,7 +38,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="run the server")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
-    p.add_argument("--database-url", default=None, help="sqlite:///path or postgresql://... (default: SQLite in sessions/)")
+    p.add_argument(
+        "--database-url", default=None, help="sqlite:///path or postgresql://... (default: SQLite in sessions/)"
+    )
     p.add_argument("--allowed-origins", default=None, help="comma-separated extra origins allowed to open websockets")
     p.add_argument("--log-level", default="info")
     p.set_defaults(func=serve)

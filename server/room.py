@@ -12,16 +12,17 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Protocol
+from typing import Any, Protocol
 
 import orjson
 
 from server.board import ops
-from server.clock import now_ms
 from server.board.model import Board, Event, Participant
 from server.board.refusals import Refusal, refuse
 from server.board.rules import Change, decide, participant_join
+from server.clock import now_ms
 from server.protocol import frames
 from server.protocol.codec import MAX_FRAME_BYTES, decode, encode
 from server.storage.base import Storage, StoredBoard
@@ -290,7 +291,12 @@ class Room:
         group commit; the answer comes only once the change is stored.
         """
         if frame.get("op") in ops.TRANSIENT_OPS:
-            return {"type": "error", "code": "bad_frame", "message": "transient operations need a websocket", "cid": None}
+            return {
+                "type": "error",
+                "code": "bad_frame",
+                "message": "transient operations need a websocket",
+                "cid": None,
+            }
         reply = _Reply(participant)
         self._introduce(participant)
         self.receive(reply, orjson.dumps(frame))

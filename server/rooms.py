@@ -39,7 +39,9 @@ class Rooms:
         stored = self.storage.load_board(workshop_id)
         if stored is None:
             return None
-        return Room.load(workshop_id, stored, self.storage, settings=self.settings, on_idle=self._drop, on_broken=self._drop)
+        return Room.load(
+            workshop_id, stored, self.storage, settings=self.settings, on_idle=self._drop, on_broken=self._drop
+        )
 
     def _drop(self, room: Room) -> None:
         if self._rooms.get(room.workshop_id) is room:

@@ -62,12 +62,21 @@ def create_workshop(
     join_code = derive_join_code(secret_key, workshop_id, 0)
     now = now_ms()
     record = WorkshopRecord(
-        id=workshop_id, title=title, question=question, created_at=now,
-        facilitator_key_hash=hash_secret(facilitator_key), join_code_hash=hash_secret(join_code), join_generation=0,
+        id=workshop_id,
+        title=title,
+        question=question,
+        created_at=now,
+        facilitator_key_hash=hash_secret(facilitator_key),
+        join_code_hash=hash_secret(join_code),
+        join_generation=0,
     )
     info = WorkshopInfo(
-        id=record.id, title=title, question=question,
-        kinds=kinds or tuple(Kind(*k) for k in DEFAULT_KINDS), locked=False, created_at=now,
+        id=record.id,
+        title=title,
+        question=question,
+        kinds=kinds or tuple(Kind(*k) for k in DEFAULT_KINDS),
+        locked=False,
+        created_at=now,
     )
     storage.create_workshop(record, Board(workshop=info))
     return CreatedWorkshop(record, facilitator_key, join_code)
@@ -92,8 +101,14 @@ def join(storage: Storage, workshop: WorkshopRecord, role: str, name: str) -> Jo
     now = now_ms()
     count = len(storage.participants(workshop.id))
     record = ParticipantRecord(
-        id=new_id(), workshop_id=workshop.id, name=name, colour=PARTICIPANT_COLOURS[count % len(PARTICIPANT_COLOURS)],
-        role=role, token_hash=hash_secret(token), joined_at=now, last_seen_at=now,
+        id=new_id(),
+        workshop_id=workshop.id,
+        name=name,
+        colour=PARTICIPANT_COLOURS[count % len(PARTICIPANT_COLOURS)],
+        role=role,
+        token_hash=hash_secret(token),
+        joined_at=now,
+        last_seen_at=now,
     )
     storage.add_participant(record)
     return Joined(record, token)

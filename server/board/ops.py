@@ -102,17 +102,25 @@ class PresenceSet(Op):
     editing: str | None = None
 
 
-AnyOp = Union[
-    NoteAdd, NoteUpdate, NoteMove, NoteDrag, NoteDelete,
-    LinkAdd, LinkUpdate, LinkDelete,
-    WorkshopLock, WorkshopUnlock, WorkshopRename,
+AnyOp = Union[  # noqa: UP007 - a runtime value too: OP_NAMES reads its members
+    NoteAdd,
+    NoteUpdate,
+    NoteMove,
+    NoteDrag,
+    NoteDelete,
+    LinkAdd,
+    LinkUpdate,
+    LinkDelete,
+    WorkshopLock,
+    WorkshopUnlock,
+    WorkshopRename,
     PresenceSet,
 ]
 
 OP_ADAPTER: TypeAdapter[AnyOp] = TypeAdapter(Annotated[AnyOp, Field(discriminator="op")])
 
 OP_NAMES: frozenset[str] = frozenset(
-    cls.model_fields["op"].annotation.__args__[0]  # type: ignore[union-attr]
+    cls.model_fields["op"].annotation.__args__[0]
     for cls in AnyOp.__args__  # type: ignore[attr-defined]
 )
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from server.board import ops
 from server.board.model import Board, Participant
@@ -109,10 +110,21 @@ def _note_add(board: Board, op: ops.NoteAdd, actor: Participant, now: int) -> Ch
         return refuse("note_exists", f"id {op.id} is already taken")
     if len(board.notes) >= MAX_NOTES:
         return refuse("board_full", f"a workshop holds at most {MAX_NOTES} notes")
-    return Change("note.add", {
-        "id": op.id, "kind": op.kind, "text": op.text, "x": op.x, "y": op.y, "colour": op.colour,
-        "author": actor.id, "created_at": now, "updated_at": now, "version": 1,
-    })
+    return Change(
+        "note.add",
+        {
+            "id": op.id,
+            "kind": op.kind,
+            "text": op.text,
+            "x": op.x,
+            "y": op.y,
+            "colour": op.colour,
+            "author": actor.id,
+            "created_at": now,
+            "updated_at": now,
+            "version": 1,
+        },
+    )
 
 
 def _note_update(board: Board, op: ops.NoteUpdate, actor: Participant, now: int) -> Change | Refusal:
@@ -178,10 +190,18 @@ def _link_add(board: Board, op: ops.LinkAdd, actor: Participant, now: int) -> Ch
         return refuse("link_duplicate", f"link {existing} already joins {op.source} to {op.target}")
     if len(board.links) >= MAX_LINKS:
         return refuse("board_full", f"a workshop holds at most {MAX_LINKS} links")
-    return Change("link.add", {
-        "id": op.id, "source": op.source, "target": op.target, "label": op.label,
-        "author": actor.id, "created_at": now, "updated_at": now,
-    })
+    return Change(
+        "link.add",
+        {
+            "id": op.id,
+            "source": op.source,
+            "target": op.target,
+            "label": op.label,
+            "author": actor.id,
+            "created_at": now,
+            "updated_at": now,
+        },
+    )
 
 
 def _link_update(board: Board, op: ops.LinkUpdate, actor: Participant, now: int) -> Change | Refusal:
@@ -249,6 +269,12 @@ _DECIDERS: dict[type, Callable[..., Change | Refusal]] = {
 
 def participant_join(participant: Participant) -> Change:
     """The change that introduces a participant to the board (made by the server, not asked for by clients)."""
-    return Change("participant.join", {
-        "id": participant.id, "name": participant.name, "colour": participant.colour, "role": participant.role,
-    })
+    return Change(
+        "participant.join",
+        {
+            "id": participant.id,
+            "name": participant.name,
+            "colour": participant.colour,
+            "role": participant.role,
+        },
+    )

@@ -7,10 +7,15 @@ returns, those events are durable.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol, Sequence
+from typing import Any, Protocol
 
 from server.board.model import Board, Event
+
+
+class Conflict(ValueError):
+    """A write that would break the store's guarantees (a sequence gap, a reused id, token or client op id)."""
 
 
 @dataclass(slots=True)

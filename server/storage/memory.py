@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import copy
 import threading
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from server.board.model import Board, Event
-from server.storage.base import ParticipantRecord, StoredBoard, WorkshopRecord
+from server.storage.base import Conflict, ParticipantRecord, StoredBoard, WorkshopRecord
 
 
 class MemoryStorage:
@@ -24,7 +25,7 @@ class MemoryStorage:
     def create_workshop(self, workshop: WorkshopRecord, board: Board) -> None:
         with self._lock:
             if workshop.id in self._workshops:
-                raise ValueError(f"workshop {workshop.id} exists")
+                raise Conflict(f"workshop {workshop.id} exists")
             self._workshops[workshop.id] = copy.deepcopy(workshop)
             self._events[workshop.id] = []
             self._snapshot[workshop.id] = board.to_dict(with_tombstones=True)
@@ -53,7 +54,7 @@ class MemoryStorage:
     def add_participant(self, participant: ParticipantRecord) -> None:
         with self._lock:
             if any(p.token_hash == participant.token_hash for p in self._participants.values()):
-                raise ValueError("token hash already in use")
+                raise Conflict("token hash already in use")
             self._participants[participant.id] = copy.deepcopy(participant)
 
     def participant_by_token(self, token_hash: str) -> ParticipantRecord | None:
@@ -88,12 +89,12 @@ class MemoryStorage:
         with self._lock:
             log = self._events[workshop_id]
             head = log[-1].seq if log else 0
-            seen = {(e.by, e.cid) for e in log if e.cid is not None}
+            seen: set[tuple[str | None, str | None]] = {(e.by, e.cid) for e in log if e.cid is not None}
             for e in events:
                 if e.seq != head + 1:
-                    raise ValueError(f"workshop {workshop_id} is at event {head}; cannot append event {e.seq}")
+                    raise Conflict(f"workshop {workshop_id} is at event {head}; cannot append event {e.seq}")
                 if e.cid is not None and (e.by, e.cid) in seen:
-                    raise ValueError(f"client op {e.cid} of {e.by} is already stored")
+                    raise Conflict(f"client op {e.cid} of {e.by} is already stored")
                 seen.add((e.by, e.cid))
                 head = e.seq
             log.extend(copy.deepcopy(list(events)))

@@ -6,19 +6,21 @@ is several times faster than an ORM object per row. The schema is Alembic's, upg
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any
 
 import orjson
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, delete, event, func, insert, select, update
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
 
 from server.board.model import Board, Event
 from server.clock import now_ms
-from server.storage.base import ParticipantRecord, StoredBoard, WorkshopRecord
+from server.storage.base import Conflict, ParticipantRecord, StoredBoard, WorkshopRecord
 from server.storage.tables import EventRow, ParticipantRow, SnapshotRow, WorkshopRow
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -64,12 +66,12 @@ def _sqlite_engine(url: str) -> Engine:
 
 
 class SqlStorage:
-    def __init__(self, url: str, connect_args: dict[str, Any] | None = None) -> None:
+    def __init__(self, url: str) -> None:
         url = normalize_url(url)
         if url.startswith("sqlite"):
             self.engine = _sqlite_engine(url)
         else:
-            self.engine = create_engine(url, pool_pre_ping=True, connect_args=connect_args or {})
+            self.engine = create_engine(url, pool_pre_ping=True)
         self._migrate()
 
     def _migrate(self) -> None:
@@ -81,10 +83,13 @@ class SqlStorage:
 
     @contextmanager
     def _transaction(self, write: bool = False) -> Iterator[Connection]:
-        with self.engine.connect() as conn:
-            conn = conn.execution_options(write=write)
-            with conn.begin():
-                yield conn
+        try:
+            with self.engine.connect() as conn:
+                conn = conn.execution_options(write=write)
+                with conn.begin():
+                    yield conn
+        except IntegrityError as exc:
+            raise Conflict(str(exc.orig)) from exc
 
     def close(self) -> None:
         self.engine.dispose()
@@ -94,10 +99,14 @@ class SqlStorage:
     def create_workshop(self, workshop: WorkshopRecord, board: Board) -> None:
         with self._transaction(write=True) as conn:
             conn.execute(insert(_workshops).values(**_fields(workshop)))
-            conn.execute(insert(_snapshots).values(
-                workshop_id=workshop.id, head=board.head, created_at=now_ms(),
-                state=orjson.dumps(board.to_dict(with_tombstones=True)).decode(),
-            ))
+            conn.execute(
+                insert(_snapshots).values(
+                    workshop_id=workshop.id,
+                    head=board.head,
+                    created_at=now_ms(),
+                    state=orjson.dumps(board.to_dict(with_tombstones=True)).decode(),
+                )
+            )
 
     def _one_workshop(self, where: Any) -> WorkshopRecord | None:
         with self._transaction() as conn:
@@ -115,8 +124,11 @@ class SqlStorage:
 
     def set_join_code(self, workshop_id: str, join_code_hash: str, generation: int) -> None:
         with self._transaction(write=True) as conn:
-            conn.execute(update(_workshops).where(_workshops.c.id == workshop_id)
-                         .values(join_code_hash=join_code_hash, join_generation=generation))
+            conn.execute(
+                update(_workshops)
+                .where(_workshops.c.id == workshop_id)
+                .values(join_code_hash=join_code_hash, join_generation=generation)
+            )
 
     def add_participant(self, participant: ParticipantRecord) -> None:
         with self._transaction(write=True) as conn:
@@ -133,8 +145,15 @@ class SqlStorage:
 
     def participants(self, workshop_id: str) -> list[ParticipantRecord]:
         with self._transaction() as conn:
-            rows = conn.execute(select(_participants).where(_participants.c.workshop_id == workshop_id)
-                                .order_by(_participants.c.joined_at, _participants.c.id)).mappings().all()
+            rows = (
+                conn.execute(
+                    select(_participants)
+                    .where(_participants.c.workshop_id == workshop_id)
+                    .order_by(_participants.c.joined_at, _participants.c.id)
+                )
+                .mappings()
+                .all()
+            )
         return [ParticipantRecord(**r) for r in rows]
 
     # -- the board -------------------------------------------------------------------------------------
@@ -142,38 +161,58 @@ class SqlStorage:
     def load_board(self, workshop_id: str) -> StoredBoard | None:
         with self._transaction() as conn:
             snap = conn.execute(
-                select(_snapshots.c.state).where(_snapshots.c.workshop_id == workshop_id)
-                .order_by(_snapshots.c.head.desc()).limit(1)
+                select(_snapshots.c.state)
+                .where(_snapshots.c.workshop_id == workshop_id)
+                .order_by(_snapshots.c.head.desc())
+                .limit(1)
             ).scalar()
             if snap is None:
                 return None
             board = Board.from_dict(orjson.loads(snap))
-            for row in conn.execute(select(_events).where(_events.c.workshop_id == workshop_id, _events.c.seq > board.head)
-                                    .order_by(_events.c.seq)).mappings():
+            for row in conn.execute(
+                select(_events)
+                .where(_events.c.workshop_id == workshop_id, _events.c.seq > board.head)
+                .order_by(_events.c.seq)
+            ).mappings():
                 board.apply(_event(row))
             client_ops = {
                 (r.by, r.cid): r.seq
-                for r in conn.execute(select(_events.c.by, _events.c.cid, _events.c.seq)
-                                      .where(_events.c.workshop_id == workshop_id, _events.c.cid.is_not(None)))
+                for r in conn.execute(
+                    select(_events.c.by, _events.c.cid, _events.c.seq).where(
+                        _events.c.workshop_id == workshop_id, _events.c.cid.is_not(None)
+                    )
+                )
             }
         return StoredBoard(board=board, client_ops=client_ops)
 
     def append(self, workshop_id: str, events: Sequence[Event], snapshot: dict[str, Any] | None = None) -> None:
         if not events and snapshot is None:
             return
-        for before, after in zip(events, events[1:]):
+        for before, after in zip(events, events[1:], strict=False):
             if after.seq != before.seq + 1:
-                raise ValueError(f"events must be consecutive: {before.seq} is followed by {after.seq}")
+                raise Conflict(f"events must be consecutive: {before.seq} is followed by {after.seq}")
         with self._transaction(write=True) as conn:
-            head = conn.execute(select(func.max(_events.c.seq)).where(_events.c.workshop_id == workshop_id)).scalar() or 0
+            head = (
+                conn.execute(select(func.max(_events.c.seq)).where(_events.c.workshop_id == workshop_id)).scalar() or 0
+            )
             if events and events[0].seq != head + 1:
-                raise ValueError(f"workshop {workshop_id} is at event {head}; cannot append event {events[0].seq}")
+                raise Conflict(f"workshop {workshop_id} is at event {head}; cannot append event {events[0].seq}")
             if events:
-                conn.execute(insert(_events), [
-                    {"workshop_id": workshop_id, "seq": e.seq, "op": e.op, "by": e.by, "at": e.at, "cid": e.cid,
-                     "data": orjson.dumps(e.data).decode()}
-                    for e in events
-                ])
+                conn.execute(
+                    insert(_events),
+                    [
+                        {
+                            "workshop_id": workshop_id,
+                            "seq": e.seq,
+                            "op": e.op,
+                            "by": e.by,
+                            "at": e.at,
+                            "cid": e.cid,
+                            "data": orjson.dumps(e.data).decode(),
+                        }
+                        for e in events
+                    ],
+                )
             for e in events:
                 if e.op == "workshop.rename" and "title" in e.data:
                     conn.execute(update(_workshops).where(_workshops.c.id == workshop_id).values(title=e.data["title"]))
@@ -181,23 +220,45 @@ class SqlStorage:
                 self._store_snapshot(conn, workshop_id, snapshot)
 
     def _store_snapshot(self, conn: Connection, workshop_id: str, snapshot: dict[str, Any]) -> None:
-        conn.execute(insert(_snapshots).values(
-            workshop_id=workshop_id, head=snapshot["head"], created_at=now_ms(), state=orjson.dumps(snapshot).decode(),
-        ))
-        kept = (select(_snapshots.c.head).where(_snapshots.c.workshop_id == workshop_id)
-                .order_by(_snapshots.c.head.desc()).limit(SNAPSHOTS_KEPT))
-        conn.execute(delete(_snapshots).where(_snapshots.c.workshop_id == workshop_id,
-                                              _snapshots.c.head.not_in(kept.scalar_subquery())))
+        conn.execute(
+            insert(_snapshots).values(
+                workshop_id=workshop_id,
+                head=snapshot["head"],
+                created_at=now_ms(),
+                state=orjson.dumps(snapshot).decode(),
+            )
+        )
+        kept = (
+            select(_snapshots.c.head)
+            .where(_snapshots.c.workshop_id == workshop_id)
+            .order_by(_snapshots.c.head.desc())
+            .limit(SNAPSHOTS_KEPT)
+        )
+        conn.execute(
+            delete(_snapshots).where(
+                _snapshots.c.workshop_id == workshop_id, _snapshots.c.head.not_in(kept.scalar_subquery())
+            )
+        )
 
     def events_since(self, workshop_id: str, seq: int, limit: int) -> list[Event]:
         with self._transaction() as conn:
-            rows = conn.execute(select(_events).where(_events.c.workshop_id == workshop_id, _events.c.seq > seq)
-                                .order_by(_events.c.seq).limit(limit)).mappings().all()
+            rows = (
+                conn.execute(
+                    select(_events)
+                    .where(_events.c.workshop_id == workshop_id, _events.c.seq > seq)
+                    .order_by(_events.c.seq)
+                    .limit(limit)
+                )
+                .mappings()
+                .all()
+            )
         return [_event(r) for r in rows]
 
 
 def _event(row: Any) -> Event:
-    return Event(seq=row["seq"], op=row["op"], by=row["by"], at=row["at"], data=orjson.loads(row["data"]), cid=row["cid"])
+    return Event(
+        seq=row["seq"], op=row["op"], by=row["by"], at=row["at"], data=orjson.loads(row["data"]), cid=row["cid"]
+    )
 
 
 def _fields(record: Any) -> dict[str, Any]:

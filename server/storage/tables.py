@@ -40,8 +40,13 @@ class EventRow(SQLModel, table=True):
     __table_args__ = (
         # A client operation id is applied once per participant: the database holds the line too.
         Index(
-            "ix_event_client_op", "workshop_id", "by", "cid", unique=True,
-            sqlite_where=text("cid IS NOT NULL"), postgresql_where=text("cid IS NOT NULL"),
+            "ix_event_client_op",
+            "workshop_id",
+            "by",
+            "cid",
+            unique=True,
+            sqlite_where=text("cid IS NOT NULL"),
+            postgresql_where=text("cid IS NOT NULL"),
         ),
     )
 

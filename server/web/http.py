@@ -8,10 +8,10 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field, StringConstraints
 from starlette.concurrency import run_in_threadpool
 
+from server import workshops
 from server.board.model import Kind
 from server.board.rules import MAX_QUESTION, MAX_TITLE
 from server.web.deps import ApiError, FacilitatorDep, ParticipantDep, ServicesDep, cookie_name
-from server import workshops
 
 router = APIRouter(prefix="/api")
 
@@ -70,7 +70,11 @@ class JoinCode(BaseModel):
 def _set_token_cookie(response: Response, request: Request, workshop_id: str, token: str) -> None:
     settings = request.app.state.services.settings
     response.set_cookie(
-        cookie_name(workshop_id), token, max_age=60 * 60 * 24 * 365, httponly=True, samesite="lax",
+        cookie_name(workshop_id),
+        token,
+        max_age=60 * 60 * 24 * 365,
+        httponly=True,
+        samesite="lax",
         secure=settings.secure_cookies,
     )
 
@@ -94,9 +98,14 @@ async def create_workshop(body: WorkshopIn, request: Request, response: Response
     _set_token_cookie(response, request, created.workshop.id, joined.token)
     base = str(request.base_url).rstrip("/")
     return WorkshopCreated(
-        id=created.workshop.id, title=created.workshop.title, facilitator_key=created.facilitator_key,
-        join_code=created.join_code, facilitator_url=f"{base}/j/{created.facilitator_key}",
-        join_url=f"{base}/j/{created.join_code}", participant=_out(joined.participant), token=joined.token,
+        id=created.workshop.id,
+        title=created.workshop.title,
+        facilitator_key=created.facilitator_key,
+        join_code=created.join_code,
+        facilitator_url=f"{base}/j/{created.facilitator_key}",
+        join_url=f"{base}/j/{created.join_code}",
+        participant=_out(joined.participant),
+        token=joined.token,
     )
 
 
@@ -113,7 +122,9 @@ async def join(body: JoinIn, request: Request, response: Response, svc: Services
 
 
 @router.post("/workshops/{workshop_id}/join-code", response_model=JoinCode)
-async def rotate_join_code(workshop_id: str, request: Request, facilitator: FacilitatorDep, svc: ServicesDep) -> JoinCode:
+async def rotate_join_code(
+    workshop_id: str, request: Request, facilitator: FacilitatorDep, svc: ServicesDep
+) -> JoinCode:
     """Replace the participant join code; the old link stops working. Facilitator only."""
     code = await run_in_threadpool(workshops.rotate_join_code, svc.storage, svc.secret_key, workshop_id)
     return JoinCode(join_code=code, join_url=f"{str(request.base_url).rstrip('/')}/j/{code}")
@@ -133,9 +144,17 @@ async def read_map(workshop_id: str, participant: ParticipantDep, svc: ServicesD
 
 # How each refusal code reads as an HTTP status.
 _STATUS = {
-    "unauthorized": 401, "facilitator_only": 403, "board_locked": 423,
-    "note_missing": 404, "link_missing": 404, "note_deleted": 410, "link_deleted": 410,
-    "note_exists": 409, "link_duplicate": 409, "board_full": 409, "server_error": 503,
+    "unauthorized": 401,
+    "facilitator_only": 403,
+    "board_locked": 423,
+    "note_missing": 404,
+    "link_missing": 404,
+    "note_deleted": 410,
+    "link_deleted": 410,
+    "note_exists": 409,
+    "link_duplicate": 409,
+    "board_full": 409,
+    "server_error": 503,
 }
 
 
@@ -145,7 +164,8 @@ class OpResult(BaseModel):
 
 
 @router.post(
-    "/workshops/{workshop_id}/ops", response_model=OpResult,
+    "/workshops/{workshop_id}/ops",
+    response_model=OpResult,
     responses={s: {"description": "refused: {code, message}"} for s in (400, 401, 403, 404, 409, 410, 423, 503)},
 )
 async def submit_op(workshop_id: str, frame: dict[str, Any], participant: ParticipantDep, svc: ServicesDep) -> OpResult:

@@ -103,12 +103,19 @@ async def board_socket(ws: WebSocket, workshop_id: str) -> None:
     # A client that cannot say where it was gets the whole board, which is always correct.
     since = int(raw_since) if raw_since.isdigit() and len(raw_since) < 16 else None
     if not origin_allowed(ws, svc.settings.allowed_origins):
-        await _refuse(ws, "origin_forbidden", f"origin {ws.headers.get('origin')!r} may not open this socket", CLOSE_FORBIDDEN_ORIGIN)
+        await _refuse(
+            ws,
+            "origin_forbidden",
+            f"origin {ws.headers.get('origin')!r} may not open this socket",
+            CLOSE_FORBIDDEN_ORIGIN,
+        )
         return
     participant = await run_in_threadpool(authenticate, svc.storage, workshop_id, bearer_token(ws, workshop_id))
     room = await svc.rooms.open(workshop_id) if participant else None
     if participant is None or room is None:
-        await _refuse(ws, "unauthorized", "no valid participant token for this workshop: join it first", CLOSE_UNAUTHORIZED)
+        await _refuse(
+            ws, "unauthorized", "no valid participant token for this workshop: join it first", CLOSE_UNAUTHORIZED
+        )
         return
     await ws.accept()
     conn = SocketConnection(ws, participant, svc.settings.max_queued_frames)

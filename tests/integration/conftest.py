@@ -1,21 +1,23 @@
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any, AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
 
 import pytest
 
 from tests.support.client import BoardClient, create_workshop, join
+from tests.support.databases import BACKENDS, database_url
 from tests.support.server import ServerProcess
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    """A real server (uvicorn subprocess, SQLite file) shared by the tests of one module."""
+@pytest.fixture(scope="module", params=BACKENDS)
+def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    """A real server (uvicorn subprocess) on SQLite and on PostgreSQL, shared by the tests of one module."""
     folder = tmp_path_factory.mktemp("server")
-    proc = ServerProcess(f"sqlite:///{folder / 'pathweaver.db'}").start(log_path=folder / "server.log")
-    yield proc
-    proc.stop()
+    with database_url(request.param, folder) as url:
+        proc = ServerProcess(url).start(log_path=folder / "server.log")
+        yield proc
+        proc.stop()
 
 
 class Workshop:
@@ -55,6 +57,12 @@ async def workshop(server: ServerProcess) -> AsyncIterator[Workshop]:
 
 def note(i: int | str, **extra: Any) -> dict[str, Any]:
     """Fields for a note.add operation with a readable id."""
-    fields: dict[str, Any] = {"id": f"note{i:>04}" if isinstance(i, int) else i, "kind": "outcome", "text": f"note {i}", "x": 10.0, "y": 20.0}
+    fields: dict[str, Any] = {
+        "id": f"note{i:>04}" if isinstance(i, int) else i,
+        "kind": "outcome",
+        "text": f"note {i}",
+        "x": 10.0,
+        "y": 20.0,
+    }
     fields.update(extra)
     return fields

@@ -33,8 +33,13 @@ def random_op(rng: random.Random, client: BoardClient, own: list[str]) -> tuple[
     if roll < 0.25 or len(known) < 2:
         note_id = f"{client.name}n{len(own):03}"
         own.append(note_id)
-        return "note.add", {"id": note_id, "kind": rng.choice(["impact", "outcome", "activity"]),
-                            "text": f"{client.name} idea {len(own)}", "x": rng.uniform(0, 900), "y": rng.uniform(0, 600)}
+        return "note.add", {
+            "id": note_id,
+            "kind": rng.choice(["impact", "outcome", "activity"]),
+            "text": f"{client.name} idea {len(own)}",
+            "x": rng.uniform(0, 900),
+            "y": rng.uniform(0, 600),
+        }
     target = rng.choice(known[:3]) if rng.random() < 0.4 else rng.choice(known)  # the first notes are hot spots
     if roll < 0.45:
         return "note.update", {"id": target, "text": f"{client.name} says {rng.randrange(1000)}"}
@@ -44,8 +49,12 @@ def random_op(rng: random.Random, client: BoardClient, own: list[str]) -> tuple[
         return "note.drag", {"id": target, "x": rng.uniform(0, 900), "y": rng.uniform(0, 600)}
     if roll < 0.75:
         source = rng.choice(known)
-        return "link.add", {"id": f"{client.name}l{rng.randrange(10**6):06}", "source": source, "target": target,
-                            "label": rng.choice(["", "leads to", "contributes to"])}
+        return "link.add", {
+            "id": f"{client.name}l{rng.randrange(10**6):06}",
+            "source": source,
+            "target": target,
+            "label": rng.choice(["", "leads to", "contributes to"]),
+        }
     if roll < 0.82 and links:
         return "link.update", {"id": rng.choice(links), "label": f"because {rng.randrange(99)}"}
     if roll < 0.90 and links:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.support.client import BoardClient, create_workshop, join, read_map
+from tests.support.databases import BACKENDS, database_url
 from tests.support.server import ServerProcess
 
 
@@ -28,9 +30,15 @@ async def stream(client: BoardClient, stop: asyncio.Event, sent: dict[str, tuple
         await asyncio.sleep(0.002)
 
 
+@pytest.fixture(params=BACKENDS)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    with database_url(request.param, tmp_path) as url:
+        yield url
+
+
 @pytest.mark.rule("P6", "P17")
-async def test_acknowledged_operations_survive_sigkill(tmp_path: Path) -> None:
-    server = ServerProcess(f"sqlite:///{tmp_path / 'crash.db'}").start(log_path=tmp_path / "server.log")
+async def test_acknowledged_operations_survive_sigkill(db_url: str, tmp_path: Path) -> None:
+    server = ServerProcess(db_url).start(log_path=tmp_path / "server.log")
     try:
         created = await create_workshop(server.url, "Crash test")
         clients = []
@@ -64,8 +72,14 @@ async def test_acknowledged_operations_survive_sigkill(tmp_path: Path) -> None:
             assert note_id in notes, f"acknowledged note {note_id} lost"
             assert int(notes[note_id]["text"].split()[-1]) >= n, f"acknowledged edit {n} of {note_id} lost"
         # events are broadcast only after they are stored, so every note any client saw added must be there
-        seen_adds = {e["data"]["id"] for c in clients for f in c.frames if f["type"] == "events"
-                     for e in f["events"] if e["op"] == "note.add"}
+        seen_adds = {
+            e["data"]["id"]
+            for c in clients
+            for f in c.frames
+            if f["type"] == "events"
+            for e in f["events"]
+            if e["op"] == "note.add"
+        }
         assert seen_adds and seen_adds <= set(notes), f"lost: {sorted(seen_adds - set(notes))[:5]}"
 
         # reconnect with the same tokens, resend what was unacknowledged, and converge
@@ -89,8 +103,8 @@ async def test_acknowledged_operations_survive_sigkill(tmp_path: Path) -> None:
 
 
 @pytest.mark.rule("P17")
-async def test_restart_keeps_workshops_tokens_notes_links_and_sequence(tmp_path: Path) -> None:
-    server = ServerProcess(f"sqlite:///{tmp_path / 'restart.db'}").start(log_path=tmp_path / "server.log")
+async def test_restart_keeps_workshops_tokens_notes_links_and_sequence(db_url: str, tmp_path: Path) -> None:
+    server = ServerProcess(db_url).start(log_path=tmp_path / "server.log")
     try:
         created = await create_workshop(server.url, "Restart test", question="What changed?")
         joined = await join(server.url, created["join_code"], "Ana")

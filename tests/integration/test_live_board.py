@@ -76,7 +76,9 @@ async def test_ack_carries_cid_and_sequence_number(workshop: Workshop) -> None:
     assert ack_frame["acks"] == [{"cid": cid, "seq": seq}]
     # The event frame with that sequence number arrives before the ack.
     kinds = [f["type"] for f in a.frames]
-    event_index = next(i for i, f in enumerate(a.frames) if f["type"] == "events" and any(e["seq"] == seq for e in f["events"]))
+    event_index = next(
+        i for i, f in enumerate(a.frames) if f["type"] == "events" and any(e["seq"] == seq for e in f["events"])
+    )
     assert event_index < kinds.index("ack")
 
 
@@ -128,7 +130,7 @@ async def test_reconnect_with_an_impossible_head_gets_a_snapshot(workshop: Works
     frames_before = len(a.frames)
     await a.disconnect()
     await a.connect(since=a.board.head + 1000)
-    assert [f["type"] for f in a.frames[frames_before:frames_before + 2]] == ["welcome", "snapshot"]
+    assert [f["type"] for f in a.frames[frames_before : frames_before + 2]] == ["welcome", "snapshot"]
 
 
 @pytest.mark.rule("P12")

@@ -25,11 +25,27 @@ async def assert_unchanged_and_alive(workshop: Workshop, client: BoardClient, be
         ("[]", "malformed_json"),
         ('{"op": "note.teleport", "cid": "c1"}', "unknown_op"),
         ('{"op": "note.add", "cid": "c1", "id": "note9", "kind": "impact", "text": 5, "x": 0, "y": 0}', "bad_frame"),
-        ('{"op": "note.add", "cid": "c1", "id": "note9999", "kind": "impact", "text": "' + "x" * 2001 + '", "x": 0, "y": 0}', "text_too_long"),
-        ('{"op": "note.add", "cid": "c1", "id": "note9999", "kind": "impact", "text": "' + "x" * 70000 + '", "x": 0, "y": 0}', "frame_too_large"),
-        ('{"op": "link.add", "cid": "c1", "id": "link9999", "source": "note0001", "target": "missing1"}', "note_missing"),
+        (
+            '{"op": "note.add", "cid": "c1", "id": "note9999", "kind": "impact", "text": "'
+            + "x" * 2001
+            + '", "x": 0, "y": 0}',
+            "text_too_long",
+        ),
+        (
+            '{"op": "note.add", "cid": "c1", "id": "note9999", "kind": "impact", "text": "'
+            + "x" * 70000
+            + '", "x": 0, "y": 0}',
+            "frame_too_large",
+        ),
+        (
+            '{"op": "link.add", "cid": "c1", "id": "link9999", "source": "note0001", "target": "missing1"}',
+            "note_missing",
+        ),
         ('{"op": "link.add", "cid": "c1", "id": "link9999", "source": "note0001", "target": "note0001"}', "link_self"),
-        ('{"op": "link.add", "cid": "c1", "id": "link9999", "source": "note0001", "target": "note0002"}', "link_duplicate"),
+        (
+            '{"op": "link.add", "cid": "c1", "id": "link9999", "source": "note0001", "target": "note0002"}',
+            "link_duplicate",
+        ),
         ('{"op": "note.update", "cid": "c1", "id": "nope0001", "text": "x"}', "note_missing"),
         ('{"op": "workshop.lock", "cid": "c1"}', "facilitator_only"),
         ('{"op": "workshop.rename", "cid": "c1", "title": "Hijacked"}', "facilitator_only"),
@@ -58,8 +74,12 @@ async def test_locked_board_refuses_participant_edits_on_the_wire(workshop: Work
     await fac.do("workshop.lock")
     await a.wait_for(lambda: a.board.workshop.locked, "lock event")
     before = await read_map(workshop.server.url, workshop.id, workshop.created["token"])
-    for op, fields in [("note.add", note(2)), ("note.update", {"id": "note0001", "text": "x"}),
-                       ("note.delete", {"id": "note0001"}), ("note.move", {"id": "note0001", "x": 1.0, "y": 1.0})]:
+    for op, fields in [
+        ("note.add", note(2)),
+        ("note.update", {"id": "note0001", "text": "x"}),
+        ("note.delete", {"id": "note0001"}),
+        ("note.move", {"id": "note0001", "x": 1.0, "y": 1.0}),
+    ]:
         error = await a.refused(op, **fields)
         assert error["code"] == "board_locked"
     assert await read_map(workshop.server.url, workshop.id, workshop.created["token"]) == before
@@ -82,8 +102,12 @@ async def test_facilitator_renames_and_participant_cannot(workshop: Workshop) ->
 async def test_no_token_wrong_token_and_other_workshops_token_are_refused(workshop: Workshop) -> None:
     other = await create_workshop(workshop.server.url, "Another workshop")
     url = f"{workshop.server.ws_url}/api/workshops/{workshop.id}/ws"
-    for headers in ({}, {"Authorization": "Bearer not-a-token"}, {"Authorization": f"Bearer {other['token']}"},
-                    {"Cookie": f"pw_{workshop.id}={other['token']}"}):
+    for headers in (
+        {},
+        {"Authorization": "Bearer not-a-token"},
+        {"Authorization": f"Bearer {other['token']}"},
+        {"Cookie": f"pw_{workshop.id}={other['token']}"},
+    ):
         async with websockets.connect(url, additional_headers=headers) as ws:
             frame = orjson.loads(await ws.recv())
             assert frame["type"] == "error" and frame["code"] == "unauthorized"
@@ -100,7 +124,9 @@ async def test_no_token_wrong_token_and_other_workshops_token_are_refused(worksh
 @pytest.mark.rule("P1")
 async def test_cookie_authenticates_a_browser_socket(workshop: Workshop) -> None:
     url = f"{workshop.server.ws_url}/api/workshops/{workshop.id}/ws"
-    async with websockets.connect(url, additional_headers={"Cookie": f"pw_{workshop.id}={workshop.created['token']}"}) as ws:
+    async with websockets.connect(
+        url, additional_headers={"Cookie": f"pw_{workshop.id}={workshop.created['token']}"}
+    ) as ws:
         assert orjson.loads(await ws.recv())["type"] == "welcome"
 
 
@@ -129,7 +155,9 @@ async def test_join_with_bad_or_rotated_code(workshop: Workshop) -> None:
         a = await workshop.participant("Ana", connect=False)
         r = await http.post(f"/api/workshops/{workshop.id}/join-code", headers={"Authorization": f"Bearer {a.token}"})
         assert r.status_code == 403 and r.json()["code"] == "facilitator_only"
-        r = await http.post(f"/api/workshops/{workshop.id}/join-code", headers={"Authorization": f"Bearer {workshop.created['token']}"})
+        r = await http.post(
+            f"/api/workshops/{workshop.id}/join-code", headers={"Authorization": f"Bearer {workshop.created['token']}"}
+        )
         assert r.status_code == 200
         new_code = r.json()["join_code"]
         assert new_code != workshop.created["join_code"]

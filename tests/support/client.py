@@ -151,8 +151,11 @@ class BoardClient:
             async with self._changed:
                 while not predicate():
                     if self._reader is not None and self._reader.done() and not predicate():
-                        raise AssertionError(f"{self.name}: connection closed ({self.close_code}) while waiting for {what}")
+                        raise AssertionError(
+                            f"{self.name}: connection closed ({self.close_code}) while waiting for {what}"
+                        )
                     await self._changed.wait()
+
         try:
             await asyncio.wait_for(until(), timeout)
         except TimeoutError:

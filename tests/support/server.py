@@ -42,8 +42,18 @@ class ServerProcess:
 
     def start(self, log_path: Path | None = None, timeout: float = 20.0) -> ServerProcess:
         env = {**os.environ, **self.extra_env}
-        cmd = [sys.executable, "-m", "server.cli", "serve", "--port", str(self.port),
-               "--database-url", self.database_url, "--log-level", "warning"]
+        cmd = [
+            sys.executable,
+            "-m",
+            "server.cli",
+            "serve",
+            "--port",
+            str(self.port),
+            "--database-url",
+            self.database_url,
+            "--log-level",
+            "warning",
+        ]
         self.log_path = log_path
         out = open(log_path, "ab") if log_path else subprocess.DEVNULL
         self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)

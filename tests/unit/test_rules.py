@@ -16,8 +16,9 @@ ALICE = Participant(id="alice", name="Alice", colour="#d62728", role="participan
 
 
 def new_board() -> Board:
-    info = WorkshopInfo(id="w1", title="T", question="Q?", kinds=tuple(Kind(*k) for k in DEFAULT_KINDS),
-                        locked=False, created_at=0)
+    info = WorkshopInfo(
+        id="w1", title="T", question="Q?", kinds=tuple(Kind(*k) for k in DEFAULT_KINDS), locked=False, created_at=0
+    )
     board = Board(workshop=info)
     for p in (FAC, ALICE):
         commit(board, participant_join(p), p)
@@ -58,7 +59,13 @@ def test_note_add_records_author_time_and_version() -> None:
     board = new_board()
     add_note(board, "n001")
     note = board.notes["n001"]
-    assert (note.author, note.created_at, note.updated_at, note.version, note.kind) == ("alice", 5000, 5000, 1, "impact")
+    assert (note.author, note.created_at, note.updated_at, note.version, note.kind) == (
+        "alice",
+        5000,
+        5000,
+        1,
+        "impact",
+    )
 
 
 @pytest.mark.rule("P9")
@@ -108,7 +115,11 @@ def test_link_rules() -> None:
     [
         ("note.add", {"id": "n9", "kind": "impact", "text": "x", "x": 0.0, "y": 0.0}, "bad_value"),  # id too short
         ("note.add", {"id": "n999", "kind": "wish", "text": "x", "x": 0.0, "y": 0.0}, "unknown_kind"),
-        ("note.add", {"id": "n999", "kind": "impact", "text": "x" * (MAX_TEXT + 1), "x": 0.0, "y": 0.0}, "text_too_long"),
+        (
+            "note.add",
+            {"id": "n999", "kind": "impact", "text": "x" * (MAX_TEXT + 1), "x": 0.0, "y": 0.0},
+            "text_too_long",
+        ),
         ("note.add", {"id": "n999", "kind": "impact", "text": "   ", "x": 0.0, "y": 0.0}, "text_empty"),
         ("note.add", {"id": "n999", "kind": "impact", "text": "x", "x": 1e9, "y": 0.0}, "bad_value"),
         ("note.add", {"id": "n999", "kind": "impact", "text": "x", "x": 0.0, "y": 0.0, "colour": "red"}, "bad_value"),
@@ -128,7 +139,9 @@ def test_bad_values_are_refused_and_change_nothing(name: str, fields: dict[str, 
 
 
 @pytest.mark.rule("P13")
-@pytest.mark.parametrize(("name", "fields"), [("workshop.lock", {}), ("workshop.unlock", {}), ("workshop.rename", {"title": "Mine"})])
+@pytest.mark.parametrize(
+    ("name", "fields"), [("workshop.lock", {}), ("workshop.unlock", {}), ("workshop.rename", {"title": "Mine"})]
+)
 def test_facilitator_only_operations(name: str, fields: dict[str, Any]) -> None:
     board = new_board()
     before = board.to_dict(with_tombstones=True)

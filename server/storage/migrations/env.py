@@ -1,8 +1,9 @@
 """Alembic environment: migrations run on the connection the storage layer passes in."""
 
 from alembic import context
+from sqlmodel import SQLModel
 
-from server.storage.tables import SQLModel
+import server.storage.tables  # noqa: F401 - registers the tables on SQLModel.metadata
 
 config = context.config
 connection = config.attributes["connection"]

@@ -48,8 +48,12 @@ def upgrade() -> None:
         sa.Column("data", sa.Text, nullable=False),
     )
     op.create_index(
-        "ix_event_client_op", "event", ["workshop_id", "by", "cid"], unique=True,
-        sqlite_where=sa.text("cid IS NOT NULL"), postgresql_where=sa.text("cid IS NOT NULL"),
+        "ix_event_client_op",
+        "event",
+        ["workshop_id", "by", "cid"],
+        unique=True,
+        sqlite_where=sa.text("cid IS NOT NULL"),
+        postgresql_where=sa.text("cid IS NOT NULL"),
     )
     op.create_table(
         "snapshot",

@@ -1,0 +1,227 @@
+"""One contract for every storage: what `server.storage.base.Storage` promises, on memory, SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from server.board import ops
+from server.board.model import DEFAULT_KINDS, Board, Event, Kind, Participant, WorkshopInfo
+from server.board.rules import Change, decide, participant_join
+from server.storage.base import Conflict, ParticipantRecord, Storage, WorkshopRecord
+
+FAC = Participant(id="fac1", name="Fran", colour="#1f77b4", role="facilitator")
+
+
+def workshop(wid: str = "w1") -> tuple[WorkshopRecord, Board]:
+    record = WorkshopRecord(
+        id=wid,
+        title=f"Workshop {wid}",
+        question="What changed?",
+        created_at=1,
+        facilitator_key_hash=f"fk-{wid}",
+        join_code_hash=f"jc-{wid}",
+        join_generation=0,
+    )
+    info = WorkshopInfo(
+        id=wid,
+        title=record.title,
+        question=record.question,
+        kinds=tuple(Kind(*k) for k in DEFAULT_KINDS),
+        locked=False,
+        created_at=1,
+    )
+    return record, Board(workshop=info)
+
+
+def participant(pid: str, wid: str = "w1", role: str = "participant") -> ParticipantRecord:
+    return ParticipantRecord(
+        id=pid,
+        workshop_id=wid,
+        name=f"name {pid}",
+        colour="#d62728",
+        role=role,
+        token_hash=f"tok-{pid}",
+        joined_at=10,
+        last_seen_at=10,
+    )
+
+
+class Script:
+    """Builds real events with the board's rules, applying them to a reference board as it goes."""
+
+    def __init__(self, board: Board) -> None:
+        self.board = board
+        self.pending: list[Event] = []
+
+    def change(self, change: Change, cid: str | None = None) -> Event:
+        event = Event(
+            seq=self.board.head + 1, op=change.op, by=FAC.id, at=100 + self.board.head, data=change.data, cid=cid
+        )
+        self.board.apply(event)
+        self.pending.append(event)
+        return event
+
+    def op(self, name: str, cid: str | None = None, **fields: Any) -> Event:
+        change = decide(self.board, ops.OP_ADAPTER.validate_python({"op": name, **fields}), FAC, 100)
+        assert isinstance(change, Change), change
+        return self.change(change, cid)
+
+    def take(self) -> list[Event]:
+        out, self.pending = self.pending, []
+        return out
+
+
+def populated(storage: Storage, wid: str = "w1", notes: int = 3) -> Script:
+    record, board = workshop(wid)
+    storage.create_workshop(record, board)
+    script = Script(Board.from_dict(board.to_dict(with_tombstones=True)))
+    script.change(participant_join(FAC))
+    for i in range(notes):
+        script.op(
+            "note.add",
+            cid=f"add{i}",
+            id=f"{wid}n{i:03}",
+            kind="impact",
+            text=f"note {i} 🌱 «ünïcode»",
+            x=float(i),
+            y=0.0,
+        )
+    storage.append(wid, script.take())
+    return script
+
+
+def test_create_and_find_workshops(storage: Storage) -> None:
+    record, board = workshop()
+    storage.create_workshop(record, board)
+    assert storage.workshop("w1") == record
+    assert storage.workshop_by_join_code("jc-w1") == record
+    assert storage.workshop_by_facilitator_key("fk-w1") == record
+    assert storage.workshop("nope") is None and storage.workshop_by_join_code("fk-w1") is None
+
+
+def test_rotating_the_join_code_replaces_the_old_one(storage: Storage) -> None:
+    record, board = workshop()
+    storage.create_workshop(record, board)
+    storage.set_join_code("w1", "jc-new", 1)
+    assert storage.workshop_by_join_code("jc-w1") is None
+    found = storage.workshop_by_join_code("jc-new")
+    assert found is not None and found.join_generation == 1
+
+
+def test_participants(storage: Storage) -> None:
+    record, board = workshop()
+    storage.create_workshop(record, board)
+    storage.add_participant(participant("p1", role="facilitator"))
+    storage.add_participant(participant("p2"))
+    assert storage.participant_by_token("tok-p2") == participant("p2")
+    assert storage.participant_by_token("tok-zz") is None
+    storage.touch_participant("p2", 99)
+    assert storage.participant_by_token("tok-p2").last_seen_at == 99  # type: ignore[union-attr]
+    assert [p.id for p in storage.participants("w1")] == ["p1", "p2"]
+    duplicate_token = participant("p3")
+    duplicate_token.token_hash = "tok-p1"
+    with pytest.raises(Conflict):
+        storage.add_participant(duplicate_token)
+
+
+def test_load_replays_to_the_same_board(storage: Storage) -> None:
+    script = populated(storage)
+    script.op("link.add", id="l001", source="w1n000", target="w1n001", label="leads to")
+    script.op("note.update", cid="upd", id="w1n000", text="changed")
+    script.op("note.delete", id="w1n001")
+    script.op("workshop.lock")
+    storage.append("w1", script.take())
+    loaded = storage.load_board("w1")
+    assert loaded is not None
+    assert loaded.board.to_dict(with_tombstones=True) == script.board.to_dict(with_tombstones=True)
+    assert loaded.client_ops == {("fac1", "add0"): 2, ("fac1", "add1"): 3, ("fac1", "add2"): 4, ("fac1", "upd"): 6}
+    assert storage.load_board("nope") is None
+
+
+def test_snapshot_then_later_events(storage: Storage) -> None:
+    script = populated(storage)
+    script.op("note.move", id="w1n000", x=5.0, y=6.0)
+    snapshot = script.board.to_dict(with_tombstones=True)
+    script.op("note.update", id="w1n000", text="after the snapshot")
+    storage.append("w1", script.take(), snapshot=snapshot)
+    for i in range(3):  # more snapshots than are kept
+        script.op("note.move", id="w1n001", x=float(i), y=0.0)
+        storage.append("w1", script.take(), snapshot=script.board.to_dict(with_tombstones=True))
+    script.op("note.update", id="w1n002", text="tail")
+    storage.append("w1", script.take())
+    loaded = storage.load_board("w1")
+    assert loaded is not None and loaded.board.to_dict(with_tombstones=True) == script.board.to_dict(
+        with_tombstones=True
+    )
+
+
+def test_events_since_in_order_with_limit(storage: Storage) -> None:
+    populated(storage, notes=10)
+    events = storage.events_since("w1", 3, 4)
+    assert [e.seq for e in events] == [4, 5, 6, 7]
+    assert events[0].op == "note.add" and events[0].cid == "add2" and events[0].data["text"] == "note 2 🌱 «ünïcode»"
+    assert storage.events_since("w1", 11, 10) == []
+
+
+def test_gaps_and_repeats_are_refused(storage: Storage) -> None:
+    script = populated(storage)
+    head = script.board.head
+    event = script.op("note.update", id="w1n000", text="x")
+    late = Event(seq=event.seq + 1, op=event.op, by=event.by, at=event.at, data=event.data)
+    with pytest.raises(Conflict):
+        storage.append("w1", [late])  # skips a number
+    with pytest.raises(Conflict):
+        storage.append("w1", [Event(seq=head, op=event.op, by=event.by, at=event.at, data=event.data)])
+    assert [e.seq for e in storage.events_since("w1", 0, 100)] == list(range(1, head + 1))
+
+
+def test_a_repeated_client_op_rolls_back_the_whole_group(storage: Storage) -> None:
+    script = populated(storage)
+    head = script.board.head
+    script.op("note.update", cid="fresh", id="w1n000", text="first")
+    script.op("note.update", cid="add0", id="w1n001", text="reuses a stored cid")
+    with pytest.raises(Conflict):
+        storage.append("w1", script.take())
+    assert [e.seq for e in storage.events_since("w1", 0, 100)] == list(range(1, head + 1))
+    loaded = storage.load_board("w1")
+    assert loaded is not None and loaded.board.notes["w1n000"].text == "note 0 🌱 «ünïcode»"
+
+
+def test_rename_updates_the_workshop_title(storage: Storage) -> None:
+    script = populated(storage)
+    script.op("workshop.rename", title="Pathways to practice")
+    storage.append("w1", script.take())
+    assert storage.workshop("w1").title == "Pathways to practice"  # type: ignore[union-attr]
+
+
+def test_workshops_are_isolated(storage: Storage) -> None:
+    populated(storage, "w1", notes=2)
+    populated(storage, "w2", notes=5)
+    w1, w2 = storage.load_board("w1"), storage.load_board("w2")
+    assert w1 is not None and w2 is not None
+    assert sorted(w1.board.notes) == ["w1n000", "w1n001"] and len(w2.board.notes) == 5
+    assert all(e.data.get("id", "").startswith(("w2", "fac")) for e in storage.events_since("w2", 0, 100))
+
+
+def test_a_large_group_in_one_append(storage: Storage) -> None:
+    script = populated(storage, notes=0)
+    for i in range(2000):
+        script.op("note.add", cid=f"c{i}", id=f"big{i:05}", kind="outcome", text="x" * 200, x=float(i), y=0.0)
+    storage.append("w1", script.take())
+    loaded = storage.load_board("w1")
+    assert loaded is not None and len(loaded.board.notes) == 2000 and loaded.board.head == 2001
+
+
+def test_everything_survives_reopening(storage_factory: Callable[[], Storage]) -> None:
+    first = storage_factory()
+    script = populated(first)
+    first.add_participant(participant("p1"))
+    expected = script.board.to_dict(with_tombstones=True)
+    first.close()
+    second = storage_factory()
+    loaded = second.load_board("w1")
+    assert loaded is not None and loaded.board.to_dict(with_tombstones=True) == expected
+    assert second.participant_by_token("tok-p1") is not None

@@ -17,6 +17,7 @@ from starlette.websockets import WebSocketDisconnect
 
 from server.board.model import Participant
 from server.board.refusals import refuse
+from server.clock import now_ms
 from server.protocol import frames
 from server.protocol.codec import encode
 from server.web.deps import Services, bearer_token
@@ -120,6 +121,7 @@ async def board_socket(ws: WebSocket, workshop_id: str) -> None:
     await ws.accept()
     conn = SocketConnection(ws, participant, svc.settings.max_queued_frames)
     room.join(conn, since)
+    await run_in_threadpool(svc.storage.touch_participant, participant.id, now_ms())
     try:
         while True:
             message = await ws.receive()
@@ -134,3 +136,4 @@ async def board_socket(ws: WebSocket, workshop_id: str) -> None:
         room.leave(conn)
         await conn.finish()
         svc.rooms.release(room)
+        await run_in_threadpool(svc.storage.touch_participant, participant.id, now_ms())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from typing import Any
 
@@ -124,3 +125,24 @@ async def test_http_submit_answers_after_commit() -> None:
     assert storage.events_since(room.workshop_id, 0, 10)[-1].cid == "h1"
     refused = await room.submit(ANA, {"op": "note.update", "cid": "h2", "id": "ghost", "text": "t"})
     assert refused["code"] == "note_missing"
+
+
+async def test_a_client_that_falls_too_far_behind_is_disconnected() -> None:
+    from server.web.ws import CLOSE_TOO_SLOW, SocketConnection
+
+    class StuckSocket:
+        closed: tuple[int, str] | None = None
+
+        async def send(self, message: dict[str, Any]) -> None:
+            await asyncio.Event().wait()  # the peer never reads
+
+        async def close(self, code: int, reason: str) -> None:
+            self.closed = (code, reason)
+
+    ws = StuckSocket()
+    conn = SocketConnection(ws, ANA, max_queued=10)  # type: ignore[arg-type]
+    for i in range(12):
+        conn.send(f"frame {i}")
+    assert not conn.is_open
+    await conn.finish()
+    assert CLOSE_TOO_SLOW == 4008

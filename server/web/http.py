@@ -67,6 +67,17 @@ class JoinCode(BaseModel):
     join_url: str
 
 
+class Problem(BaseModel):
+    """Every refusal over HTTP: a stable code (docs/protocol.md lists them) and a message saying what to do."""
+
+    code: str
+    message: str
+
+
+def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    return {status: {"model": Problem} for status in statuses}
+
+
 def _set_token_cookie(response: Response, request: Request, workshop_id: str, token: str) -> None:
     settings = request.app.state.services.settings
     response.set_cookie(
@@ -83,7 +94,7 @@ def _out(p: Any) -> ParticipantOut:
     return ParticipantOut(id=p.id, name=p.name, colour=p.colour, role=p.role)
 
 
-@router.post("/workshops", status_code=201, response_model=WorkshopCreated)
+@router.post("/workshops", status_code=201, response_model=WorkshopCreated, responses=problems(422))
 async def create_workshop(body: WorkshopIn, request: Request, response: Response, svc: ServicesDep) -> WorkshopCreated:
     """Create a workshop; its creator joins as its first facilitator."""
     kinds = tuple(Kind(k.name, k.label, k.colour) for k in body.kinds) if body.kinds else None
@@ -109,7 +120,7 @@ async def create_workshop(body: WorkshopIn, request: Request, response: Response
     )
 
 
-@router.post("/join", response_model=Joined)
+@router.post("/join", response_model=Joined, responses=problems(404))
 async def join(body: JoinIn, request: Request, response: Response, svc: ServicesDep) -> Joined:
     """Join the workshop a join code (as participant) or facilitator key (as facilitator) opens."""
     found = await run_in_threadpool(workshops.find_by_code, svc.storage, body.code)
@@ -121,7 +132,7 @@ async def join(body: JoinIn, request: Request, response: Response, svc: Services
     return Joined(workshop_id=workshop.id, participant=_out(joined.participant), token=joined.token)
 
 
-@router.post("/workshops/{workshop_id}/join-code", response_model=JoinCode)
+@router.post("/workshops/{workshop_id}/join-code", response_model=JoinCode, responses=problems(401, 403))
 async def rotate_join_code(
     workshop_id: str, request: Request, facilitator: FacilitatorDep, svc: ServicesDep
 ) -> JoinCode:
@@ -130,7 +141,7 @@ async def rotate_join_code(
     return JoinCode(join_code=code, join_url=f"{str(request.base_url).rstrip('/')}/j/{code}")
 
 
-@router.get("/workshops/{workshop_id}/map")
+@router.get("/workshops/{workshop_id}/map", responses=problems(401, 404))
 async def read_map(workshop_id: str, participant: ParticipantDep, svc: ServicesDep) -> dict[str, Any]:
     """The whole map as JSON: workshop, participants, notes and links, and the sequence number it reflects."""
     room = svc.rooms.get(workshop_id)
@@ -183,7 +194,7 @@ async def submit_op(workshop_id: str, frame: dict[str, Any], participant: Partic
     return OpResult(cid=answer["cid"], seq=answer["seq"])
 
 
-@router.get("/workshops/{workshop_id}/join-code", response_model=JoinCode)
+@router.get("/workshops/{workshop_id}/join-code", response_model=JoinCode, responses=problems(401, 403))
 async def read_join_code(workshop_id: str, request: Request, facilitator: FacilitatorDep, svc: ServicesDep) -> JoinCode:
     """The current participant join code and link, for the facilitator to show or share again."""
     code = await run_in_threadpool(workshops.current_join_code, svc.storage, svc.secret_key, workshop_id)

@@ -182,3 +182,55 @@ async def test_server_survives_garbage_and_keeps_serving(workshop: Workshop) -> 
             errors += frame["type"] == "error"
     a = await workshop.participant("Ana")
     await a.do("note.add", **note(1))
+
+
+async def test_operations_over_http_follow_the_same_rules(workshop: Workshop) -> None:
+    a = await workshop.participant("Ana")
+    headers = {"Authorization": f"Bearer {a.token}"}
+    url = f"/api/workshops/{workshop.id}/ops"
+    async with httpx.AsyncClient(base_url=workshop.server.url) as http:
+        r = await http.post(
+            url,
+            json={"op": "note.add", "id": "note0001", "kind": "impact", "text": "by form", "x": 0, "y": 0},
+            headers=headers,
+        )
+        assert r.status_code == 200
+        seq = r.json()["seq"]
+        await a.wait_head(seq)
+        assert a.board.notes["note0001"].text == "by form"
+        r = await http.post(url, json={"op": "note.update", "id": "ghost001", "text": "x"}, headers=headers)
+        assert (r.status_code, r.json()["code"]) == (404, "note_missing")
+        r = await http.post(url, json={"op": "workshop.lock"}, headers=headers)
+        assert (r.status_code, r.json()["code"]) == (403, "facilitator_only")
+        r = await http.post(
+            url, json={"op": "note.add", "id": "note0002", "kind": "impact", "text": "x", "x": 0, "y": 0}
+        )
+        assert r.status_code == 401
+        r = await http.post(
+            url,
+            json={"op": "note.add", "cid": "same", "id": "note0003", "kind": "impact", "text": "once", "x": 0, "y": 0},
+            headers=headers,
+        )
+        again = await http.post(
+            url,
+            json={"op": "note.add", "cid": "same", "id": "note0003", "kind": "impact", "text": "once", "x": 0, "y": 0},
+            headers=headers,
+        )
+        assert r.json()["seq"] == again.json()["seq"]
+
+
+async def test_openapi_schema_describes_the_api(workshop: Workshop) -> None:
+    async with httpx.AsyncClient(base_url=workshop.server.url) as http:
+        schema = (await http.get("/openapi.json")).json()
+    paths = schema["paths"]
+    for path, method in [
+        ("/api/workshops", "post"),
+        ("/api/join", "post"),
+        ("/api/workshops/{workshop_id}/map", "get"),
+        ("/api/workshops/{workshop_id}/ops", "post"),
+        ("/api/workshops/{workshop_id}/join-code", "post"),
+    ]:
+        assert method in paths[path], f"{method.upper()} {path} missing from the schema"
+    assert paths["/api/join"]["post"]["responses"]["404"]["content"]["application/json"]["schema"]["$ref"].endswith(
+        "/Problem"
+    )

@@ -12,7 +12,7 @@ from starlette.exceptions import HTTPException
 from server.config import Settings
 from server.rooms import Rooms
 from server.storage import open_storage
-from server.web import http, ws
+from server.web import exports, http, ws
 from server.web.deps import Services
 
 
@@ -39,5 +39,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return JSONResponse(body, status_code=exc.status_code, headers=getattr(exc, "headers", None))
 
     app.include_router(http.router)
+    app.include_router(exports.router)
     app.include_router(ws.router)
     return app

@@ -1,10 +1,12 @@
-"""The `pathweaver` command: `serve` now; `export` and `import` share the same core later."""
+"""The `pathweaver` command: `serve`, `export` and `import`, on the same core the server uses."""
 
 from __future__ import annotations
 
 import argparse
 import logging
 import sys
+from pathlib import Path
+from typing import Any
 
 from server.config import Settings
 
@@ -32,6 +34,69 @@ def serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _storage(args: argparse.Namespace) -> tuple[Settings, Any]:
+    from server.storage import open_storage
+
+    settings = Settings.from_env(database_url=args.database_url)
+    return settings, open_storage(settings.database_url)
+
+
+def export_map(args: argparse.Namespace) -> int:
+    from server import export
+    from server.clock import now_ms
+
+    _, storage = _storage(args)
+    try:
+        stored = storage.load_board(args.workshop)
+    finally:
+        storage.close()
+    if stored is None:
+        print(
+            f"pathweaver: no workshop {args.workshop!r} in {args.database_url or 'the default database'}",
+            file=sys.stderr,
+        )
+        return 1
+    snapshot = stored.board.to_dict()
+    data = export.export(snapshot, args.format, now_ms())
+    target = args.output or export.filename(snapshot["workshop"]["title"], args.format)
+    if target == "-":
+        sys.stdout.buffer.write(data)
+    else:
+        Path(target).write_bytes(data)
+        print(f"wrote {args.format} to {target} ({len(data):,} bytes)", file=sys.stderr)
+    return 0
+
+
+def import_map(args: argparse.Namespace) -> int:
+    from server import imports
+
+    path = Path(args.file)
+    data = path.read_bytes()
+    title = args.title or path.name.split(".")[0] or "Imported map"
+    settings, storage = _storage(args)
+    try:
+        if path.suffix == ".zip":
+            draft = imports.read_csv_zip(data, title)
+        elif path.suffix == ".csv":
+            links = Path(args.links).read_bytes() if args.links else None
+            draft = imports.read_csv(data, links, title)
+        else:
+            draft = imports.read_json(data)
+            draft.title = args.title or draft.title
+        done = imports.import_map(storage, settings.secret_key(), draft)
+    except imports.ImportProblem as exc:
+        print(f"pathweaver: {path}: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        storage.close()
+    base = args.base_url.rstrip("/")
+    w = done.created
+    print(f"imported {len(done.board.notes)} notes and {len(done.board.links)} links as workshop {w.workshop.id}")
+    print(f"facilitator link (keep it secret): {base}/j/{w.facilitator_key}")
+    print(f"participant join link:             {base}/j/{w.join_code}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="pathweaver", description="Live participatory impact-pathway mapping.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -44,6 +109,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--allowed-origins", default=None, help="comma-separated extra origins allowed to open websockets")
     p.add_argument("--log-level", default="info")
     p.set_defaults(func=serve)
+
+    from server.export import FORMATS
+
+    p = sub.add_parser("export", help="write a workshop's map in one format")
+    p.add_argument("workshop", help="the workshop id")
+    p.add_argument("--format", "-f", choices=sorted(FORMATS), default="json")
+    p.add_argument("--output", "-o", help="file to write (default: named after the title; - for standard output)")
+    p.add_argument("--database-url", default=None)
+    p.set_defaults(func=export_map)
+
+    p = sub.add_parser("import", help="create a workshop from a Pathweaver JSON export, a CSV zip, or notes.csv")
+    p.add_argument("file")
+    p.add_argument("--links", help="links.csv to go with notes.csv")
+    p.add_argument("--title", help="the new workshop's title (default: the file's, or its name)")
+    p.add_argument("--database-url", default=None)
+    p.add_argument("--base-url", default="http://127.0.0.1:8000", help="where the server runs, for the printed links")
+    p.set_defaults(func=import_map)
     return parser
 
 

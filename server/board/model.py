@@ -48,6 +48,7 @@ class WorkshopInfo:
     kinds: tuple[Kind, ...]
     locked: bool
     created_at: int
+    exports_for_participants: bool = False  # the facilitator may let participants download exports
 
     def kind_names(self) -> set[str]:
         return {k.name for k in self.kinds}
@@ -60,6 +61,7 @@ class WorkshopInfo:
             "kinds": [asdict(k) for k in self.kinds],
             "locked": self.locked,
             "created_at": self.created_at,
+            "exports_for_participants": self.exports_for_participants,
         }
 
     @classmethod
@@ -71,6 +73,7 @@ class WorkshopInfo:
             kinds=tuple(Kind(**k) for k in d["kinds"]),
             locked=d["locked"],
             created_at=d["created_at"],
+            exports_for_participants=d.get("exports_for_participants", False),
         )
 
 
@@ -216,6 +219,10 @@ def _workshop_lock(board: Board, d: dict[str, Any]) -> None:
     board.workshop.locked = d["locked"]
 
 
+def _workshop_share_exports(board: Board, d: dict[str, Any]) -> None:
+    board.workshop.exports_for_participants = d["enabled"]
+
+
 def _workshop_rename(board: Board, d: dict[str, Any]) -> None:
     if "title" in d:
         board.workshop.title = d["title"]
@@ -235,4 +242,5 @@ _APPLIERS = {
     "workshop.lock": _workshop_lock,
     "workshop.unlock": _workshop_lock,
     "workshop.rename": _workshop_rename,
+    "workshop.share_exports": _workshop_share_exports,
 }

@@ -95,6 +95,13 @@ class WorkshopRename(Op):
     question: str | None = None
 
 
+class WorkshopShareExports(Op):
+    """Let participants download the map's exports too (or stop them)."""
+
+    op: Literal["workshop.share_exports"]
+    enabled: bool
+
+
 class PresenceSet(Op):
     """What this participant is doing now (editing a note, or nothing): relayed, never stored."""
 
@@ -114,6 +121,7 @@ AnyOp = Union[  # noqa: UP007 - a runtime value too: OP_NAMES reads its members
     WorkshopLock,
     WorkshopUnlock,
     WorkshopRename,
+    WorkshopShareExports,
     PresenceSet,
 ]
 
@@ -126,4 +134,6 @@ OP_NAMES: frozenset[str] = frozenset(
 
 # Operations that change the map and are numbered, stored and acknowledged. The rest are transient.
 TRANSIENT_OPS: frozenset[str] = frozenset({"note.drag", "presence.set"})
-FACILITATOR_OPS: frozenset[str] = frozenset({"workshop.lock", "workshop.unlock", "workshop.rename"})
+FACILITATOR_OPS: frozenset[str] = frozenset(
+    {"workshop.lock", "workshop.unlock", "workshop.rename", "workshop.share_exports"}
+)

@@ -243,6 +243,12 @@ def _workshop_rename(board: Board, op: ops.WorkshopRename, actor: Participant, n
     return Change("workshop.rename", data)
 
 
+def _workshop_share_exports(
+    board: Board, op: ops.WorkshopShareExports, actor: Participant, now: int
+) -> Change | Refusal:
+    return Change("workshop.share_exports", {"enabled": op.enabled})
+
+
 def _presence_set(board: Board, op: ops.PresenceSet, actor: Participant, now: int) -> Change | Refusal:
     if op.editing is not None:
         problem = _existing_note(board, op.editing)
@@ -263,6 +269,7 @@ _DECIDERS: dict[type, Callable[..., Change | Refusal]] = {
     ops.WorkshopLock: _workshop_lock,
     ops.WorkshopUnlock: _workshop_unlock,
     ops.WorkshopRename: _workshop_rename,
+    ops.WorkshopShareExports: _workshop_share_exports,
     ops.PresenceSet: _presence_set,
 }
 

@@ -78,7 +78,7 @@ def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
     return {status: {"model": Problem} for status in statuses}
 
 
-def _set_token_cookie(response: Response, request: Request, workshop_id: str, token: str) -> None:
+def set_token_cookie(response: Response, request: Request, workshop_id: str, token: str) -> None:
     settings = request.app.state.services.settings
     response.set_cookie(
         cookie_name(workshop_id),
@@ -94,19 +94,8 @@ def _out(p: Any) -> ParticipantOut:
     return ParticipantOut(id=p.id, name=p.name, colour=p.colour, role=p.role)
 
 
-@router.post("/workshops", status_code=201, response_model=WorkshopCreated, responses=problems(422))
-async def create_workshop(body: WorkshopIn, request: Request, response: Response, svc: ServicesDep) -> WorkshopCreated:
-    """Create a workshop; its creator joins as its first facilitator."""
-    kinds = tuple(Kind(k.name, k.label, k.colour) for k in body.kinds) if body.kinds else None
-    if kinds and len({k.name for k in kinds}) != len(kinds):
-        raise ApiError(422, "bad_value", "note kind names must be unique")
-
-    def create() -> tuple[workshops.CreatedWorkshop, workshops.Joined]:
-        created = workshops.create_workshop(svc.storage, svc.secret_key, body.title, body.question, kinds)
-        return created, workshops.join(svc.storage, created.workshop, "facilitator", body.facilitator_name)
-
-    created, joined = await run_in_threadpool(create)
-    _set_token_cookie(response, request, created.workshop.id, joined.token)
+def workshop_created(request: Request, created: workshops.CreatedWorkshop, joined: workshops.Joined) -> WorkshopCreated:
+    """What creating (or importing) a workshop answers: its links, secrets and the creator's own token."""
     base = str(request.base_url).rstrip("/")
     return WorkshopCreated(
         id=created.workshop.id,
@@ -120,6 +109,22 @@ async def create_workshop(body: WorkshopIn, request: Request, response: Response
     )
 
 
+@router.post("/workshops", status_code=201, response_model=WorkshopCreated, responses=problems(422))
+async def create_workshop(body: WorkshopIn, request: Request, response: Response, svc: ServicesDep) -> WorkshopCreated:
+    """Create a workshop; its creator joins as its first facilitator."""
+    kinds = tuple(Kind(k.name, k.label, k.colour) for k in body.kinds) if body.kinds else None
+    if kinds and len({k.name for k in kinds}) != len(kinds):
+        raise ApiError(422, "bad_value", "note kind names must be unique")
+
+    def create() -> tuple[workshops.CreatedWorkshop, workshops.Joined]:
+        created = workshops.create_workshop(svc.storage, svc.secret_key, body.title, body.question, kinds)
+        return created, workshops.join(svc.storage, created.workshop, "facilitator", body.facilitator_name)
+
+    created, joined = await run_in_threadpool(create)
+    set_token_cookie(response, request, created.workshop.id, joined.token)
+    return workshop_created(request, created, joined)
+
+
 @router.post("/join", response_model=Joined, responses=problems(404))
 async def join(body: JoinIn, request: Request, response: Response, svc: ServicesDep) -> Joined:
     """Join the workshop a join code (as participant) or facilitator key (as facilitator) opens."""
@@ -128,7 +133,7 @@ async def join(body: JoinIn, request: Request, response: Response, svc: Services
         raise ApiError(404, "unknown_code", "this join link is not valid: it may have been mistyped or replaced")
     workshop, role = found
     joined = await run_in_threadpool(workshops.join, svc.storage, workshop, role, body.name)
-    _set_token_cookie(response, request, workshop.id, joined.token)
+    set_token_cookie(response, request, workshop.id, joined.token)
     return Joined(workshop_id=workshop.id, participant=_out(joined.participant), token=joined.token)
 
 

@@ -1,0 +1,76 @@
+"""Exports: every format is a pure function from a map snapshot (`Board.to_dict()`) to bytes."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from server.export import diagrams, graph_files, kumu, pathweaver_json, picture, report, spreadsheet
+from server.export.mapview import MapView
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    title: str  # what the console shows
+    extension: str
+    media_type: str
+    render: Callable[[MapView, int], bytes]  # (map, export time in ms) -> file contents
+
+
+FORMATS: dict[str, Format] = {
+    f.name: f
+    for f in [
+        Format(
+            "json", "Pathweaver JSON (re-importable)", "pathweaver.json", "application/json", pathweaver_json.export
+        ),
+        Format(
+            "csv",
+            "CSV for spreadsheets (notes.csv + links.csv)",
+            "csv.zip",
+            "application/zip",
+            lambda v, _: spreadsheet.export(v),
+        ),
+        Format("kumu", "Kumu blueprint JSON", "kumu.json", "application/json", lambda v, _: kumu.export(v)),
+        Format(
+            "graphml",
+            "GraphML (yEd, Cytoscape, PRSM)",
+            "graphml",
+            "application/graphml+xml",
+            lambda v, _: graph_files.graphml(v),
+        ),
+        Format("gexf", "GEXF (Gephi)", "gexf", "application/gexf+xml", lambda v, _: graph_files.gexf(v)),
+        Format("dot", "Graphviz DOT", "dot", "text/vnd.graphviz; charset=utf-8", lambda v, _: diagrams.dot(v)),
+        Format("mermaid", "Mermaid flowchart", "mmd", "text/plain; charset=utf-8", lambda v, _: diagrams.mermaid(v)),
+        Format("svg", "Picture (SVG)", "svg", "image/svg+xml", lambda v, _: picture.svg(v)),
+        Format("png", "Picture (PNG)", "png", "image/png", lambda v, _: picture.png(v)),
+        Format("pdf", "Picture (PDF)", "pdf", "application/pdf", lambda v, _: picture.pdf(v)),
+        Format(
+            "report-md",
+            "Pathways report (Markdown)",
+            "report.md",
+            "text/markdown; charset=utf-8",
+            lambda v, _: report.markdown(v),
+        ),
+        Format(
+            "report-html",
+            "Pathways report (printable page)",
+            "report.html",
+            "text/html; charset=utf-8",
+            lambda v, _: report.html(v),
+        ),
+    ]
+}
+
+
+def export(snapshot: dict[str, Any], format_name: str, now: int) -> bytes:
+    """The map in one format. Raises KeyError for an unknown format name."""
+    return FORMATS[format_name].render(MapView(snapshot), now)
+
+
+def filename(title: str, format_name: str) -> str:
+    """A safe download name from the workshop title, e.g. `evidence-to-policy.graphml`."""
+    stem = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60] or "pathweaver-map"
+    return f"{stem}.{FORMATS[format_name].extension}"

@@ -1,0 +1,33 @@
+"""GraphML and GEXF, written by networkx, for yEd, Gephi, Cytoscape and PRSM."""
+
+from __future__ import annotations
+
+import io
+
+import networkx as nx
+
+from server.export.mapview import MapView
+
+
+def graphml(view: MapView) -> bytes:
+    g = view.graph.copy()
+    for _, attrs in g.nodes(data=True):
+        attrs["label"] = attrs["text"]
+    out = io.BytesIO()
+    nx.write_graphml(g, out, encoding="utf-8", named_key_ids=True)
+    return out.getvalue()
+
+
+def _rgb(colour: str) -> dict[str, int | float]:
+    return {"r": int(colour[1:3], 16), "g": int(colour[3:5], 16), "b": int(colour[5:7], 16), "a": 1.0}
+
+
+def gexf(view: MapView) -> bytes:
+    g = view.graph.copy()
+    for _, attrs in g.nodes(data=True):
+        attrs["label"] = attrs["text"]
+        # Gephi draws the group's layout and colours from the viz attributes (y grows downwards on the board).
+        attrs["viz"] = {"color": _rgb(attrs["colour"]), "position": {"x": attrs["x"], "y": -attrs["y"], "z": 0.0}}
+    out = io.BytesIO()
+    nx.write_gexf(g, out, encoding="utf-8")
+    return out.getvalue()

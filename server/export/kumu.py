@@ -1,0 +1,35 @@
+"""Kumu blueprint JSON: elements typed by note kind, directed connections; ids always, so Kumu never merges
+two notes that happen to say the same thing."""
+
+from __future__ import annotations
+
+import orjson
+
+from server.export.mapview import MapView
+
+
+def export(view: MapView) -> bytes:
+    elements = [
+        {
+            "id": n["id"],
+            "label": n["text"],
+            "type": view.kind_label(n),
+            "description": n["text"],
+            "tags": [n["kind"]],
+            "author": view.author(n),
+            "color": view.colour(n),
+        }
+        for n in view.notes
+    ]
+    connections = [
+        {
+            "id": lk["id"],
+            "from": lk["source"],
+            "to": lk["target"],
+            "type": lk["label"] or "link",
+            "label": lk["label"],
+            "direction": "directed",
+        }
+        for lk in view.links
+    ]
+    return orjson.dumps({"elements": elements, "connections": connections}, option=orjson.OPT_INDENT_2) + b"\n"

@@ -1,0 +1,89 @@
+"""One read-only view of a map for every exporter: notes, links, kinds and names, and the map as a graph.
+
+Exporters take the plain snapshot dict (`Board.to_dict()`) and build on this view, so each format is a pure
+function from the same data to bytes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cached_property
+from typing import Any
+
+import networkx as nx
+
+
+def iso(ms: int) -> str:
+    """Milliseconds since the epoch as an ISO 8601 UTC timestamp."""
+    return datetime.fromtimestamp(ms / 1000, UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+@dataclass(frozen=True)
+class MapView:
+    snapshot: dict[str, Any]
+
+    @property
+    def workshop(self) -> dict[str, Any]:
+        return self.snapshot["workshop"]  # type: ignore[no-any-return]
+
+    @cached_property
+    def kinds(self) -> dict[str, dict[str, str]]:
+        return {k["name"]: k for k in self.workshop["kinds"]}
+
+    @cached_property
+    def names(self) -> dict[str, str]:
+        return {p["id"]: p["name"] for p in self.snapshot["participants"]}
+
+    @cached_property
+    def notes(self) -> list[dict[str, Any]]:
+        """Notes in the order they were made (ties by id), which is also the order people read them in."""
+        return sorted(self.snapshot["notes"], key=lambda n: (n["created_at"], n["id"]))
+
+    @cached_property
+    def links(self) -> list[dict[str, Any]]:
+        return sorted(self.snapshot["links"], key=lambda lk: (lk["created_at"], lk["id"]))
+
+    @cached_property
+    def by_id(self) -> dict[str, dict[str, Any]]:
+        return {n["id"]: n for n in self.notes}
+
+    def kind_label(self, note: dict[str, Any]) -> str:
+        kind = self.kinds.get(note["kind"])
+        return kind["label"] if kind else note["kind"]
+
+    def colour(self, note: dict[str, Any]) -> str:
+        """The note's own colour, else its kind's."""
+        kind = self.kinds.get(note["kind"])
+        return note.get("colour") or (kind["colour"] if kind else "#dddddd")
+
+    def author(self, item: dict[str, Any]) -> str:
+        return self.names.get(item["author"], "")
+
+    @cached_property
+    def graph(self) -> nx.DiGraph:
+        """Notes as nodes and links as edges, with every attribute an exporter needs (no None values)."""
+        g = nx.DiGraph()
+        for n in self.notes:
+            g.add_node(
+                n["id"],
+                kind=n["kind"],
+                kind_label=self.kind_label(n),
+                text=n["text"],
+                colour=self.colour(n),
+                x=float(n["x"]),
+                y=float(n["y"]),
+                author=self.author(n),
+                created_at=iso(n["created_at"]),
+                updated_at=iso(n["updated_at"]),
+            )
+        for lk in self.links:
+            g.add_edge(
+                lk["source"],
+                lk["target"],
+                id=lk["id"],
+                label=lk["label"],
+                author=self.author(lk),
+                created_at=iso(lk["created_at"]),
+            )
+        return g

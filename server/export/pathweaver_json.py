@@ -1,0 +1,52 @@
+"""Pathweaver JSON: the whole map with full fidelity, versioned (docs/export-format.md describes it)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+
+from server.export.mapview import MapView, iso
+
+SCHEMA_VERSION = 1
+FORMAT_NAME = "pathweaver-map"
+
+
+def export(view: MapView, exported_at: int) -> bytes:
+    w = view.workshop
+    document = {
+        "format": FORMAT_NAME,
+        "schema_version": SCHEMA_VERSION,
+        "exported_at": iso(exported_at),
+        "workshop": {
+            "title": w["title"],
+            "question": w["question"],
+            "kinds": w["kinds"],
+            "locked": w["locked"],
+            "created_at": w["created_at"],
+        },
+        "participants": [
+            {"id": p["id"], "name": p["name"], "colour": p["colour"], "role": p["role"]}
+            for p in view.snapshot["participants"]
+        ],
+        "notes": view.notes,
+        "links": view.links,
+    }
+    return orjson.dumps(document, option=orjson.OPT_INDENT_2) + b"\n"
+
+
+def document_fields(document: Any) -> dict[str, Any]:
+    """Check the envelope of a Pathweaver JSON document; raise ValueError naming what is wrong."""
+    if not isinstance(document, dict):
+        raise ValueError("the file is not a JSON object")
+    if document.get("format") != FORMAT_NAME:
+        raise ValueError(f'field "format": expected "{FORMAT_NAME}", got {document.get("format")!r}')
+    version = document.get("schema_version")
+    if version != SCHEMA_VERSION:
+        raise ValueError(
+            f'field "schema_version": this Pathweaver reads version {SCHEMA_VERSION}, the file has {version!r}'
+        )
+    for key, kind in (("workshop", dict), ("participants", list), ("notes", list), ("links", list)):
+        if not isinstance(document.get(key), kind):
+            raise ValueError(f'field "{key}": expected a JSON {"object" if kind is dict else "array"}')
+    return document

@@ -1,0 +1,87 @@
+"""The pathways report, as Markdown (to paste into a funder's form) and as a printable HTML page."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader
+
+from server.export.mapview import MapView, iso
+from server.export.pathways import MAX_PATH_LENGTH, MAX_PATHS_PER_IMPACT, Analysis, analyse
+
+
+@dataclass
+class Step:
+    note: dict[str, Any]
+    kind: str
+    label: str  # the label of the link leaving this note along the pathway ("" at the end)
+
+
+def _content(view: MapView) -> dict[str, Any]:
+    g = view.graph
+    analysis: Analysis = analyse(g, {n["id"]: n["kind"] for n in view.notes})
+    edge_label = {(lk["source"], lk["target"]): lk["label"] for lk in view.links}
+
+    def steps(path: list[str]) -> list[Step]:
+        return [
+            Step(
+                view.by_id[n],
+                view.kind_label(view.by_id[n]),
+                edge_label.get((n, path[i + 1]), "") if i + 1 < len(path) else "",
+            )
+            for i, n in enumerate(path)
+        ]
+
+    by_kind = [(kind["label"], [n for n in view.notes if n["kind"] == name]) for name, kind in view.kinds.items()]
+    return {
+        "w": view.workshop,
+        "created": iso(view.workshop["created_at"])[:10],
+        "participants": len(view.snapshot["participants"]),
+        "note_count": len(view.notes),
+        "link_count": len(view.links),
+        "by_kind": [(label, notes) for label, notes in by_kind if notes],
+        "pathways": [(view.by_id[p.target], [steps(path) for path in p.paths], p.capped) for p in analysis.pathways],
+        "unlinked": [view.by_id[n] for n in analysis.unlinked],
+        "cycles": [steps([*c, c[0]]) for c in analysis.cycles],
+        "cycles_capped": analysis.cycles_capped,
+        "impacts_unreached": [view.by_id[n] for n in analysis.impacts_unreached],
+        "activities_stranded": [view.by_id[n] for n in analysis.activities_stranded],
+        "author": view.author,
+        "kind_label": view.kind_label,
+        "max_paths": MAX_PATHS_PER_IMPACT,
+        "max_length": MAX_PATH_LENGTH,
+    }
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
+
+
+def md(text: str) -> str:
+    """Note text as one line of Markdown that shows exactly what was typed."""
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+    # A leading + - or "1." would start a nested list inside the list item it is printed in.
+    return re.sub(r"^(\d+)\.", r"\1\\.", re.sub(r"^([+-])", r"\\\1", escaped))
+
+
+_TEMPLATES = FileSystemLoader(Path(__file__).with_name("templates"))
+# Markdown is not HTML: it is escaped by the `md` filter instead.
+_markdown_env = Environment(
+    loader=_TEMPLATES, autoescape=False, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True
+)
+_markdown_env.filters["md"] = md
+_html_env = Environment(loader=_TEMPLATES, autoescape=True, trim_blocks=True, lstrip_blocks=True)
+
+
+_markdown_template = _markdown_env.get_template("report.md.j2")
+_html_template = _html_env.get_template("report.html.j2")
+
+
+def markdown(view: MapView) -> bytes:
+    return _markdown_template.render(**_content(view)).encode()
+
+
+def html(view: MapView) -> bytes:
+    return _html_template.render(**_content(view)).encode()

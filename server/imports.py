@@ -1,0 +1,252 @@
+"""Importing a map (Pathweaver JSON, or notes.csv + links.csv) as a new workshop.
+
+Every note and link goes through the board's own rules, so an imported map obeys exactly the limits a live
+one does. Anything wrong stops the import before anything is stored, with a message naming the file, line
+or field.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+
+from server.board import ops
+from server.board.model import DEFAULT_KINDS, Board, Event, Kind, Participant, WorkshopInfo
+from server.board.refusals import Refusal
+from server.board.rules import MAX_QUESTION, MAX_TITLE, Change, decide, participant_join
+from server.clock import now_ms
+from server.export import pathweaver_json, spreadsheet
+from server.storage.base import Storage
+from server.workshops import CreatedWorkshop, create_workshop
+
+MAX_IMPORT_BYTES = 10 * 1024 * 1024
+_KIND_NAME = re.compile(r"[a-z][a-z0-9_-]{0,29}")
+_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+GRID_COLUMNS = 6
+
+
+class ImportProblem(ValueError):
+    """The file cannot be imported; the message says where and why."""
+
+
+@dataclass
+class MapDraft:
+    """A map read from a file, not yet checked against the board's rules."""
+
+    title: str
+    question: str
+    kinds: tuple[Kind, ...]
+    participants: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # (where, note fields)
+    links: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    locked: bool = False
+
+
+def _check_size(data: bytes, what: str) -> None:
+    if len(data) > MAX_IMPORT_BYTES:
+        raise ImportProblem(f"{what} is {len(data):,} bytes; the limit is {MAX_IMPORT_BYTES:,}")
+
+
+def read_json(data: bytes) -> MapDraft:
+    """A Pathweaver JSON export, checked field by field."""
+    _check_size(data, "the file")
+    try:
+        document = pathweaver_json.document_fields(orjson.loads(data))
+    except orjson.JSONDecodeError as exc:
+        raise ImportProblem(f"not valid JSON (UTF-8): {exc}") from None
+    except ValueError as exc:
+        raise ImportProblem(str(exc)) from None
+    w = document["workshop"]
+    kinds = []
+    for i, k in enumerate(w.get("kinds") or []):
+        where = f"workshop.kinds[{i}]"
+        if not isinstance(k, dict) or not _KIND_NAME.fullmatch(str(k.get("name", ""))):
+            raise ImportProblem(f"{where}.name: expected lower-case letters, digits, - or _")
+        if not _COLOUR.fullmatch(str(k.get("colour", ""))):
+            raise ImportProblem(f"{where}.colour: expected a colour like #a1b2c3")
+        kinds.append(Kind(k["name"], str(k.get("label") or k["name"])[:40], k["colour"]))
+    draft = MapDraft(
+        title=_text(w.get("title"), "workshop.title", MAX_TITLE, required=True),
+        question=_text(w.get("question", ""), "workshop.question", MAX_QUESTION),
+        kinds=tuple(kinds) or _default_kinds(),
+        locked=bool(w.get("locked", False)),
+    )
+    for i, p in enumerate(document["participants"]):
+        if not isinstance(p, dict) or not all(isinstance(p.get(k), str) for k in ("id", "name", "colour", "role")):
+            raise ImportProblem(f"participants[{i}]: expected id, name, colour and role strings")
+        if p["role"] not in ("facilitator", "participant"):
+            raise ImportProblem(f"participants[{i}].role: expected facilitator or participant, got {p['role']!r}")
+        draft.participants.append({k: p[k] for k in ("id", "name", "colour", "role")})
+    for key, target in (("notes", draft.notes), ("links", draft.links)):
+        for i, item in enumerate(document[key]):
+            if not isinstance(item, dict):
+                raise ImportProblem(f"{key}[{i}]: expected a JSON object")
+            target.append((f"{key}[{i}]", item))
+    return draft
+
+
+def _text(value: Any, where: str, limit: int, required: bool = False) -> str:
+    if not isinstance(value, str):
+        raise ImportProblem(f"{where}: expected text, got {type(value).__name__}")
+    if required and not value.strip():
+        raise ImportProblem(f"{where}: must not be empty")
+    if len(value) > limit:
+        raise ImportProblem(f"{where}: {len(value)} characters; the limit is {limit}")
+    return value
+
+
+def _default_kinds() -> tuple[Kind, ...]:
+    return tuple(Kind(*k) for k in DEFAULT_KINDS)
+
+
+def read_csv(notes_csv: bytes, links_csv: bytes | None, title: str) -> MapDraft:
+    """notes.csv (columns: text, kind, and optionally id, x, y, colour) and links.csv (source, target, label)."""
+    _check_size(notes_csv + (links_csv or b""), "the files")
+    kinds = _default_kinds()
+    by_word = {k.name: k.name for k in kinds} | {k.label.lower(): k.name for k in kinds}
+    draft = MapDraft(title=title, question="", kinds=kinds)
+    rows = _read_table(notes_csv, "notes.csv")
+    if not rows:
+        raise ImportProblem("notes.csv has no rows")
+    for column in ("text", "kind"):
+        if column not in rows[0][1]:
+            raise ImportProblem(f"notes.csv: no {column!r} column (columns: {', '.join(rows[0][1])})")
+    for index, (line, row) in enumerate(rows):
+        where = f"notes.csv line {line}"
+        kind = by_word.get(row["kind"].strip().lower())
+        if kind is None:
+            raise ImportProblem(f"{where}: kind {row['kind']!r} is not one of {', '.join(k.label for k in kinds)}")
+        note: dict[str, Any] = {"id": row.get("id") or f"row{line:05}", "kind": kind, "text": row["text"]}
+        for axis, default in (("x", (index % GRID_COLUMNS) * 240.0), ("y", (index // GRID_COLUMNS) * 160.0)):
+            try:
+                note[axis] = float(row[axis]) if row.get(axis, "").strip() else default
+            except ValueError:
+                raise ImportProblem(f"{where}: column {axis!r} should be a number, got {row[axis]!r}") from None
+        if row.get("colour"):
+            note["colour"] = row["colour"]
+        draft.notes.append((where, note))
+    for line, row in _read_table(links_csv, "links.csv") if links_csv else []:
+        where = f"links.csv line {line}"
+        if not row.get("source") or not row.get("target"):
+            raise ImportProblem(f"{where}: needs a source and a target (note ids, or a note's exact text)")
+        link = {
+            "id": row.get("id") or f"link{line:05}",
+            "source": row["source"],
+            "target": row["target"],
+            "label": row.get("label", ""),
+        }
+        draft.links.append((where, link))
+    _resolve_link_ends_by_text(draft)
+    return draft
+
+
+def _read_table(data: bytes, name: str) -> list[tuple[int, dict[str, str]]]:
+    try:
+        return spreadsheet.read_table(data, name)
+    except ValueError as exc:
+        raise ImportProblem(str(exc)) from None
+
+
+def read_csv_zip(data: bytes, title: str) -> MapDraft:
+    _check_size(data, "the file")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            names = {n.rsplit("/", 1)[-1]: n for n in z.namelist()}
+            if "notes.csv" not in names:
+                raise ImportProblem("the zip holds no notes.csv")
+            notes = z.read(names["notes.csv"])
+            links = z.read(names["links.csv"]) if "links.csv" in names else None
+    except zipfile.BadZipFile:
+        raise ImportProblem("not a zip file: upload the .csv.zip Pathweaver exports, or notes.csv itself") from None
+    return read_csv(notes, links, title)
+
+
+def _resolve_link_ends_by_text(draft: MapDraft) -> None:
+    """Spreadsheet links may name notes by their text instead of their id, when that text is unique."""
+    ids = {n["id"] for _, n in draft.notes}
+    by_text: dict[str, list[str]] = {}
+    for _, n in draft.notes:
+        by_text.setdefault(n["text"], []).append(n["id"])
+    for where, link in draft.links:
+        for end in ("source", "target"):
+            value = link[end]
+            if value in ids:
+                continue
+            matches = by_text.get(value, [])
+            if len(matches) == 1:
+                link[end] = matches[0]
+            elif len(matches) > 1:
+                raise ImportProblem(f"{where}: {end} {value!r} matches {len(matches)} notes; use note ids")
+            else:
+                raise ImportProblem(f"{where}: {end} {value!r} is neither a note id nor a note's text")
+
+
+def build_events(draft: MapDraft, workshop_id: str, importer: Participant, now: int) -> tuple[Board, list[Event]]:
+    """Check every note and link with the board's rules and turn the draft into the events of a new board."""
+    info = WorkshopInfo(
+        id=workshop_id, title=draft.title, question=draft.question, kinds=draft.kinds, locked=False, created_at=now
+    )
+    board = Board(workshop=info)
+    events: list[Event] = []
+    known = {p["id"] for p in draft.participants}
+
+    def accept(change: Change, by: str) -> None:
+        event = Event(seq=board.head + 1, op=change.op, by=by, at=now, data=change.data)
+        board.apply(event)
+        events.append(event)
+
+    for p in [
+        *draft.participants,
+        {"id": importer.id, "name": importer.name, "colour": importer.colour, "role": importer.role},
+    ]:
+        if p["id"] not in board.participants:
+            accept(participant_join(Participant(**p)), p["id"])
+    for kind, items in (("note", draft.notes), ("link", draft.links)):
+        for where, item in items:
+            fields = (
+                ["id", "kind", "text", "x", "y", "colour"] if kind == "note" else ["id", "source", "target", "label"]
+            )
+            frame = {"op": f"{kind}.add", **{k: item[k] for k in fields if k in item and item[k] is not None}}
+            for axis in ("x", "y"):
+                if isinstance(frame.get(axis), int) and not isinstance(frame[axis], bool):
+                    frame[axis] = float(frame[axis])  # JSON writes 3.0 as 3
+            try:
+                op = ops.OP_ADAPTER.validate_python(frame)
+            except ValueError as exc:
+                raise ImportProblem(f"{where}: {str(exc).splitlines()[1:3]}") from None
+            change = decide(board, op, importer, now)
+            if isinstance(change, Refusal):
+                raise ImportProblem(f"{where} (id {item.get('id')!r}): {change.code}: {change.message}")
+            # Keep who wrote it and when, where the file says so.
+            author = str(item["author"]) if item.get("author") in known else importer.id
+            change.data.update(
+                {"author": author},
+                **{k: item[k] for k in ("created_at", "updated_at", "version") if isinstance(item.get(k), int)},
+            )
+            accept(change, author)
+    if draft.locked:
+        accept(Change("workshop.lock", {"locked": True}), importer.id)
+    return board, events
+
+
+@dataclass(frozen=True)
+class Imported:
+    created: CreatedWorkshop
+    board: Board
+
+
+def import_map(storage: Storage, secret_key: bytes, draft: MapDraft, importer_name: str = "Imported map") -> Imported:
+    """Store the draft as a new workshop; nothing is stored unless every note and link is accepted."""
+    now = now_ms()
+    # Notes and links the file does not attribute to one of its participants are credited to the import.
+    importer = Participant(id="imported", name=importer_name, colour="#7f7f7f", role="facilitator")
+    board, events = build_events(draft, "", importer, now)  # raises before anything is stored
+    created = create_workshop(storage, secret_key, draft.title, draft.question, draft.kinds)
+    board.workshop.id = created.workshop.id
+    storage.append(created.workshop.id, events)
+    return Imported(created, board)

@@ -1,0 +1,88 @@
+"""Downloading the map in any export format, and importing a map file as a new workshop."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Request, Response, UploadFile
+from starlette.concurrency import run_in_threadpool
+
+from server import export, imports, workshops
+from server.clock import now_ms
+from server.web.deps import ApiError, ParticipantDep, ServicesDep
+from server.web.http import WorkshopCreated, problems, set_token_cookie, workshop_created
+
+router = APIRouter(prefix="/api")
+
+
+@router.get("/export-formats")
+async def export_formats() -> list[dict[str, str]]:
+    """The formats a map can be exported in."""
+    return [{"name": f.name, "title": f.title, "extension": f.extension} for f in export.FORMATS.values()]
+
+
+@router.get(
+    "/workshops/{workshop_id}/export/{format_name}",
+    responses={
+        200: {"content": {f.media_type.split(";")[0]: {} for f in export.FORMATS.values()}},
+        **problems(401, 403, 404),
+    },
+    response_class=Response,
+)
+async def download(workshop_id: str, format_name: str, participant: ParticipantDep, svc: ServicesDep) -> Response:
+    """The map as a file. Facilitator only, unless the facilitator has shared exports with participants."""
+    if format_name not in export.FORMATS:
+        raise ApiError(404, "unknown_format", f"no export format {format_name!r}; see /api/export-formats")
+    room = svc.rooms.get(workshop_id)
+    if room is not None:
+        snapshot = room.board.to_dict()
+    else:
+        stored = await run_in_threadpool(svc.storage.load_board, workshop_id)
+        if stored is None:
+            raise ApiError(404, "unknown_workshop", "no such workshop")
+        snapshot = stored.board.to_dict()
+    if not participant.is_facilitator and not snapshot["workshop"].get("exports_for_participants"):
+        raise ApiError(403, "facilitator_only", "the facilitator has not shared exports with participants")
+    data = await run_in_threadpool(export.export, snapshot, format_name, now_ms())
+    name = export.filename(snapshot["workshop"]["title"], format_name)
+    return Response(
+        data,
+        media_type=export.FORMATS[format_name].media_type,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@router.post("/workshops/import", status_code=201, response_model=WorkshopCreated, responses=problems(400, 413))
+async def import_workshop(
+    request: Request,
+    response: Response,
+    svc: ServicesDep,
+    file: Annotated[UploadFile, File(description="A Pathweaver JSON export, a CSV zip, or notes.csv")],
+    title: Annotated[str, Form(max_length=200)] = "",
+    facilitator_name: Annotated[str, Form(min_length=1, max_length=40)] = "Facilitator",
+) -> WorkshopCreated:
+    """Create a new workshop from a map file; the uploader becomes its facilitator."""
+    data = await file.read(imports.MAX_IMPORT_BYTES + 1)
+    if len(data) > imports.MAX_IMPORT_BYTES:
+        raise ApiError(413, "file_too_large", f"the file is over the {imports.MAX_IMPORT_BYTES:,}-byte limit")
+    name = (file.filename or "").lower()
+    fallback_title = title.strip() or (file.filename or "Imported map").rsplit(".", 1)[0][:200] or "Imported map"
+
+    def run() -> tuple[imports.Imported, workshops.Joined]:
+        if name.endswith(".zip"):
+            draft = imports.read_csv_zip(data, fallback_title)
+        elif name.endswith(".csv"):
+            draft = imports.read_csv(data, None, fallback_title)
+        else:
+            draft = imports.read_json(data)
+            if title.strip():
+                draft.title = title.strip()
+        done = imports.import_map(svc.storage, svc.secret_key, draft)
+        return done, workshops.join(svc.storage, done.created.workshop, "facilitator", facilitator_name.strip())
+
+    try:
+        done, joined = await run_in_threadpool(run)
+    except imports.ImportProblem as exc:
+        raise ApiError(400, "import_failed", str(exc)) from None
+    set_token_cookie(response, request, done.created.workshop.id, joined.token)
+    return workshop_created(request, done.created, joined)

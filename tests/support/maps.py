@@ -1,0 +1,108 @@
+"""Maps for tests and benchmarks, built through the board's own rules so they are always valid."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from server.board import ops
+from server.board.model import DEFAULT_KINDS, Board, Event, Kind, Participant, WorkshopInfo
+from server.board.rules import Change, decide, participant_join
+
+ANA = Participant(id="ana00001", name="Ana «Ø» O'Brien", colour="#1f77b4", role="facilitator")
+BEN = Participant(id="ben00001", name="بن", colour="#d62728", role="participant")
+
+AWKWARD_TEXTS = [
+    'Ministers cite "our" evidence, in <b>bold</b> & more',
+    "Run monthly briefings,\nwith officials; =SUM(A1)",
+    "Policy brief 📄 — 'plain' English",
+    "تحسين السياسات القائمة على الأدلة",  # right-to-left
+    "+ commas, \"quotes\", 'apostrophes'\r\nand CRLF",
+    "@mention -minus <script>alert(1)</script> &amp;",
+    "x" * 2000,
+]
+
+
+class MapBuilder:
+    def __init__(
+        self,
+        title: str = 'Evidence → policy: "what works" <2024> & beyond',
+        question: str = "How does our evidence reach policy?",
+    ) -> None:
+        info = WorkshopInfo(
+            id="wmap0001",
+            title=title,
+            question=question,
+            kinds=tuple(Kind(*k) for k in DEFAULT_KINDS),
+            locked=False,
+            created_at=1_700_000_000_000,
+        )
+        self.board = Board(workshop=info)
+        for p in (ANA, BEN):
+            self._commit(participant_join(p), p)
+
+    def _commit(self, change: Change, actor: Participant) -> None:
+        event = Event(
+            seq=self.board.head + 1, op=change.op, by=actor.id, at=1_700_000_000_000 + self.board.head, data=change.data
+        )
+        self.board.apply(event)
+
+    def do(self, actor: Participant = ANA, **frame: Any) -> None:
+        change = decide(self.board, ops.OP_ADAPTER.validate_python(frame), actor, 1_700_000_000_000 + self.board.head)
+        assert isinstance(change, Change), change
+        self._commit(change, actor)
+
+    def note(
+        self, note_id: str, kind: str, text: str, x: float = 0.0, y: float = 0.0, actor: Participant = ANA
+    ) -> None:
+        self.do(actor, op="note.add", id=note_id, kind=kind, text=text, x=x, y=y)
+
+    def link(self, link_id: str, source: str, target: str, label: str = "") -> None:
+        self.do(op="link.add", id=link_id, source=source, target=target, label=label)
+
+    def snapshot(self) -> dict[str, Any]:
+        return self.board.to_dict()
+
+
+def awkward_map() -> dict[str, Any]:
+    """A small pathway map whose text has every awkward character a format must survive."""
+    m = MapBuilder()
+    kinds = ["impact", "activity", "output", "outcome", "assumption", "outcome", "assumption"]
+    for i, (text, kind) in enumerate(zip(AWKWARD_TEXTS, kinds, strict=True)):
+        m.note(f"note{i:04}", kind, text, x=float(i % 4) * 260, y=float(i // 4) * 200 - 50, actor=ANA if i % 2 else BEN)
+    m.note("note0100", "activity", "Train officials in using evidence", x=-300.0, y=400.0)
+    m.link("link0001", "note0001", "note0002", 'produces "briefs" | summaries')
+    m.link("link0002", "note0002", "note0003", "leads to\nbetter use")
+    m.link("link0003", "note0003", "note0000", "")
+    m.link("link0004", "note0100", "note0003", "contributes to")
+    m.link("link0005", "note0004", "note0005", "<assumes>")
+    m.link("link0006", "note0005", "note0004", "feeds back")  # a cycle
+    return m.snapshot()
+
+
+def generated_map(notes: int, links: int, seed: int = 1) -> dict[str, Any]:
+    """A large random map (for benchmarks): kinds in pathway proportions, links mostly pointing 'forward'."""
+    rng = random.Random(seed)
+    m = MapBuilder("Generated map", "How does impact happen at scale?")
+    kinds = ["activity"] * 3 + ["output"] * 3 + ["outcome"] * 3 + ["impact", "assumption"]
+    ids = [f"n{i:06}" for i in range(notes)]
+    for i, note_id in enumerate(ids):
+        m.note(
+            note_id,
+            rng.choice(kinds),
+            f"Note {i}: "
+            + " ".join(
+                rng.choice(["evidence", "policy", "trust", "data", "practice", "training"])
+                for _ in range(rng.randint(2, 12))
+            ),
+            x=float(i % 80) * 220,
+            y=float(i // 80) * 150,
+        )
+    made = 0
+    while made < links:
+        a, b = rng.randrange(notes), rng.randrange(notes)
+        if a == b or (ids[a], ids[b]) in m.board.pairs:
+            continue
+        m.link(f"l{made:06}", ids[a], ids[b], rng.choice(["", "leads to", "contributes to", "enables"]))
+        made += 1
+    return m.snapshot()

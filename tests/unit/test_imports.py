@@ -1,0 +1,130 @@
+"""Importing maps: full round trips, spreadsheets, and bad files that import nothing."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from typing import Any
+
+import orjson
+import pytest
+
+from server import export, imports
+from server.storage.memory import MemoryStorage
+from tests.support.maps import awkward_map
+
+
+def stored_map(storage: MemoryStorage, done: imports.Imported) -> dict[str, Any]:
+    loaded = storage.load_board(done.created.workshop.id)
+    assert loaded is not None
+    return loaded.board.to_dict()
+
+
+def test_json_round_trip_is_identical_field_by_field() -> None:
+    original = awkward_map()
+    storage = MemoryStorage()
+    done = imports.import_map(storage, b"key", imports.read_json(export.export(original, "json", 0)))
+    copy = stored_map(storage, done)
+    for key in ("title", "question", "kinds", "locked"):
+        assert copy["workshop"][key] == original["workshop"][key], key
+    assert {n["id"]: n for n in copy["notes"]} == {n["id"]: n for n in original["notes"]}
+    assert {lk["id"]: lk for lk in copy["links"]} == {lk["id"]: lk for lk in original["links"]}
+    originals = {p["id"]: p for p in original["participants"]}
+    assert all(originals[p["id"]] == p for p in copy["participants"] if p["id"] in originals)
+
+
+def test_csv_round_trip_keeps_text_kinds_positions_and_links() -> None:
+    original = awkward_map()
+    storage = MemoryStorage()
+    done = imports.import_map(storage, b"key", imports.read_csv_zip(export.export(original, "csv", 0), "From a sheet"))
+    copy = stored_map(storage, done)
+    assert copy["workshop"]["title"] == "From a sheet"
+    fields = ("id", "kind", "text", "x", "y")
+    assert sorted(tuple(n[f] for f in fields) for n in copy["notes"]) == sorted(
+        tuple(n[f] for f in fields) for n in original["notes"]
+    )
+    assert sorted((lk["source"], lk["target"], lk["label"]) for lk in copy["links"]) == sorted(
+        (lk["source"], lk["target"], lk["label"]) for lk in original["links"]
+    )
+
+
+def test_a_hand_made_spreadsheet_seeds_a_workshop() -> None:
+    notes = b"text,kind\nMinisters use evidence,Impact\nBriefings,activity\nBetter briefs,output\n"
+    links = b"source,target,label\nBriefings,Better briefs,produces\nBetter briefs,Ministers use evidence,\n"
+    storage = MemoryStorage()
+    done = imports.import_map(storage, b"key", imports.read_csv(notes, links, "Drafted in a sheet"))
+    copy = stored_map(storage, done)
+    assert [n["kind"] for n in copy["notes"]] == ["impact", "activity", "output"]
+    assert len({(n["x"], n["y"]) for n in copy["notes"]}) == 3, "notes without positions are laid out on a grid"
+    assert [lk["label"] for lk in copy["links"]] == ["produces", ""]
+
+
+def json_doc(**changes: Any) -> bytes:
+    doc = orjson.loads(export.export(awkward_map(), "json", 0))
+    for path, value in changes.items():
+        target = doc
+        *parents, last = path.split("__")
+        for p in parents:
+            target = target[int(p)] if p.isdigit() else target[p]
+        target[int(last) if last.isdigit() else last] = value
+    return orjson.dumps(doc)
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"{not json", "not valid JSON"),
+        (b"[]", "not a JSON object"),
+        (json_doc(schema_version=99), 'field "schema_version": this Pathweaver reads version 1, the file has 99'),
+        (json_doc(format="kumu"), 'field "format"'),
+        (json_doc(notes="many"), 'field "notes": expected a JSON array'),
+        (json_doc(links__0__target="nowhere1"), "links[0] (id 'link0001'): note_missing"),
+        (json_doc(links__0__target="note0001"), "links[0] (id 'link0001'): link_self"),
+        (json_doc(notes__2__text="x" * 2001), "notes[2] (id 'note0002'): text_too_long"),
+        (json_doc(notes__2__kind="wish"), "notes[2] (id 'note0002'): unknown_kind"),
+        (json_doc(notes__1__id="note0000"), "notes[1] (id 'note0000'): note_exists"),
+        (json_doc(workshop__title=""), "workshop.title: must not be empty"),
+        ("café".encode("latin-1"), "not valid JSON (UTF-8)"),
+        (b"x" * (imports.MAX_IMPORT_BYTES + 1), "the limit is 10,485,760"),
+    ],
+)
+def test_bad_json_imports_nothing(data: bytes, message: str) -> None:
+    storage = MemoryStorage()
+    with pytest.raises(imports.ImportProblem, match=None) as problem:
+        imports.import_map(storage, b"key", imports.read_json(data))
+    assert message in str(problem.value)
+    assert storage._workshops == {}, "nothing is stored"
+
+
+@pytest.mark.parametrize(
+    ("notes", "links", "message"),
+    [
+        (b"text,kind\nfine,impact\nodd,wish\n", None, "notes.csv line 3: kind 'wish' is not one of"),
+        (b"words,kind\nfine,impact\n", None, "notes.csv: no 'text' column"),
+        (b"text,kind,x\nfine,impact,left\n", None, "notes.csv line 2: column 'x' should be a number"),
+        (
+            b"text,kind\nfine,impact\n",
+            b"source,target\nfine,missing\n",
+            "links.csv line 2: target 'missing' is neither",
+        ),
+        (b"text,kind\nsame,impact\nsame,output\n", b"source,target\nsame,same\n", "matches 2 notes"),
+        ("text,kind\ncafé,impact\n".encode("utf-16"), None, "notes.csv: not UTF-8 text"),
+        (b"text,kind\n", None, "notes.csv has no rows"),
+    ],
+)
+def test_bad_csv_imports_nothing(notes: bytes, links: bytes | None, message: str) -> None:
+    storage = MemoryStorage()
+    with pytest.raises(imports.ImportProblem) as problem:
+        imports.import_map(storage, b"key", imports.read_csv(notes, links, "T"))
+    assert message in str(problem.value)
+    assert storage._workshops == {}
+
+
+def test_a_zip_without_notes_is_refused() -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as z:
+        z.writestr("other.csv", "a,b\n")
+    with pytest.raises(imports.ImportProblem, match="no notes.csv"):
+        imports.read_csv_zip(buffer.getvalue(), "T")
+    with pytest.raises(imports.ImportProblem, match="not a zip file"):
+        imports.read_csv_zip(b"plain text", "T")

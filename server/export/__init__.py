@@ -41,7 +41,7 @@ FORMATS: dict[str, Format] = {
             "application/graphml+xml",
             lambda v, _: graph_files.graphml(v),
         ),
-        Format("gexf", "GEXF (Gephi)", "gexf", "application/gexf+xml", lambda v, _: graph_files.gexf(v)),
+        Format("gexf", "GEXF (Gephi)", "gexf", "application/gexf+xml", graph_files.gexf),
         Format("dot", "Graphviz DOT", "dot", "text/vnd.graphviz; charset=utf-8", lambda v, _: diagrams.dot(v)),
         Format("mermaid", "Mermaid flowchart", "mmd", "text/plain; charset=utf-8", lambda v, _: diagrams.mermaid(v)),
         Format("svg", "Picture (SVG)", "svg", "image/svg+xml", lambda v, _: picture.svg(v)),

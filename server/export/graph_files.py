@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import io
+import re
 
 import networkx as nx
 
-from server.export.mapview import MapView
+from server.export.mapview import MapView, iso
 
 
 def graphml(view: MapView) -> bytes:
@@ -22,7 +23,7 @@ def _rgb(colour: str) -> dict[str, int | float]:
     return {"r": int(colour[1:3], 16), "g": int(colour[3:5], 16), "b": int(colour[5:7], 16), "a": 1.0}
 
 
-def gexf(view: MapView) -> bytes:
+def gexf(view: MapView, exported_at: int) -> bytes:
     g = view.graph.copy()
     for _, attrs in g.nodes(data=True):
         attrs["label"] = attrs["text"]
@@ -30,4 +31,6 @@ def gexf(view: MapView) -> bytes:
         attrs["viz"] = {"color": _rgb(attrs["colour"]), "position": {"x": attrs["x"], "y": -attrs["y"], "z": 0.0}}
     out = io.BytesIO()
     nx.write_gexf(g, out, encoding="utf-8")
-    return out.getvalue()
+    # The file's own date and maker, not networkx's (which would make identical maps differ by day and version).
+    meta = f'<meta lastmodifieddate="{iso(exported_at)[:10]}">\n    <creator>Pathweaver</creator>'.encode()
+    return re.sub(rb'<meta lastmodifieddate="[^"]*">\s*<creator>[^<]*</creator>', meta, out.getvalue(), count=1)

@@ -7,15 +7,15 @@ result says where it was reached.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from itertools import islice
 
 import networkx as nx
 
 MAX_PATHS_PER_IMPACT = 50
 MAX_PATH_LENGTH = 12  # notes in one pathway
 MAX_CYCLES = 50
-MAX_STEPS = 200_000  # search steps per impact
-MAX_CYCLE_LENGTH = 12
+MAX_STEPS = 100_000  # search steps for one impact
+MAX_TOTAL_STEPS = 300_000  # search steps for the whole report: about a second at most
+MAX_TOTAL_PATHS = 500  # pathways listed in one report
 
 
 @dataclass
@@ -35,14 +35,16 @@ class Analysis:
     activities_stranded: list[str]  # activities that reach no impact
 
 
-def pathways_into(g: nx.DiGraph, target: str, limit: int = MAX_PATHS_PER_IMPACT) -> Pathways:
+def pathways_into(
+    g: nx.DiGraph, target: str, limit: int = MAX_PATHS_PER_IMPACT, max_steps: int = MAX_STEPS
+) -> tuple[Pathways, int]:
     """Simple chains of notes ending at `target`, each starting where nothing leads in (or, in a pure cycle,
     anywhere). Bounded three ways: at most `limit` chains, `MAX_PATH_LENGTH` notes each, `MAX_STEPS` of search."""
     distance = nx.single_source_shortest_path_length(g.reverse(copy=False), target, cutoff=MAX_PATH_LENGTH - 1)
     ancestors = set(distance) - {target}
     result = Pathways(target)
     if not ancestors:
-        return result
+        return result, 0
     starts = sorted(n for n in ancestors if not any(p in ancestors for p in g.predecessors(n))) or sorted(ancestors)
     steps = 0
     for start in starts:
@@ -51,7 +53,7 @@ def pathways_into(g: nx.DiGraph, target: str, limit: int = MAX_PATHS_PER_IMPACT)
         stack = [iter(sorted(g.successors(start)))]
         while stack:
             steps += 1
-            if steps > MAX_STEPS or len(result.paths) >= limit:
+            if steps > max_steps or len(result.paths) >= limit:
                 result.capped = True
                 break
             nxt = next(stack[-1], None)
@@ -70,20 +72,56 @@ def pathways_into(g: nx.DiGraph, target: str, limit: int = MAX_PATHS_PER_IMPACT)
         if result.capped:
             break
     result.paths.sort(key=lambda p: (len(p), p))
-    return result
+    return result, steps
+
+
+def feedback_loops(g: nx.DiGraph) -> list[list[str]]:
+    """One cycle through each group of notes that lead back to each other (at most MAX_CYCLES + 1 of them).
+
+    Listing every cycle can take exponential time; one per strongly connected group shows each loop the map
+    has, in time proportional to the map.
+    """
+    loops = []
+    for group in nx.strongly_connected_components(g):
+        if len(group) < 2:
+            continue
+        edges = nx.find_cycle(g.subgraph(group), source=min(group))
+        loops.append([u for u, _ in edges])
+        if len(loops) > MAX_CYCLES:
+            break
+    return sorted(loops, key=lambda c: (len(c), c))
+
+
+def _reachable(g: nx.DiGraph, sources: list[str]) -> set[str]:
+    """Every note some source leads to (one search from all sources at once)."""
+    seen, frontier = set(sources), list(sources)
+    while frontier:
+        node = frontier.pop()
+        for n in g.successors(node):
+            if n not in seen:
+                seen.add(n)
+                frontier.append(n)
+    return seen
 
 
 def analyse(g: nx.DiGraph, kinds: dict[str, str]) -> Analysis:
     """`kinds`: note id -> kind name."""
     impacts = [n for n in g.nodes if kinds[n] == "impact"]
     activities = [n for n in g.nodes if kinds[n] == "activity"]
-    cycles = list(islice(nx.simple_cycles(g, length_bound=MAX_CYCLE_LENGTH), MAX_CYCLES + 1))
-    reach = {a: nx.descendants(g, a) for a in activities}
+    pathways, budget, listed = [], MAX_TOTAL_STEPS, 0
+    for impact in impacts:
+        limit = min(MAX_PATHS_PER_IMPACT, MAX_TOTAL_PATHS - listed)
+        found, used = pathways_into(g, impact, limit=limit, max_steps=min(MAX_STEPS, budget) if limit else 0)
+        budget, listed = max(budget - used, 0), listed + len(found.paths)
+        pathways.append(found)
+    cycles = feedback_loops(g)
+    downstream_of_activities = _reachable(g, activities)
+    upstream_of_impacts = _reachable(g.reverse(copy=False), impacts)
     return Analysis(
-        pathways=[pathways_into(g, i) for i in impacts],
+        pathways=pathways,
         unlinked=[n for n in g.nodes if g.degree(n) == 0],
         cycles=cycles[:MAX_CYCLES],
         cycles_capped=len(cycles) > MAX_CYCLES,
-        impacts_unreached=[i for i in impacts if not any(i in r for r in reach.values())] if activities else impacts,
-        activities_stranded=[a for a in activities if not any(i in reach[a] for i in impacts)],
+        impacts_unreached=[i for i in impacts if i not in downstream_of_activities],
+        activities_stranded=[a for a in activities if a not in upstream_of_impacts],
     )

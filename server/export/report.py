@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,6 +60,7 @@ def _content(view: MapView) -> dict[str, Any]:
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
 
 
+@functools.lru_cache(maxsize=4096)  # the same notes recur along many pathways
 def md(text: str) -> str:
     """Note text as one line of Markdown that shows exactly what was typed."""
     escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(text.split()))

@@ -106,3 +106,39 @@ def generated_map(notes: int, links: int, seed: int = 1) -> dict[str, Any]:
         m.link(f"l{made:06}", ids[a], ids[b], rng.choice(["", "leads to", "contributes to", "enables"]))
         made += 1
     return m.snapshot()
+
+
+def sample_map() -> dict[str, Any]:
+    """A small, realistic impact-pathway map: the README's examples are made from it."""
+    m = MapBuilder("Evidence into policy: our pathways", "How does our evidence reach policy and practice?")
+    notes = [
+        ("a1", "activity", "Rapid evidence reviews for ministries", 0, 0),
+        ("a2", "activity", "Train officials in using evidence", 0, 220),
+        ("a3", "activity", "Convene researchers and policymakers", 0, 440),
+        ("o1", "output", "Plain-English policy briefs", 300, 0),
+        ("o2", "output", "Officials trained (120 a year)", 300, 220),
+        ("o3", "output", "Standing evidence network", 300, 440),
+        ("c1", "outcome", "Officials ask for evidence earlier", 600, 110),
+        ("c2", "outcome", "Trust between researchers and officials", 600, 400),
+        ("i1", "impact", "Policies cite and use the best evidence", 900, 110),
+        ("i2", "impact", "Services change in practice", 900, 400),
+        ("s1", "assumption", "Ministries have time to read briefs", 600, -160),
+    ]
+    for note_id, kind, text, x, y in notes:
+        m.note(f"note-{note_id}", kind, text, x=float(x), y=float(y), actor=ANA if kind != "assumption" else BEN)
+    for i, (source, target, label) in enumerate(
+        [
+            ("a1", "o1", "produces"),
+            ("a2", "o2", "produces"),
+            ("a3", "o3", "builds"),
+            ("o1", "c1", "informs"),
+            ("o2", "c1", "leads to"),
+            ("o3", "c2", "builds"),
+            ("c2", "c1", "enables"),
+            ("c1", "i1", "contributes to"),
+            ("c2", "i2", "contributes to"),
+            ("s1", "o1", "assumed by"),
+        ]
+    ):
+        m.link(f"link-{i:02}", f"note-{source}", f"note-{target}", label)
+    return m.snapshot()

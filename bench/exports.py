@@ -1,0 +1,57 @@
+"""Export time and peak memory per format for a large generated map.
+
+Baseline, measured in the same run: serializing the same snapshot to JSON with orjson, the least work any
+export can do. Each format is run `--repeat` times; the table shows the best time and the peak memory
+Python allocated during one run (tracemalloc).
+
+    .venv/bin/python -m bench.exports [--notes 5000] [--links 10000] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+import tracemalloc
+from collections.abc import Callable
+
+import orjson
+
+from server import export
+from tests.support.maps import generated_map
+
+
+def measure(run: Callable[[], bytes], repeat: int) -> tuple[float, float, int]:
+    """(best seconds, peak MiB, output bytes)."""
+    best, size = float("inf"), 0
+    for _ in range(repeat):
+        start = time.perf_counter()
+        size = len(run())
+        best = min(best, time.perf_counter() - start)
+    tracemalloc.start()
+    run()
+    peak = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.stop()
+    return best, peak, size
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--notes", type=int, default=5000)
+    parser.add_argument("--links", type=int, default=10000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--formats", default=",".join(export.FORMATS))
+    args = parser.parse_args()
+    snapshot = generated_map(args.notes, args.links)
+    base_time, base_peak, base_size = measure(lambda: orjson.dumps(snapshot), args.repeat)
+    print(f"map: {args.notes:,} notes, {args.links:,} links; best of {args.repeat}\n")
+    print("| format | seconds | × baseline | peak MiB | output KiB |")
+    print("|---|---:|---:|---:|---:|")
+    baseline = f"| baseline: orjson.dumps of the snapshot | {base_time:.3f} | 1 | {base_peak:.0f} |"
+    print(f"{baseline} {base_size / 1024:,.0f} |")
+    for name in args.formats.split(","):
+        seconds, peak, size = measure(lambda name=name: export.export(snapshot, name, 0), args.repeat)
+        print(f"| {name} | {seconds:.3f} | {seconds / base_time:,.0f} | {peak:.0f} | {size / 1024:,.0f} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -111,7 +111,7 @@ def make_op(rng: random.Random, clients: list[Client], counters: dict[str, int])
         # A link joins the note added just before, from the same connection, so it always arrives after it.
         counters["add"] += 1
         sender = rng.choice(clients) if counters["add"] % 2 else clients[counters["last_add_owner"]]
-        note_id = f"add{sender.index:04}x{counters['add']:06}"
+        note_id = f"add{counters['tag']}-{sender.index:04}x{counters['add']:06}"
         if counters["add"] % 2:
             frame = {"op": "note.add", "id": note_id, "kind": "outcome", "text": f"t{ts:.3f}", "x": 0.0, "y": 0.0}
         else:
@@ -119,7 +119,7 @@ def make_op(rng: random.Random, clients: list[Client], counters: dict[str, int])
                 "op": "link.add",
                 "id": "l" + note_id,
                 "source": f"base{rng.randrange(BASE_NOTES):04}",
-                "target": f"add{counters['last_add_owner']:04}x{counters['add'] - 1:06}",
+                "target": f"add{counters['tag']}-{counters['last_add_owner']:04}x{counters['add'] - 1:06}",
                 "label": f"t{ts:.3f}",
             }
         if counters["add"] % 2:
@@ -145,7 +145,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         c.latencies.clear()
         c.drag_latencies.clear()
     rng = random.Random(args.seed)
-    counters = {"drag": 0, "add": 0, "last_add_owner": 0}
+    counters = {"drag": 0, "add": 0, "last_add_owner": 0, "tag": args.tag}
     usage0 = resource.getrusage(resource.RUSAGE_SELF)
     print("SEND_START", flush=True)
     start = time.perf_counter()
@@ -229,6 +229,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=5)
     parser.add_argument("--observers", type=int, default=20)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--tag", type=int, default=0, help="makes this run's note ids differ from earlier runs'")
     args = parser.parse_args()
     result = uvloop.run(run(args))
     sys.stdout.write(orjson.dumps(result).decode() + "\n")

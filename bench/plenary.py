@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import os
 import subprocess
 import sys
@@ -50,6 +51,9 @@ def memory_kib(pid: int, field: str) -> int:
     return 0
 
 
+_RUNS = itertools.count(1)
+
+
 def run_load(
     target: str, url: str, tokens: list[str], clients: int, rate: float, seconds: float, server_pid: int
 ) -> dict[str, Any]:
@@ -69,6 +73,8 @@ def run_load(
         str(rate),
         "--seconds",
         str(seconds),
+        "--tag",
+        str(next(_RUNS)),  # each run adds notes under its own ids
     ]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, text=True)
     assert proc.stdout is not None

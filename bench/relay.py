@@ -7,7 +7,6 @@ its room (the URL path). No ordering, no storage, no validation — the least a 
 from __future__ import annotations
 
 import argparse
-import asyncio
 from collections import defaultdict
 from typing import Any
 

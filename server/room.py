@@ -49,7 +49,9 @@ class Connection(Protocol):
 class RoomSettings:
     catchup_events: int = 5000  # how far back a reconnecting client gets events rather than a snapshot
     snapshot_every: int = 1000  # store a board snapshot after this many events, so loading replays few
-    drag_interval: float = 1 / 30  # intermediate drag positions go out at most this often
+    # Changes and drag positions go out at most once per tick: a burst of operations becomes one commit and one
+    # frame per client, while a lone operation goes out at once (the first of a tick is never held back).
+    tick: float = 1 / 30
     max_frame_bytes: int = MAX_FRAME_BYTES
 
 
@@ -102,6 +104,8 @@ class Room:
     _flush_task: asyncio.Task[None] | None = None
     _drags: dict[str, dict[str, Any]] = field(default_factory=dict)
     _drag_task: asyncio.Task[None] | None = None
+    _last_publish: float = -1.0
+    _last_drags: float = -1.0
     _editing: dict[str, str | None] = field(default_factory=dict)
     _online: dict[str, int] = field(default_factory=dict)
     broken: bool = False
@@ -217,8 +221,11 @@ class Room:
 
     async def _flush(self) -> None:
         """Commit pending events in groups; after each commit, acknowledge and broadcast that group."""
+        loop = asyncio.get_running_loop()
         try:
             while self._pending:
+                # Wait out the rest of the tick; whatever arrives meanwhile joins this group.
+                await asyncio.sleep(max(0.0, self._last_publish + self.settings.tick - loop.time()))
                 batch, self._pending = self._pending, []
                 snapshot, self._pending_snapshot = self._pending_snapshot, None
                 events = [p.event for p in batch]
@@ -230,6 +237,7 @@ class Room:
                     return
                 self.committed_head = events[-1].seq
                 self._publish(batch)
+                self._last_publish = loop.time()
         finally:
             self._flush_task = None
             if self.idle:
@@ -272,11 +280,13 @@ class Room:
             self._drag_task = asyncio.get_running_loop().create_task(self._send_drags())
 
     async def _send_drags(self) -> None:
+        loop = asyncio.get_running_loop()
         try:
-            await asyncio.sleep(self.settings.drag_interval)
+            await asyncio.sleep(max(0.0, self._last_drags + self.settings.tick - loop.time()))
             if self._drags:
                 drags, self._drags = list(self._drags.values()), {}
                 self._broadcast(encode(frames.drags(drags)))
+                self._last_drags = loop.time()
         finally:
             self._drag_task = None
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 from tests.support.server import ROOT
 
@@ -20,3 +21,30 @@ def test_acks_benchmark_runs_and_prints_its_table() -> None:
     assert "| Pathweaver server (group commit) |" in out
     assert "| baseline: storage alone, one commit per event |" in out
     assert "ratio server / one-commit-per-event baseline" in out
+
+
+def test_plenary_benchmark_runs_against_both_servers(tmp_path: Path) -> None:
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench.plenary",
+            "--clients",
+            "4",
+            "--rates",
+            "20",
+            "--seconds",
+            "1",
+            "--quick",
+            "--out",
+            str(tmp_path),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=True,
+    ).stdout
+    assert "| relay | 4 | 20 |" in out and "| pathweaver | 4 | 20 |" in out
+    assert "ratio Pathweaver / relay" in out
+    assert (tmp_path / "plenary.json").exists() and (tmp_path / "plenary.md").exists()

@@ -113,6 +113,7 @@ async def test_reconnect_gets_exactly_the_missed_events(workshop: Workshop) -> N
         await a.do("note.add", **note(i))
     frames_before = len(b.frames)
     await b.connect(since=seen_before)
+    await b.wait_head(a.board.head)
     new = b.frames[frames_before:]
     assert [f["type"] for f in new[:2]] == ["welcome", "events"]
     caught_up = [e["seq"] for e in new[1]["events"]]

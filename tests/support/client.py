@@ -54,6 +54,7 @@ class BoardClient:
         if since is not None:
             url += f"?since={since}"
         hdrs = {"Authorization": f"Bearer {self.token}", **(headers or {})}
+        self.me = None  # wait for this connection's own welcome
         self.ws = await websockets.connect(url, additional_headers=hdrs, max_size=2**24, compression=None)
         self.close_code = None
         self._reader = asyncio.create_task(self._read())

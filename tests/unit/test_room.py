@@ -146,3 +146,24 @@ async def test_a_client_that_falls_too_far_behind_is_disconnected() -> None:
     assert not conn.is_open
     await conn.finish()
     assert CLOSE_TOO_SLOW == 4008
+
+
+async def test_a_lone_operation_goes_out_at_once_and_a_burst_waits_for_the_tick() -> None:
+    storage = CountingStorage()
+    room, _ = open_room(storage, tick=0.2)
+    sock = FakeSocket(ANA)
+    room.join(sock, None)
+    await room.drain()
+    loop = asyncio.get_running_loop()
+    await asyncio.sleep(0.25)  # the join's tick has passed
+    start = loop.time()
+    room.receive(sock, add(1))
+    await room.drain()
+    assert loop.time() - start < 0.1, "the first operation of a tick is not held back"
+    for i in range(2, 12):
+        room.receive(sock, add(i))
+        await asyncio.sleep(0.005)
+    await room.drain()
+    assert loop.time() - start >= 0.2, "operations right after a publish wait for the next tick"
+    assert [n for n, _ in storage.appends][-2:] == [1, 10], "the burst became one commit"
+    assert len(sock.of_type("events")) == 3  # the join, the lone note, the burst

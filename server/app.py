@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+import gc
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
@@ -24,6 +25,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         storage = open_storage(settings.database_url)
         rooms = Rooms(storage)
         app.state.services = Services(settings=settings, storage=storage, rooms=rooms, secret_key=settings.secret_key())
+        # Everything loaded so far lives as long as the process: keep the collector from walking it again and
+        # again (a full collection over a large heap is a pause every connected client feels).
+        gc.collect()
+        gc.freeze()
+        # Young collections rarely, old ones more rarely still: with 1,000 sockets open, the default thresholds
+        # made full collections the main source of 100+ ms delivery stalls (bench/plenary.py, N=1,000).
+        gc.set_threshold(20_000, 20, 100)
         try:
             yield
         finally:

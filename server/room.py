@@ -105,6 +105,7 @@ class Room:
     _drags: dict[str, dict[str, Any]] = field(default_factory=dict)
     _drag_task: asyncio.Task[None] | None = None
     _last_publish: float = -1.0
+    _snapshot_cache: tuple[int, str] | None = None
     _last_drags: float = -1.0
     _editing: dict[str, str | None] = field(default_factory=dict)
     _online: dict[str, int] = field(default_factory=dict)
@@ -130,7 +131,7 @@ class Room:
         conn.send(encode(frames.welcome(PROTOCOL_VERSION, me, self.board.head, self._presence_list())))
         catchup = self._catchup(since)
         if catchup is None:
-            conn.send(encode(frames.snapshot(self.board.to_dict())))
+            conn.send(self._snapshot_frame())
         elif catchup:
             conn.send(encode(frames.events(catchup)))
         self.connections.add(conn)
@@ -138,6 +139,12 @@ class Room:
         if self._online[me.id] == 1:
             self._editing[me.id] = None
             self._broadcast(encode(frames.presence(me.id, True, None)))
+
+    def _snapshot_frame(self) -> str:
+        """The whole board as a frame, encoded once per head: a hall full of people joining at once costs one."""
+        if self._snapshot_cache is None or self._snapshot_cache[0] != self.board.head:
+            self._snapshot_cache = (self.board.head, encode(frames.snapshot(self.board.to_dict())))
+        return self._snapshot_cache[1]
 
     def _introduce(self, me: Participant) -> None:
         """Put a participant on the board (a numbered event) the first time they connect or act."""

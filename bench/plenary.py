@@ -140,7 +140,8 @@ async def join_time(server: ServerProcess, notes: int, tries: int = 5) -> float:
     await fac.wait_for(lambda: not fac.pending, "links stored")
     times = []
     url = f"{server.ws_url}/api/workshops/{created['id']}/ws"
-    for _ in range(tries):
+    for i in range(tries):
+        await fac.do("note.move", id="big00000", x=float(i), y=0.0)  # a changed board: no cached snapshot
         start = time.perf_counter()
         async with websockets.connect(
             url, additional_headers={"Authorization": f"Bearer {created['token']}"}, max_size=2**26, compression=None
@@ -202,6 +203,7 @@ def main() -> None:
     parser.add_argument("--rates", default="50,100,200,300,500,800")
     parser.add_argument("--seconds", type=float, default=5)
     parser.add_argument("--quick", action="store_true", help="skip the join-time and idle-memory measurements")
+    parser.add_argument("--extras-only", action="store_true", help="only the join-time and idle-memory measurements")
     parser.add_argument("--out", default=str(RESULTS))
     args = parser.parse_args()
     client_counts = [int(n) for n in args.clients.split(",")]
@@ -219,7 +221,7 @@ def main() -> None:
         try:
             pw_url, tokens = asyncio.run(prepare_pathweaver(server, participants=20))
             assert server.proc is not None
-            for n in client_counts:
+            for n in [] if args.extras_only else client_counts:
                 for target, url, pid in (
                     ("relay", f"ws://127.0.0.1:{relay_port}/room", relay.pid),
                     ("pathweaver", pw_url, server.proc.pid),
@@ -230,13 +232,19 @@ def main() -> None:
                         print(table([step]).splitlines()[-1], flush=True)
                         if not meets_target(step):
                             break  # higher rates only get worse
-            if not args.quick:
-                extras["join_2000_notes_ms"] = asyncio.run(join_time(server, 2000))
-                extras["idle_kib_per_connection"] = asyncio.run(idle_memory(server, pw_url, tokens[0], 1000))
         finally:
             relay.terminate()
             relay.wait(10)
             server.stop()
+        if not args.quick:
+            # On a fresh server, so that memory freed by the load steps does not hide what connections cost.
+            fresh = ServerProcess(f"sqlite:///{folder}/fresh.db").start(log_path=Path(folder) / "fresh.log")
+            try:
+                url, tokens = asyncio.run(prepare_pathweaver(fresh, participants=1))
+                extras["idle_kib_per_connection"] = asyncio.run(idle_memory(fresh, url, tokens[0], 1000))
+                extras["join_2000_notes_ms"] = asyncio.run(join_time(fresh, 2000))
+            finally:
+                fresh.stop()
 
     best: dict[int, dict[str, float]] = {}
     for n in client_counts:

@@ -8,12 +8,13 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 from server.config import Settings
 from server.rooms import Rooms
 from server.storage import open_storage
-from server.web import exports, http, ws
+from server.web import exports, http, pages, ws
 from server.web.deps import Services
 
 
@@ -49,4 +50,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(http.router)
     app.include_router(exports.router)
     app.include_router(ws.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=pages.ROOT / "static"), name="static")
     return app

@@ -1,0 +1,260 @@
+"""The pages people use: home (create or import), join, the board (with the facilitator's console), the
+list view, and the projector's join code. Server-rendered with Jinja2; htmx and static/js/board.js add the
+live parts. Routes parse, call one function, render."""
+
+from __future__ import annotations
+
+import io
+import secrets
+from pathlib import Path
+from typing import Annotated, Any
+
+import segno
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from starlette.concurrency import run_in_threadpool
+
+from server import export, imports, workshops
+from server.board.model import Participant
+from server.web.deps import ServicesDep, bearer_token
+from server.web.http import set_token_cookie
+
+ROOT = Path(__file__).resolve().parents[2]
+templates = Jinja2Templates(directory=ROOT / "templates")
+router = APIRouter(include_in_schema=False)
+
+GRID_COLUMNS = 6
+
+
+def _page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+    return templates.TemplateResponse(request, name, context, status_code=status)
+
+
+def _problem(request: Request, title: str, message: str, status: int) -> HTMLResponse:
+    return _page(request, "problem.html", status, title=title, message=message)
+
+
+async def _viewer(request: Request, svc: Any, workshop_id: str) -> Participant | None:
+    return await run_in_threadpool(workshops.authenticate, svc.storage, workshop_id, bearer_token(request, workshop_id))
+
+
+def _not_joined(request: Request) -> HTMLResponse:
+    return _problem(
+        request,
+        "You have not joined this workshop",
+        "Open the join link your facilitator shared (or scan the code on the screen) to take part.",
+        401,
+    )
+
+
+@router.get("/", response_class=HTMLResponse)
+async def home(request: Request) -> HTMLResponse:
+    return _page(request, "home.html")
+
+
+@router.post("/create")
+async def create(
+    request: Request,
+    svc: ServicesDep,
+    title: Annotated[str, Form()],
+    question: Annotated[str, Form()] = "",
+    facilitator_name: Annotated[str, Form()] = "Facilitator",
+) -> Response:
+    title, name = title.strip(), facilitator_name.strip() or "Facilitator"
+    if not title or len(title) > 200 or len(question) > 1000 or len(name) > 40:
+        return _page(request, "home.html", 422, error="Give the workshop a title (up to 200 characters).")
+
+    def run() -> tuple[workshops.CreatedWorkshop, workshops.Joined]:
+        created = workshops.create_workshop(svc.storage, svc.secret_key, title, question.strip())
+        return created, workshops.join(svc.storage, created.workshop, "facilitator", name)
+
+    created, joined = await run_in_threadpool(run)
+    response = RedirectResponse(f"/w/{created.workshop.id}", status_code=303)
+    set_token_cookie(response, request, created.workshop.id, joined.token)
+    return response
+
+
+@router.post("/import")
+async def import_file(request: Request, svc: ServicesDep, file: Annotated[UploadFile, File()]) -> Response:
+    data = await file.read(imports.MAX_IMPORT_BYTES + 1)
+    name = (file.filename or "map").lower()
+    title = (file.filename or "Imported map").split(".")[0][:200] or "Imported map"
+
+    def run() -> tuple[imports.Imported, workshops.Joined]:
+        if name.endswith(".zip"):
+            draft = imports.read_csv_zip(data, title)
+        elif name.endswith(".csv"):
+            draft = imports.read_csv(data, None, title)
+        else:
+            draft = imports.read_json(data)
+        done = imports.import_map(svc.storage, svc.secret_key, draft)
+        return done, workshops.join(svc.storage, done.created.workshop, "facilitator", "Facilitator")
+
+    try:
+        done, joined = await run_in_threadpool(run)
+    except imports.ImportProblem as exc:
+        return _page(request, "home.html", 400, import_error=str(exc))
+    response = RedirectResponse(f"/w/{done.created.workshop.id}", status_code=303)
+    set_token_cookie(response, request, done.created.workshop.id, joined.token)
+    return response
+
+
+@router.get("/j/{code}", response_class=HTMLResponse)
+async def join_page(request: Request, code: str, svc: ServicesDep) -> Response:
+    found = await run_in_threadpool(workshops.find_by_code, svc.storage, code)
+    if found is None:
+        return _problem(
+            request,
+            "This join link does not work",
+            "It may have been mistyped, or the facilitator may have replaced it. Ask them for the current "
+            "link or scan the code on the screen.",
+            404,
+        )
+    workshop, role = found
+    me = await _viewer(request, svc, workshop.id)
+    if me is not None and (me.is_facilitator or role == "participant"):
+        return RedirectResponse(f"/w/{workshop.id}", status_code=303)  # already in: straight to the board
+    return _page(request, "join.html", workshop=workshop, role=role, code=code)
+
+
+@router.post("/j/{code}")
+async def join(request: Request, code: str, svc: ServicesDep, name: Annotated[str, Form()]) -> Response:
+    found = await run_in_threadpool(workshops.find_by_code, svc.storage, code)
+    if found is None:
+        return _problem(request, "This join link does not work", "Ask the facilitator for the current link.", 404)
+    workshop, role = found
+    name = name.strip()
+    if not name or len(name) > 40:
+        return _page(
+            request,
+            "join.html",
+            422,
+            workshop=workshop,
+            role=role,
+            code=code,
+            error="Your name must be 1 to 40 characters.",
+        )
+    joined = await run_in_threadpool(workshops.join, svc.storage, workshop, role, name)
+    response = RedirectResponse(f"/w/{workshop.id}", status_code=303)
+    set_token_cookie(response, request, workshop.id, joined.token)
+    return response
+
+
+async def _board_context(request: Request, svc: Any, workshop_id: str, me: Participant) -> dict[str, Any]:
+    room = await svc.rooms.open(workshop_id)
+    try:
+        board = room.board.to_dict()
+    finally:
+        svc.rooms.release(room)
+    context: dict[str, Any] = {
+        "board": board,
+        "me": me,
+        "workshop": board["workshop"],
+        "formats": list(export.FORMATS.values()),
+    }
+    if me.is_facilitator:
+        code = await run_in_threadpool(workshops.current_join_code, svc.storage, svc.secret_key, workshop_id)
+        context["join_url"] = f"{str(request.base_url).rstrip('/')}/j/{code}"
+    return context
+
+
+@router.get("/w/{workshop_id}", response_class=HTMLResponse)
+async def board_page(request: Request, workshop_id: str, svc: ServicesDep) -> Response:
+    me = await _viewer(request, svc, workshop_id)
+    if me is None:
+        return _not_joined(request)
+    return _page(request, "board.html", **await _board_context(request, svc, workshop_id, me))
+
+
+@router.get("/w/{workshop_id}/list", response_class=HTMLResponse)
+async def list_page(request: Request, workshop_id: str, svc: ServicesDep) -> Response:
+    me = await _viewer(request, svc, workshop_id)
+    if me is None:
+        return _not_joined(request)
+    return _page(request, "list.html", **await _board_context(request, svc, workshop_id, me))
+
+
+@router.get("/w/{workshop_id}/list/items", response_class=HTMLResponse)
+async def list_items(request: Request, workshop_id: str, svc: ServicesDep) -> Response:
+    me = await _viewer(request, svc, workshop_id)
+    if me is None:
+        return _not_joined(request)
+    return _page(request, "_list.html", **await _board_context(request, svc, workshop_id, me))
+
+
+def list_frame(form: dict[str, str], board: dict[str, Any]) -> dict[str, Any]:
+    """The operation a list-view form asks for."""
+    action, note = form.get("action", ""), form.get("note", "")
+    if action == "add":
+        count = len(board["notes"])
+        return {
+            "op": "note.add",
+            "id": "n" + secrets.token_urlsafe(9),
+            "kind": form.get("kind", ""),
+            "text": form.get("text", ""),
+            "x": float((count % GRID_COLUMNS) * 240),
+            "y": float((count // GRID_COLUMNS) * 160),
+        }
+    if action == "edit":
+        fields = {k: form[k] for k in ("text", "kind") if form.get(k)}
+        return {"op": "note.update", "id": note, **fields}
+    if action == "link":
+        return {
+            "op": "link.add",
+            "id": "l" + secrets.token_urlsafe(9),
+            "source": note,
+            "target": form.get("target", ""),
+            "label": form.get("label", ""),
+        }
+    if action == "unlink":
+        return {"op": "link.delete", "id": form.get("link", "")}
+    if action == "delete":
+        return {"op": "note.delete", "id": note}
+    return {"op": f"list.{action[:20]}"}
+
+
+@router.post("/w/{workshop_id}/list/op", response_class=HTMLResponse)
+async def list_op(request: Request, workshop_id: str, svc: ServicesDep) -> Response:
+    me = await _viewer(request, svc, workshop_id)
+    if me is None:
+        return _not_joined(request)
+    form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+    room = await svc.rooms.open(workshop_id)
+    if room is None:
+        return _not_joined(request)
+    try:
+        answer = await room.submit(me, list_frame(form, room.board.to_dict()))
+    finally:
+        svc.rooms.release(room)
+    context = await _board_context(request, svc, workshop_id, me)
+    if answer["type"] == "error":
+        context["error"] = answer["message"]
+    return _page(request, "_list.html", **context)
+
+
+async def _facilitator_join_url(request: Request, svc: Any, workshop_id: str) -> str | None:
+    me = await _viewer(request, svc, workshop_id)
+    if me is None or not me.is_facilitator:
+        return None
+    code = await run_in_threadpool(workshops.current_join_code, svc.storage, svc.secret_key, workshop_id)
+    return f"{str(request.base_url).rstrip('/')}/j/{code}"
+
+
+@router.get("/w/{workshop_id}/qr.svg")
+async def join_qr(request: Request, workshop_id: str, svc: ServicesDep) -> Response:
+    url = await _facilitator_join_url(request, svc, workshop_id)
+    if url is None:
+        return Response("facilitator only", status_code=403)
+    out = io.BytesIO()
+    segno.make(url, error="m").save(out, kind="svg", scale=8, border=2, dark="#111111", light="#ffffff")
+    return Response(out.getvalue(), media_type="image/svg+xml", headers={"Cache-Control": "no-store"})
+
+
+@router.get("/w/{workshop_id}/show-code", response_class=HTMLResponse)
+async def show_code(request: Request, workshop_id: str, svc: ServicesDep) -> Response:
+    url = await _facilitator_join_url(request, svc, workshop_id)
+    if url is None:
+        return _problem(request, "For the facilitator", "Only the workshop's facilitator can show its join code.", 403)
+    stored = await run_in_threadpool(svc.storage.workshop, workshop_id)
+    return _page(request, "show_code.html", join_url=url, workshop_id=workshop_id, title=stored.title if stored else "")

@@ -1,0 +1,202 @@
+// The live board's protocol client (docs/protocol.md): the server's map, the operations still waiting for
+// an ack, and the socket. No DOM here: board.js and list.js draw from it.
+//
+// Edits are applied at once on top of the server's map ("pending"), kept in localStorage so a reload or a
+// dropped connection loses nothing, and resent with the same cid after every reconnect — the server applies
+// each cid once (rule P7). An error for a cid drops that edit, which rolls it back on screen.
+
+const RECONNECT_MIN_MS = 500;
+const RECONNECT_MAX_MS = 10000;
+
+export function newId(prefix) {
+  const bytes = crypto.getRandomValues(new Uint8Array(9));
+  return prefix + btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_");
+}
+
+// Apply one stored event to a map, exactly as server/board/model.py Board.apply does.
+export function applyEvent(map, e) {
+  const d = e.data;
+  switch (e.op) {
+    case "participant.join": map.participants.set(d.id, d); break;
+    case "note.add": map.notes.set(d.id, d); break;
+    case "note.update": case "note.move": map.notes.set(d.id, { ...map.notes.get(d.id), ...d }); break;
+    case "note.delete":
+      for (const id of d.links) map.links.delete(id);
+      map.notes.delete(d.id); break;
+    case "link.add": map.links.set(d.id, d); break;
+    case "link.update": map.links.set(d.id, { ...map.links.get(d.id), ...d }); break;
+    case "link.delete": map.links.delete(d.id); break;
+    case "workshop.lock": case "workshop.unlock": map.workshop = { ...map.workshop, locked: d.locked }; break;
+    case "workshop.rename": map.workshop = { ...map.workshop, ...d }; break;
+    case "workshop.share_exports": map.workshop = { ...map.workshop, exports_for_participants: d.enabled }; break;
+  }
+  map.head = e.seq;
+}
+
+// Apply an operation optimistically (before the server has answered) to copies of the maps.
+function applyPending(notes, links, op, me) {
+  const note = notes.get(op.id);
+  switch (op.op) {
+    case "note.add":
+      notes.set(op.id, { id: op.id, kind: op.kind, text: op.text, x: op.x, y: op.y, colour: op.colour ?? null,
+                         author: me, pending: true }); break;
+    case "note.update": if (note) notes.set(op.id, { ...note, ...pick(op, ["text", "kind", "colour"]), pending: true }); break;
+    case "note.move": if (note) notes.set(op.id, { ...note, x: op.x, y: op.y, pending: true }); break;
+    case "note.delete":
+      notes.delete(op.id);
+      for (const [id, l] of links) if (l.source === op.id || l.target === op.id) links.delete(id);
+      break;
+    case "link.add":
+      if (notes.has(op.source) && notes.has(op.target))
+        links.set(op.id, { id: op.id, source: op.source, target: op.target, label: op.label || "", pending: true });
+      break;
+    case "link.update": if (links.has(op.id)) links.set(op.id, { ...links.get(op.id), label: op.label, pending: true }); break;
+    case "link.delete": links.delete(op.id); break;
+  }
+}
+
+function pick(obj, keys) {
+  const out = {};
+  for (const k of keys) if (obj[k] !== undefined) out[k] = obj[k];
+  return out;
+}
+
+export class Live extends EventTarget {
+  constructor({ workshopId, me }) {
+    super();
+    this.workshopId = workshopId;
+    this.me = me;
+    this.map = null; // {head, workshop, participants, notes, links} as the server has it
+    this.online = new Map(); // participant id -> {id, editing}
+    this.drags = new Map(); // note id -> {x, y, by, at}: others' notes in mid-drag
+    this.storageKey = `pathweaver:pending:${workshopId}:${me}`;
+    this.pending = JSON.parse(localStorage.getItem(this.storageKey) || "[]");
+    this.ws = null;
+    this.state = "connecting"; // connecting | live | offline
+    this.attempt = 0;
+    this.timer = null;
+    window.addEventListener("offline", () => this.ws?.close());
+    window.addEventListener("online", () => this.connectSoon(0));
+  }
+
+  connect() {
+    clearTimeout(this.timer);
+    const since = this.map ? `?since=${this.map.head}` : "";
+    const scheme = location.protocol === "https:" ? "wss" : "ws";
+    const ws = new WebSocket(`${scheme}://${location.host}/api/workshops/${this.workshopId}/ws${since}`);
+    this.ws = ws;
+    this.setState("connecting");
+    ws.onmessage = (msg) => this.receive(JSON.parse(msg.data));
+    ws.onclose = () => {
+      if (this.ws !== ws) return;
+      this.ws = null;
+      this.setState("offline");
+      this.connectSoon();
+    };
+  }
+
+  connectSoon(delay) {
+    clearTimeout(this.timer);
+    const backoff = Math.min(RECONNECT_MAX_MS, RECONNECT_MIN_MS * 2 ** this.attempt++);
+    const wait = delay ?? backoff * (0.5 + Math.random() / 2); // jitter: a hall of phones must not reconnect in step
+    this.timer = setTimeout(() => { if (!this.ws && navigator.onLine !== false) this.connect(); }, wait);
+  }
+
+  setState(state) {
+    this.state = state;
+    this.emit("connection");
+  }
+
+  emit(type, detail) {
+    this.dispatchEvent(new CustomEvent(type, { detail }));
+  }
+
+  receive(m) {
+    switch (m.type) {
+      case "welcome":
+        this.attempt = 0;
+        this.you = m.you;
+        this.online = new Map(m.online.map((p) => [p.id, p]));
+        this.setState("live");
+        // Everything not yet acknowledged goes again, with the same cids: the server applies each once.
+        for (const op of this.pending) this.transmit(op);
+        break;
+      case "snapshot": {
+        const b = m.board;
+        this.map = {
+          head: b.head, workshop: b.workshop,
+          participants: new Map(b.participants.map((p) => [p.id, p])),
+          notes: new Map(b.notes.map((n) => [n.id, n])),
+          links: new Map(b.links.map((l) => [l.id, l])),
+        };
+        this.drags.clear();
+        this.emit("change", { snapshot: true });
+        break;
+      }
+      case "events":
+        for (const e of m.events) {
+          if (!this.map || e.seq <= this.map.head) continue; // already in the snapshot we started from
+          if (e.seq !== this.map.head + 1) { this.ws?.close(); return; } // a gap: reconnect and catch up
+          applyEvent(this.map, e);
+          if (e.data && e.data.id) this.drags.delete(e.data.id);
+        }
+        this.emit("change", { events: m.events });
+        break;
+      case "ack": {
+        const done = new Set(m.acks.map((a) => a.cid));
+        this.setPending(this.pending.filter((op) => !done.has(op.cid)));
+        break;
+      }
+      case "error":
+        if (m.cid) this.setPending(this.pending.filter((op) => op.cid !== m.cid));
+        this.emit("problem", m);
+        this.emit("change", {});
+        break;
+      case "drags":
+        for (const d of m.drags) if (d.by !== this.me) this.drags.set(d.id, { ...d, at: performance.now() });
+        this.emit("drag");
+        break;
+      case "presence":
+        if (m.online) this.online.set(m.id, m); else this.online.delete(m.id);
+        this.emit("presence");
+        break;
+    }
+  }
+
+  setPending(list) {
+    this.pending = list;
+    localStorage.setItem(this.storageKey, JSON.stringify(list));
+    this.emit("pending");
+  }
+
+  // Ask for a change: applied on screen at once, stored until acknowledged, sent whenever we are connected.
+  send(op, fields) {
+    const frame = { op, cid: newId("c"), ...fields };
+    this.setPending([...this.pending, frame]);
+    this.transmit(frame);
+    this.emit("change", {});
+    return frame;
+  }
+
+  // Transient messages (drag positions, what I am editing) are only worth sending while connected.
+  sendTransient(op, fields) {
+    if (this.ws && this.state === "live") this.ws.send(JSON.stringify({ op, ...fields }));
+  }
+
+  transmit(frame) {
+    if (this.ws && this.ws.readyState === WebSocket.OPEN && this.state === "live") this.ws.send(JSON.stringify(frame));
+  }
+
+  // The map as this participant should see it: the server's, with pending edits applied on top.
+  view() {
+    if (!this.map) return null;
+    const notes = new Map(this.map.notes);
+    const links = new Map(this.map.links);
+    for (const op of this.pending) applyPending(notes, links, op, this.me);
+    return { workshop: this.map.workshop, participants: this.map.participants, notes, links };
+  }
+
+  get locked() {
+    return Boolean(this.map?.workshop.locked) && this.you?.role !== "facilitator";
+  }
+}

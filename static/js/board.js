@@ -292,7 +292,8 @@ function startEditing(el, { draft } = {}) {
       el.remove();
       if (save && text) {
         live.send("note.add", { id: draft.id, kind, text, x: draft.x, y: draft.y });
-        requestAnimationFrame(() => noteEls.get(draft.id)?.focus());
+        // Focus the new note once drawn, unless the person has already started another one.
+        requestAnimationFrame(() => { if (!editing) noteEls.get(draft.id)?.focus(); });
       }
     } else {
       textEl.textContent = note ? note.text : "";
@@ -412,9 +413,11 @@ function startPan(e) {
 }
 
 canvas.addEventListener("dblclick", (e) => {
-  const noteEl = e.target.closest(".note");
+  // The canvas captured the pointer for a possible drag, so the event's target is the canvas: look underneath.
+  const under = document.elementFromPoint(e.clientX, e.clientY);
+  const noteEl = under?.closest(".note");
   if (noteEl && noteEls.get(noteEl.dataset.id) === noteEl) return startEditing(noteEl);
-  if (!noteEl && !e.target.closest(".link")) {
+  if (!noteEl && !under?.closest(".link, textarea, select")) {
     const p = toBoard(e.clientX, e.clientY);
     addNoteAt(Math.round(p.x - NOTE_W / 2), Math.round(p.y - NOTE_H / 2));
   }
@@ -438,11 +441,21 @@ function zoomAround(px, py, factor) {
 // -- keyboard -------------------------------------------------------------------------------------------
 
 function freeSpot() {
-  // Near the middle of what is on screen, nudged so new notes do not stack exactly.
+  // The free place nearest the middle of the screen, so a new note never hides another.
   const r = canvas.getBoundingClientRect();
-  const p = toBoard(r.left + r.width / 2, r.top + r.height / 2);
-  const n = live.view()?.notes.size || 0;
-  return { x: Math.round(p.x - NOTE_W / 2 + (n % 5) * 24), y: Math.round(p.y - NOTE_H / 2 + (n % 5) * 24) };
+  const c = toBoard(r.left + r.width / 2, r.top + r.height / 2);
+  const notes = [...(live.view()?.notes.values() || [])];
+  const free = (x, y) => notes.every((n) => Math.abs(n.x - x) >= NOTE_W + 16 || Math.abs(n.y - y) >= NOTE_H + 16);
+  for (let ring = 0; ring < 12; ring++) {
+    for (let dx = -ring; dx <= ring; dx++) {
+      for (let dy = -ring; dy <= ring; dy++) {
+        if (Math.max(Math.abs(dx), Math.abs(dy)) !== ring) continue;
+        const x = Math.round(c.x - NOTE_W / 2 + dx * (NOTE_W + 24)), y = Math.round(c.y - NOTE_H / 2 + dy * (NOTE_H + 24));
+        if (free(x, y)) return { x, y };
+      }
+    }
+  }
+  return { x: Math.round(c.x - NOTE_W / 2), y: Math.round(c.y - NOTE_H / 2) };
 }
 
 document.addEventListener("keydown", (e) => {

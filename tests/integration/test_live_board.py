@@ -131,6 +131,7 @@ async def test_reconnect_with_an_impossible_head_gets_a_snapshot(workshop: Works
     frames_before = len(a.frames)
     await a.disconnect()
     await a.connect(since=a.board.head + 1000)
+    await a.wait_for(lambda: len(a.frames) >= frames_before + 2, "two frames after connecting")
     assert [f["type"] for f in a.frames[frames_before : frames_before + 2]] == ["welcome", "snapshot"]
 
 

@@ -53,6 +53,17 @@ function position(note) {
   return drag && performance.now() - drag.at < 3000 ? drag : note;
 }
 
+// What each element last showed, so a frame only touches what changed: dragging one note on a board of a
+// thousand must not rewrite a thousand notes.
+const shown = new WeakMap();
+let panelsDirty = true;
+
+function update(el, next) {
+  const before = shown.get(el) || {};
+  shown.set(el, next);
+  return (key) => before[key] !== next[key];
+}
+
 function render() {
   const view = live.view();
   if (!view) return;
@@ -63,48 +74,64 @@ function render() {
   root.querySelector("[data-empty]").hidden = view.notes.size > 0;
   const editors = new Map();
   for (const p of live.online.values()) if (p.editing && p.id !== live.me) editors.set(p.editing, p.id);
+  const positions = new Map();
 
   for (const [id, el] of noteEls) if (!view.notes.has(id)) { el.remove(); noteEls.delete(id); }
   for (const note of view.notes.values()) {
     let el = noteEls.get(note.id);
     if (!el) { el = makeNote(note.id); noteEls.set(note.id, el); notesLayer.append(el); }
     const pos = position(note);
+    positions.set(note.id, pos);
     const kind = kindOf.get(note.kind) || { label: note.kind, colour: "#dddddd" };
-    el.style.transform = `translate(${pos.x}px, ${pos.y}px)`;
-    el.style.background = note.colour || kind.colour;
-    el.classList.toggle("pending", Boolean(note.pending));
-    el.classList.toggle("link-source", linkFrom === note.id);
-    el.querySelector(".note-kind").textContent = kind.label;
-    if (editing !== note.id) el.querySelector(".note-text").textContent = note.text;
-    el.setAttribute("aria-label", `${kind.label}: ${note.text}${note.pending ? " (not yet saved)" : ""}`);
-    const editor = editors.get(note.id);
-    const badge = el.querySelector(".note-editor");
-    badge.hidden = !editor;
-    if (editor) {
-      const person = view.participants.get(editor);
-      badge.textContent = `${person ? person.name : "Someone"} is editing`;
-      badge.style.background = person ? person.colour : "#555";
+    const editor = editors.get(note.id) || "";
+    const changed = update(el, {
+      x: pos.x, y: pos.y, fill: note.colour || kind.colour, pending: Boolean(note.pending), text: note.text,
+      label: kind.label, source: linkFrom === note.id, editor, editing: editing === note.id,
+    });
+    if (changed("x") || changed("y")) el.style.transform = `translate(${pos.x}px, ${pos.y}px)`;
+    if (changed("fill")) el.style.background = note.colour || kind.colour;
+    if (changed("pending")) el.classList.toggle("pending", Boolean(note.pending));
+    if (changed("source")) el.classList.toggle("link-source", linkFrom === note.id);
+    if (changed("label")) el.querySelector(".note-kind").textContent = kind.label;
+    if ((changed("text") || changed("editing")) && editing !== note.id) el.querySelector(".note-text").textContent = note.text;
+    if (changed("text") || changed("label") || changed("pending")) {
+      el.setAttribute("aria-label", `${kind.label}: ${note.text}${note.pending ? " (not yet saved)" : ""}`);
+    }
+    if (changed("editor")) {
+      const badge = el.querySelector(".note-editor");
+      badge.hidden = !editor;
+      if (editor) {
+        const person = view.participants.get(editor);
+        badge.textContent = `${person ? person.name : "Someone"} is editing`;
+        badge.style.background = person ? person.colour : "#555";
+      }
     }
   }
 
   for (const [id, g] of linkEls) if (!view.links.has(id)) { g.remove(); linkEls.delete(id); }
   for (const link of view.links.values()) {
-    const a = view.notes.get(link.source), b = view.notes.get(link.target);
+    const a = positions.get(link.source), b = positions.get(link.target);
     if (!a || !b) continue;
     let g = linkEls.get(link.id);
     if (!g) { g = makeLink(link.id); linkEls.set(link.id, g); linksLayer.append(g); }
-    const [x1, y1, x2, y2] = arrowEnds(position(a), position(b));
-    for (const line of g.querySelectorAll("line")) {
-      line.setAttribute("x1", x1); line.setAttribute("y1", y1); line.setAttribute("x2", x2); line.setAttribute("y2", y2);
+    const changed = update(g, {
+      ax: a.x, ay: a.y, bx: b.x, by: b.y, label: link.label, selected: selectedLink === link.id,
+      pending: Boolean(link.pending),
+    });
+    if (changed("ax") || changed("ay") || changed("bx") || changed("by")) {
+      const [x1, y1, x2, y2] = arrowEnds(a, b);
+      for (const line of g.querySelectorAll("line")) {
+        line.setAttribute("x1", x1); line.setAttribute("y1", y1); line.setAttribute("x2", x2); line.setAttribute("y2", y2);
+      }
+      const label = g.querySelector("text");
+      label.setAttribute("x", (x1 + x2) / 2);
+      label.setAttribute("y", (y1 + y2) / 2 - 6);
     }
-    const label = g.querySelector("text");
-    label.textContent = link.label;
-    label.setAttribute("x", (x1 + x2) / 2);
-    label.setAttribute("y", (y1 + y2) / 2 - 6);
-    g.classList.toggle("selected", selectedLink === link.id);
-    g.classList.toggle("pending", Boolean(link.pending));
+    if (changed("label")) g.querySelector("text").textContent = link.label;
+    if (changed("selected")) g.classList.toggle("selected", selectedLink === link.id);
+    if (changed("pending")) g.classList.toggle("pending", Boolean(link.pending));
   }
-  renderPanels(view);
+  if (panelsDirty) { panelsDirty = false; renderPanels(view); }
 }
 
 function arrowEnds(a, b) {
@@ -336,8 +363,8 @@ canvas.addEventListener("pointerdown", (e) => {
   if (e.button !== 0 || e.target.closest("textarea, select")) return;
   const noteEl = e.target.closest(".note");
   const linkEl = e.target.closest(".link");
-  if (linkEl) { selectedLink = linkEl.dataset.id; queueRender(); return; }
-  if (selectedLink) { selectedLink = null; queueRender(); }
+  if (linkEl) { selectedLink = linkEl.dataset.id; changedBoard(); return; }
+  if (selectedLink) { selectedLink = null; changedBoard(); }
   if (noteEl && e.target.closest(".note-delete")) {
     send("note.delete", { id: noteEl.dataset.id });
     return;
@@ -357,7 +384,7 @@ function startNoteDrag(e, el) {
   const move = (ev) => {
     const p = toBoard(ev.clientX, ev.clientY);
     x = note.x + p.x - start.x; y = note.y + p.y - start.y;
-    moved = moved || Math.abs(p.x - start.x) + Math.abs(p.y - start.y) > 3;
+    if (!moved && Math.abs(p.x - start.x) + Math.abs(p.y - start.y) > 3) { moved = true; el.classList.add("dragging"); }
     if (!moved) return;
     live.drags.set(id, { id, x, y, at: performance.now() });
     queueRender();
@@ -367,6 +394,7 @@ function startNoteDrag(e, el) {
     canvas.removeEventListener("pointermove", move);
     canvas.removeEventListener("pointerup", up);
     live.drags.delete(id);
+    el.classList.remove("dragging");
     if (moved) send("note.move", { id, x: Math.round(x), y: Math.round(y) });
     el.focus({ preventScroll: true });
     queueRender();
@@ -468,7 +496,7 @@ document.addEventListener("keydown", (e) => {
     return addNoteAt(p.x, p.y);
   }
   if (!id || noteEls.get(id) !== noteEl) {
-    if (e.key === "Escape") { linkFrom = null; selectedLink = null; queueRender(); }
+    if (e.key === "Escape") { linkFrom = null; selectedLink = null; changedBoard(); }
     if ((e.key === "Delete" || e.key === "Backspace") && selectedLink) {
       send("link.delete", { id: selectedLink });
       selectedLink = null;
@@ -561,11 +589,12 @@ function fit() {
 
 // -- start --------------------------------------------------------------------------------------------------
 
-live.addEventListener("change", queueRender);
+function changedBoard() { panelsDirty = true; queueRender(); }
+live.addEventListener("change", changedBoard);
 live.addEventListener("drag", queueRender);
-live.addEventListener("presence", queueRender);
+live.addEventListener("presence", changedBoard);
 live.addEventListener("connection", renderConnection);
-live.addEventListener("pending", () => { renderConnection(); queueRender(); });
+live.addEventListener("pending", () => { renderConnection(); changedBoard(); });
 live.addEventListener("problem", (e) => toast(MESSAGES[e.detail.code] || e.detail.message));
 let fitted = false;
 live.addEventListener("change", (e) => {

@@ -190,6 +190,7 @@ export class Live extends EventTarget {
   // The map as this participant should see it: the server's, with pending edits applied on top.
   view() {
     if (!this.map) return null;
+    if (!this.pending.length) return this.map; // nothing pending: the server's map as it is
     const notes = new Map(this.map.notes);
     const links = new Map(this.map.links);
     for (const op of this.pending) applyPending(notes, links, op, this.me);

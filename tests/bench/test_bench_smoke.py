@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.support.server import ROOT
 
 
@@ -48,3 +50,19 @@ def test_plenary_benchmark_runs_against_both_servers(tmp_path: Path) -> None:
     assert "| relay | 4 | 20 |" in out and "| pathweaver | 4 | 20 |" in out
     assert "ratio Pathweaver / relay" in out
     assert (tmp_path / "plenary.json").exists() and (tmp_path / "plenary.md").exists()
+
+
+def test_browser_benchmark_runs(tmp_path: Path) -> None:
+    from tests.browser.conftest import CHROMIUM
+
+    if not CHROMIUM.exists():
+        pytest.skip(f"no Chromium at {CHROMIUM} (bin/test installs it with apt)")
+    out = subprocess.run(
+        [sys.executable, "-m", "bench.browser", "--notes", "20", "--links", "20"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=True,
+    ).stdout
+    assert "| baseline: empty board |" in out and "| large board, another client dragging five notes |" in out

@@ -72,17 +72,12 @@ def import_map(args: argparse.Namespace) -> int:
 
     path = Path(args.file)
     data = path.read_bytes()
-    title = args.title or path.name.split(".")[0] or "Imported map"
     settings, storage = _storage(args)
     try:
-        if path.suffix == ".zip":
-            draft = imports.read_csv_zip(data, title)
-        elif path.suffix == ".csv":
-            links = Path(args.links).read_bytes() if args.links else None
-            draft = imports.read_csv(data, links, title)
+        if path.suffix == ".csv" and args.links:
+            draft = imports.read_csv(data, Path(args.links).read_bytes(), args.title or path.name.split(".")[0])
         else:
-            draft = imports.read_json(data)
-            draft.title = args.title or draft.title
+            draft = imports.read_upload(data, path.name, args.title or "")
         done = imports.import_map(storage, settings.secret_key(), draft)
     except imports.ImportProblem as exc:
         print(f"pathweaver: {path}: {exc}", file=sys.stderr)

@@ -166,6 +166,20 @@ def read_csv_zip(data: bytes, title: str) -> MapDraft:
     return read_csv(notes, links, title)
 
 
+def read_upload(data: bytes, filename: str, title: str = "") -> MapDraft:
+    """Any map file by its name: a CSV zip, a notes.csv, or else Pathweaver JSON. `title` overrides the file's."""
+    name = filename.lower()
+    fallback = title.strip() or filename.rsplit("/", 1)[-1].split(".")[0][:MAX_TITLE] or "Imported map"
+    if name.endswith(".zip"):
+        return read_csv_zip(data, fallback)
+    if name.endswith(".csv"):
+        return read_csv(data, None, fallback)
+    draft = read_json(data)
+    if title.strip():
+        draft.title = title.strip()[:MAX_TITLE]
+    return draft
+
+
 def _resolve_link_ends_by_text(draft: MapDraft) -> None:
     """Spreadsheet links may name notes by their text instead of their id, when that text is unique."""
     ids = {n["id"] for _, n in draft.notes}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -314,6 +315,8 @@ class Room:
                 "message": "transient operations need a websocket",
                 "cid": None,
             }
+        if not frame.get("cid"):  # the answer is matched by cid: give one to operations that came without
+            frame = {**frame, "cid": f"submit-{secrets.token_urlsafe(9)}"}
         reply = _Reply(participant)
         self._introduce(participant)
         self.receive(reply, orjson.dumps(frame))

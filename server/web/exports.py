@@ -65,18 +65,9 @@ async def import_workshop(
     data = await file.read(imports.MAX_IMPORT_BYTES + 1)
     if len(data) > imports.MAX_IMPORT_BYTES:
         raise ApiError(413, "file_too_large", f"the file is over the {imports.MAX_IMPORT_BYTES:,}-byte limit")
-    name = (file.filename or "").lower()
-    fallback_title = title.strip() or (file.filename or "Imported map").rsplit(".", 1)[0][:200] or "Imported map"
 
     def run() -> tuple[imports.Imported, workshops.Joined]:
-        if name.endswith(".zip"):
-            draft = imports.read_csv_zip(data, fallback_title)
-        elif name.endswith(".csv"):
-            draft = imports.read_csv(data, None, fallback_title)
-        else:
-            draft = imports.read_json(data)
-            if title.strip():
-                draft.title = title.strip()
+        draft = imports.read_upload(data, file.filename or "map.json", title)
         done = imports.import_map(svc.storage, svc.secret_key, draft)
         return done, workshops.join(svc.storage, done.created.workshop, "facilitator", facilitator_name.strip())
 

@@ -186,7 +186,6 @@ class OpResult(BaseModel):
 )
 async def submit_op(workshop_id: str, frame: dict[str, Any], participant: ParticipantDep, svc: ServicesDep) -> OpResult:
     """Apply one operation, exactly as a websocket frame would (docs/protocol.md); answers once it is stored."""
-    frame.setdefault("cid", f"http-{workshops.new_id()}")
     room = await svc.rooms.open(workshop_id)
     if room is None:
         raise ApiError(404, "unknown_workshop", "no such workshop")

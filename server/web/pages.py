@@ -78,16 +78,9 @@ async def create(
 @router.post("/import")
 async def import_file(request: Request, svc: ServicesDep, file: Annotated[UploadFile, File()]) -> Response:
     data = await file.read(imports.MAX_IMPORT_BYTES + 1)
-    name = (file.filename or "map").lower()
-    title = (file.filename or "Imported map").split(".")[0][:200] or "Imported map"
 
     def run() -> tuple[imports.Imported, workshops.Joined]:
-        if name.endswith(".zip"):
-            draft = imports.read_csv_zip(data, title)
-        elif name.endswith(".csv"):
-            draft = imports.read_csv(data, None, title)
-        else:
-            draft = imports.read_json(data)
+        draft = imports.read_upload(data, file.filename or "map.json")
         done = imports.import_map(svc.storage, svc.secret_key, draft)
         return done, workshops.join(svc.storage, done.created.workshop, "facilitator", "Facilitator")
 
@@ -159,28 +152,26 @@ async def _board_context(request: Request, svc: Any, workshop_id: str, me: Parti
     return context
 
 
-@router.get("/w/{workshop_id}", response_class=HTMLResponse)
-async def board_page(request: Request, workshop_id: str, svc: ServicesDep) -> Response:
+async def _board_view(request: Request, svc: Any, workshop_id: str, template: str) -> Response:
     me = await _viewer(request, svc, workshop_id)
     if me is None:
         return _not_joined(request)
-    return _page(request, "board.html", **await _board_context(request, svc, workshop_id, me))
+    return _page(request, template, **await _board_context(request, svc, workshop_id, me))
+
+
+@router.get("/w/{workshop_id}", response_class=HTMLResponse)
+async def board_page(request: Request, workshop_id: str, svc: ServicesDep) -> Response:
+    return await _board_view(request, svc, workshop_id, "board.html")
 
 
 @router.get("/w/{workshop_id}/list", response_class=HTMLResponse)
 async def list_page(request: Request, workshop_id: str, svc: ServicesDep) -> Response:
-    me = await _viewer(request, svc, workshop_id)
-    if me is None:
-        return _not_joined(request)
-    return _page(request, "list.html", **await _board_context(request, svc, workshop_id, me))
+    return await _board_view(request, svc, workshop_id, "list.html")
 
 
 @router.get("/w/{workshop_id}/list/items", response_class=HTMLResponse)
 async def list_items(request: Request, workshop_id: str, svc: ServicesDep) -> Response:
-    me = await _viewer(request, svc, workshop_id)
-    if me is None:
-        return _not_joined(request)
-    return _page(request, "_list.html", **await _board_context(request, svc, workshop_id, me))
+    return await _board_view(request, svc, workshop_id, "_list.html")
 
 
 def list_frame(form: dict[str, str], board: dict[str, Any]) -> dict[str, Any]:

@@ -219,10 +219,47 @@ async def test_phone_joins_and_adds_a_linked_note_in_the_list_view(browser: Any,
     await row.locator("input[name=label]").fill("leads to")
     await row.locator("text=Link").last.click()
     await expect(phone.locator(".links-out", has_text="Services change in practice")).to_be_visible()
+    # and edit it, still without dragging anything
+    row = phone.locator(".note-row").filter(has=phone.locator(".note-row-text", has_text="Practitioners trained"))
+    await row.locator("summary").click()
+    await row.locator("textarea[name=text]").fill("Practitioners trained in using evidence")
+    await row.locator("text=Save").click()
+    await expect(note(fac, "Practitioners trained in using evidence")).to_be_visible(timeout=LIVE)
     await expect(fac.locator(".link .link-label", has_text="leads to")).to_be_visible(timeout=LIVE)
     stored = await server_map(server, fac, workshop_id)
     assert [lk["label"] for lk in stored["links"]] == ["leads to"]
+    assert "Practitioners trained in using evidence" in [n["text"] for n in stored["notes"]]
     assert await phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+async def test_the_facilitator_console(browser: Any, server: ServerProcess) -> None:
+    fac, workshop_id, join_url = await start_workshop(browser, server, "Console")
+    ana = await join(browser, join_url, "Ana")
+    await expect(fac.locator("[data-people] li.online", has_text="Ana")).to_be_visible(timeout=LIVE)
+    # rename: everyone sees the new title and question
+    await fac.fill("#rename-title", "Pathways to practice")
+    await fac.fill("#rename-question", "How does research change practice?")
+    await fac.click("form[data-rename] button[type=submit]")
+    await expect(ana.locator("h1[data-title]")).to_have_text("Pathways to practice", timeout=LIVE)
+    await expect(ana.locator("[data-question]")).to_have_text("How does research change practice?")
+    # the projector view shows the QR code and the link
+    await fac.click("text=Show join code")
+    await expect(fac.locator(".join-url")).to_have_text(join_url)
+    assert await fac.locator("img[alt='QR code for the join link']").evaluate("img => img.naturalWidth > 100")
+    await fac.go_back()
+    # a new join link: the old one stops working, people already in stay
+    fac.on("dialog", lambda dialog: asyncio.ensure_future(dialog.accept()))
+    await fac.click("[data-action=rotate-link]")
+    await expect(fac.locator("[data-join-url]")).not_to_have_value(join_url)
+    late = await browser.new_context()
+    page = await late.new_page()
+    await page.goto(join_url)
+    await expect(page.locator("h1")).to_have_text("This join link does not work")
+    await page.goto(await fac.input_value("[data-join-url]"))
+    await expect(page.locator("text=Join the board")).to_be_visible()
+    # offline participants are shown as such
+    await ana.context.close()
+    await expect(fac.locator("[data-people] li.offline", has_text="Ana")).to_be_visible(timeout=LIVE)
 
 
 async def test_user_text_is_always_inert(browser: Any, server: ServerProcess) -> None:

@@ -1,0 +1,43 @@
+"""Text on every note colour and status badge meets WCAG 2.2 AA contrast (4.5:1 for normal text)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from server.board.model import DEFAULT_KINDS
+
+CSS = (Path(__file__).resolve().parents[2] / "static" / "css" / "app.css").read_text()
+NOTE_INK = "#111111"
+
+
+def luminance(colour: str) -> float:
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(a: str, b: str) -> float:
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+@pytest.mark.parametrize(("name", "label", "colour"), DEFAULT_KINDS)
+def test_note_text_on_every_kind_colour(name: str, label: str, colour: str) -> None:
+    assert contrast(NOTE_INK, colour) >= 4.5, f"{label} notes"
+
+
+@pytest.mark.parametrize("state", ["live", "connecting", "offline"])
+def test_connection_badges(state: str) -> None:
+    rule = re.search(r"\.connection\." + state + r" \{ background: (#[0-9a-f]{6}); color: var\(--(\w+)\)", CSS)
+    assert rule, f"no .connection.{state} rule"
+    ink = re.search(r"--" + rule.group(2) + r": (#[0-9a-f]{6})", CSS)
+    assert ink and contrast(ink.group(1), rule.group(1)) >= 4.5
+
+
+@pytest.mark.parametrize("variable", ["ink", "muted", "accent", "danger"])
+def test_page_text_on_white(variable: str) -> None:
+    found = re.search(r"--" + variable + r": (#[0-9a-f]{6})", CSS)
+    assert found and contrast(found.group(1), "#ffffff") >= 4.5

@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 from server.config import Settings
+from server.room import RoomSettings
 from server.rooms import Rooms
 from server.storage import open_storage
 from server.web import exports, http, pages, ws
@@ -24,7 +25,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         storage = open_storage(settings.database_url)
-        rooms = Rooms(storage)
+        rooms = Rooms(storage, RoomSettings(max_frame_bytes=settings.max_frame_bytes))
         app.state.services = Services(settings=settings, storage=storage, rooms=rooms, secret_key=settings.secret_key())
         # Everything loaded so far lives as long as the process: keep the collector from walking it again and
         # again (a full collection over a large heap is a pause every connected client feels).

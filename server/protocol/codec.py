@@ -7,6 +7,7 @@ recipients.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import orjson
@@ -16,13 +17,17 @@ from server.board import ops
 from server.board.refusals import Refusal, refuse
 
 MAX_FRAME_BYTES = 64 * 1024
+_CID = re.compile(r'"cid"\s*:\s*"([^"\\]{1,64})"')
 
 
 def decode(raw: str | bytes, max_bytes: int = MAX_FRAME_BYTES) -> tuple[ops.AnyOp | Refusal, str | None]:
     """Parse one client frame: (operation or refusal, the frame's client op id if one could be read)."""
     size = len(raw.encode() if isinstance(raw, str) else raw)
     if size > max_bytes:
-        return refuse("frame_too_large", f"frame is {size} bytes; the limit is {max_bytes}"), None
+        # Not parsed, but its cid is worth finding, so the sender can drop that one operation.
+        head = raw[:512].decode(errors="replace") if isinstance(raw, bytes) else raw[:512]
+        found = _CID.search(head)
+        return refuse("frame_too_large", f"frame is {size} bytes; the limit is {max_bytes}"), found and found.group(1)
     try:
         obj = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import httpx
 import orjson
 import pytest
@@ -9,6 +11,7 @@ import websockets
 
 from tests.integration.conftest import Workshop, note
 from tests.support.client import BoardClient, create_workshop, read_map
+from tests.support.server import ServerProcess
 
 
 async def assert_unchanged_and_alive(workshop: Workshop, client: BoardClient, before: dict) -> None:
@@ -61,7 +64,7 @@ async def test_bad_frame_gets_error_and_changes_nothing(workshop: Workshop, raw:
     await a.wait_for(lambda: a.errors, "an error frame")
     error = a.errors[-1]
     assert error["code"] == code and error["message"]
-    if '"cid"' in raw and code != "frame_too_large" and code != "malformed_json":
+    if '"cid"' in raw and code != "malformed_json":
         assert error["cid"] == "c1"
     await assert_unchanged_and_alive(workshop, a, before)
 
@@ -234,3 +237,17 @@ async def test_openapi_schema_describes_the_api(workshop: Workshop) -> None:
     assert paths["/api/join"]["post"]["responses"]["404"]["content"]["application/json"]["schema"]["$ref"].endswith(
         "/Problem"
     )
+
+
+async def test_the_frame_limit_is_configurable(tmp_path: Path) -> None:
+    server = ServerProcess(f"sqlite:///{tmp_path / 'small.db'}", extra_env={"PATHWEAVER_MAX_FRAME_BYTES": "300"})
+    server.start(log_path=tmp_path / "server.log")
+    try:
+        created = await create_workshop(server.url, "Small frames")
+        client = await BoardClient(server.ws_url, created["id"], created["token"], "small").connect()
+        error = await client.refused("note.add", **note(1, text="x" * 400))
+        assert error["code"] == "frame_too_large" and "300" in error["message"]
+        await client.do("note.add", **note(2, text="short"))
+        await client.disconnect()
+    finally:
+        server.stop()

@@ -36,9 +36,11 @@ def test_malformed_frames(raw: str, code: str) -> None:
 
 @pytest.mark.rule("P15")
 def test_oversize_frame_is_refused_before_parsing() -> None:
-    result, _ = decode("x" * 70_000, max_bytes=65_536)
+    result, cid = decode("x" * 70_000, max_bytes=65_536)
     assert isinstance(result, Refusal) and result.code == "frame_too_large"
-    assert "65536" in result.message
+    assert "65536" in result.message and cid is None
+    result, cid = decode('{"op": "note.add", "cid": "big-1", "text": "' + "x" * 70_000 + '"}', max_bytes=65_536)
+    assert isinstance(result, Refusal) and result.code == "frame_too_large" and cid == "big-1"
 
 
 def test_cid_is_echoed_even_when_the_frame_is_bad() -> None:

@@ -73,13 +73,18 @@ async def read(client: Client, target: str) -> None:
                     (client.drag_latencies if found[0] == "drag" else client.latencies).append(found[1])
             continue
         if '"type":"events"' in head:
-            client.events += raw.count('"seq":')
+            events = raw.count('"seq":')
+            client.events += events
+            # Drag positions of the same tick ride in the events frame; each event and each drag has one "by".
+            client.drags += raw.count('"by":') - events
             if client.observer:
                 now = now_ms()
-                for event in orjson.loads(raw)["events"]:
+                frame = orjson.loads(raw)
+                for event in frame["events"]:
                     found = _latency_from_op(event, now)
                     if found:
                         client.latencies.append(found[1])
+                client.drag_latencies.extend((now % WRAP - d["x"]) % WRAP for d in frame.get("drags", ()))
         elif '"type":"drags"' in head:
             client.drags += raw.count('"by":')
             if client.observer:

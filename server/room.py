@@ -104,10 +104,8 @@ class Room:
     _last_snapshot_head: int = 0
     _flush_task: asyncio.Task[None] | None = None
     _drags: dict[str, dict[str, Any]] = field(default_factory=dict)
-    _drag_task: asyncio.Task[None] | None = None
     _last_publish: float = -1.0
     _snapshot_cache: tuple[int, str] | None = None
-    _last_drags: float = -1.0
     _editing: dict[str, str | None] = field(default_factory=dict)
     _online: dict[str, int] = field(default_factory=dict)
     broken: bool = False
@@ -224,37 +222,48 @@ class Room:
         if self.board.head - self._last_snapshot_head >= self.settings.snapshot_every:
             self._pending_snapshot = self.board.to_dict(with_tombstones=True)
             self._last_snapshot_head = self.board.head
+        self._schedule()
+
+    def _schedule(self) -> None:
         if self._flush_task is None:
             self._flush_task = asyncio.get_running_loop().create_task(self._flush())
 
     async def _flush(self) -> None:
-        """Commit pending events in groups; after each commit, acknowledge and broadcast that group."""
+        """Once per tick: commit the pending events as one group, then send them and the newest drag positions
+        to everyone in one frame, and the acks to their senders."""
         loop = asyncio.get_running_loop()
         try:
-            while self._pending:
+            while self._pending or self._drags:
                 # Wait out the rest of the tick; whatever arrives meanwhile joins this group.
                 await asyncio.sleep(max(0.0, self._last_publish + self.settings.tick - loop.time()))
                 batch, self._pending = self._pending, []
                 snapshot, self._pending_snapshot = self._pending_snapshot, None
-                events = [p.event for p in batch]
-                try:
-                    await asyncio.to_thread(self.storage.append, self.workshop_id, events, snapshot)
-                except Exception:
-                    log.exception("storing events %d..%d of %s failed", events[0].seq, events[-1].seq, self.workshop_id)
-                    self._break()
-                    return
-                self.committed_head = events[-1].seq
-                self._publish(batch)
+                if batch:
+                    events = [p.event for p in batch]
+                    try:
+                        await asyncio.to_thread(self.storage.append, self.workshop_id, events, snapshot)
+                    except Exception:
+                        log.exception(
+                            "storing events %d..%d of %s failed", events[0].seq, events[-1].seq, self.workshop_id
+                        )
+                        self._break()
+                        return
+                    self.committed_head = events[-1].seq
+                drags, self._drags = list(self._drags.values()), {}
+                self._publish(batch, drags)
                 self._last_publish = loop.time()
         finally:
             self._flush_task = None
             if self.idle:
                 self.on_idle(self)
 
-    def _publish(self, batch: list[_Pending]) -> None:
+    def _publish(self, batch: list[_Pending], drags: list[dict[str, Any]]) -> None:
         wire = [p.event.to_wire() for p in batch]
         self.recent.extend(wire)
-        self._broadcast(encode(frames.events(wire)))
+        if wire:
+            self._broadcast(encode(frames.events(wire, drags)))
+        elif drags:
+            self._broadcast(encode(frames.drags(drags)))
         acks: dict[Connection, list[tuple[str, int]]] = {}
         for p in batch:
             if p.sender is not None and p.event.cid is not None:
@@ -284,19 +293,7 @@ class Room:
 
     def _queue_drag(self, data: dict[str, Any]) -> None:
         self._drags[data["id"]] = data  # a newer position of the same note replaces the older one
-        if self._drag_task is None:
-            self._drag_task = asyncio.get_running_loop().create_task(self._send_drags())
-
-    async def _send_drags(self) -> None:
-        loop = asyncio.get_running_loop()
-        try:
-            await asyncio.sleep(max(0.0, self._last_drags + self.settings.tick - loop.time()))
-            if self._drags:
-                drags, self._drags = list(self._drags.values()), {}
-                self._broadcast(encode(frames.drags(drags)))
-                self._last_drags = loop.time()
-        finally:
-            self._drag_task = None
+        self._schedule()
 
     def _broadcast(self, text: str) -> None:
         for conn in self.connections:

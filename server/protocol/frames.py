@@ -23,7 +23,10 @@ def snapshot(board: dict[str, Any]) -> dict[str, Any]:
     return {"type": "snapshot", "board": board}
 
 
-def events(wire_events: list[dict[str, Any]]) -> dict[str, Any]:
+def events(wire_events: list[dict[str, Any]], drag_positions: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """Stored events, and the drag positions of the same tick when there are any (one frame, not two)."""
+    if drag_positions:
+        return {"type": "events", "events": wire_events, "drags": drag_positions}
     return {"type": "events", "events": wire_events}
 
 

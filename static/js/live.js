@@ -140,6 +140,7 @@ export class Live extends EventTarget {
           applyEvent(this.map, e);
           if (e.data && e.data.id) this.drags.delete(e.data.id);
         }
+        if (m.drags) this.takeDrags(m.drags); // drag positions of the same tick ride along
         this.emit("change", { events: m.events });
         break;
       case "ack": {
@@ -153,7 +154,7 @@ export class Live extends EventTarget {
         this.emit("change", {});
         break;
       case "drags":
-        for (const d of m.drags) if (d.by !== this.me) this.drags.set(d.id, { ...d, at: performance.now() });
+        this.takeDrags(m.drags);
         this.emit("drag");
         break;
       case "presence":
@@ -161,6 +162,11 @@ export class Live extends EventTarget {
         this.emit("presence");
         break;
     }
+  }
+
+  takeDrags(drags) {
+    const now = performance.now();
+    for (const d of drags) if (d.by !== this.me) this.drags.set(d.id, { ...d, at: now });
   }
 
   setPending(list) {

@@ -98,6 +98,7 @@ class BoardClient:
         elif kind == "events":
             for e in frame["events"]:
                 self._apply(e)
+            self.drags.extend(frame.get("drags", ()))
         elif kind == "ack":
             for a in frame["acks"]:
                 self.acks[a["cid"]] = a["seq"]

@@ -113,7 +113,7 @@ def main() -> None:
     print("| measured | acked ops/s | ack p50 ms | ack p99 ms |")
     print("|---|---:|---:|---:|")
     ops, p50, p99 = server["ops_per_s"], server["p50_ms"], server["p99_ms"]
-    print(f"| Pathweaver server (group commit) | {ops:,.0f} | {p50:.1f} | {p99:.1f} |")
+    print(f"| Pathweaver server (group commit, 30 ticks/s) | {ops:,.0f} | {p50:.1f} | {p99:.1f} |")
     print(f"| baseline: storage alone, one commit per event | {baseline['ops_per_s']:,.0f} | – | – |")
     print(f"\nratio server / one-commit-per-event baseline: {server['ops_per_s'] / baseline['ops_per_s']:.1f}x")
 

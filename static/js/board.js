@@ -156,25 +156,25 @@ function makeNote(id) {
   kind.className = "note-kind";
   const text = document.createElement("div");
   text.className = "note-text";
-  const handle = document.createElement("button");
-  handle.className = "note-handle";
-  handle.type = "button";
-  handle.textContent = "→";
-  handle.title = "Drag onto another note to link them (or press L)";
-  handle.setAttribute("aria-label", "Link from this note");
-  handle.tabIndex = -1;
-  const remove = document.createElement("button");
-  remove.className = "note-delete";
-  remove.type = "button";
-  remove.textContent = "×";
-  remove.title = "Delete note";
-  remove.setAttribute("aria-label", "Delete note");
-  remove.tabIndex = -1;
+  // Pointer shortcuts; the keyboard has its own (L, Delete), so they stay out of the Tab order.
+  const handle = iconButton("note-handle", "→", "Drag onto another note to link them (or press L)", "Link from this note");
+  const remove = iconButton("note-delete", "×", "Delete note", "Delete note");
   const badge = document.createElement("div");
   badge.className = "note-editor";
   badge.hidden = true;
   el.append(kind, text, handle, remove, badge);
   return el;
+}
+
+function iconButton(className, symbol, title, label) {
+  const button = document.createElement("button");
+  button.className = className;
+  button.type = "button";
+  button.textContent = symbol;
+  button.title = title;
+  button.setAttribute("aria-label", label);
+  button.tabIndex = -1;
+  return button;
 }
 
 function makeLink(id) {

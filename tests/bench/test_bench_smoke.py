@@ -11,58 +11,34 @@ import pytest
 from tests.support.server import ROOT
 
 
+def run_bench(module: str, *args: str) -> str:
+    command = [sys.executable, "-m", f"bench.{module}", *args]
+    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=180, check=True).stdout
+
+
 def test_acks_benchmark_runs_and_prints_its_table() -> None:
-    out = subprocess.run(
-        [sys.executable, "-m", "bench.acks", "--clients", "2", "--ops", "20", "--window", "4"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    ).stdout
-    assert "| Pathweaver server (group commit) |" in out
+    out = run_bench("acks", "--clients", "2", "--ops", "20", "--window", "4")
+    assert "| Pathweaver server (group commit, 30 ticks/s) |" in out
     assert "| baseline: storage alone, one commit per event |" in out
     assert "ratio server / one-commit-per-event baseline" in out
 
 
 def test_plenary_benchmark_runs_against_both_servers(tmp_path: Path) -> None:
-    out = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "bench.plenary",
-            "--clients",
-            "4",
-            "--rates",
-            "20",
-            "--seconds",
-            "1",
-            "--quick",
-            "--out",
-            str(tmp_path),
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=True,
-    ).stdout
+    out = run_bench("plenary", "--clients", "4", "--rates", "20", "--seconds", "1", "--quick", "--out", str(tmp_path))
     assert "| relay | 4 | 20 |" in out and "| pathweaver | 4 | 20 |" in out
     assert "ratio Pathweaver / relay" in out
     assert (tmp_path / "plenary.json").exists() and (tmp_path / "plenary.md").exists()
 
 
-def test_browser_benchmark_runs(tmp_path: Path) -> None:
+def test_browser_benchmark_runs() -> None:
     from tests.browser.conftest import CHROMIUM
 
     if not CHROMIUM.exists():
         pytest.skip(f"no Chromium at {CHROMIUM} (bin/test installs it with apt)")
-    out = subprocess.run(
-        [sys.executable, "-m", "bench.browser", "--notes", "20", "--links", "20"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=True,
-    ).stdout
+    out = run_bench("browser", "--notes", "20", "--links", "20")
     assert "| baseline: empty board |" in out and "| large board, another client dragging five notes |" in out
+
+
+def test_exports_benchmark_runs() -> None:
+    out = run_bench("exports", "--notes", "30", "--links", "40", "--repeat", "1")
+    assert "| baseline: orjson.dumps of the snapshot |" in out and "| report-html |" in out

@@ -66,7 +66,11 @@ async def run_client(ws_url: str, workshop_id: str, token: str, name: str, ops: 
 
 async def measure_server(clients: int, ops: int, window: int) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as folder:
-        server = ServerProcess(f"sqlite:///{folder}/bench.db").start(log_path=Path(folder) / "server.log")
+        # A closed loop as fast as acks return: lift the per-connection frame limit meant for people.
+        server = ServerProcess(
+            f"sqlite:///{folder}/bench.db",
+            extra_env={"PATHWEAVER_FRAMES_PER_SECOND": "1000000", "PATHWEAVER_FRAME_BURST": "1000000"},
+        ).start(log_path=Path(folder) / "server.log")
         try:
             created = await http_create_workshop(server.url, "Benchmark")
             tokens = [(await join(server.url, created["join_code"], f"c{i}"))["token"] for i in range(clients)]

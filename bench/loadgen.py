@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import math
 import random
 import resource
 import sys
@@ -24,7 +25,9 @@ import orjson
 import uvloop
 import websockets
 
-DRAGGERS = 5
+DRAGGERS = 5  # at least this many notes are dragged at once; more at high rates (people drag ~30 positions/s)
+MAX_DRAGGERS = 40
+DRAG_RATE = 30
 MOVE_EVERY = 15  # a drag ends in a stored note.move this often
 BASE_NOTES = 20
 WRAP = 1_000_000.0  # positions carry the send time in ms modulo this (coordinates stay within limits)
@@ -103,7 +106,7 @@ def make_op(rng: random.Random, clients: list[Client], counters: dict[str, int])
     ts = now_ms()
     roll = rng.random()
     if roll < 0.70:
-        sender = clients[counters["drag"] % min(DRAGGERS, len(clients))]
+        sender = clients[counters["drag"] % min(counters["draggers"], len(clients))]
         counters["drag"] += 1
         final = counters["drag"] % MOVE_EVERY == 0
         frame = {"op": "note.move" if final else "note.drag", "id": f"drag{sender.index:04}", "x": ts % WRAP, "y": 0.0}
@@ -150,7 +153,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         c.latencies.clear()
         c.drag_latencies.clear()
     rng = random.Random(args.seed)
-    counters = {"drag": 0, "add": 0, "last_add_owner": 0, "tag": args.tag}
+    draggers = min(MAX_DRAGGERS, max(DRAGGERS, math.ceil(args.rate * 0.7 / DRAG_RATE)))
+    counters = {"drag": 0, "add": 0, "last_add_owner": 0, "tag": args.tag, "draggers": draggers}
     usage0 = resource.getrusage(resource.RUSAGE_SELF)
     print("SEND_START", flush=True)
     start = time.perf_counter()

@@ -30,7 +30,7 @@ from typing import Any
 import orjson
 import websockets
 
-from bench.loadgen import BASE_NOTES, DRAGGERS
+from bench.loadgen import BASE_NOTES, MAX_DRAGGERS
 from tests.support.client import BoardClient, create_workshop, join
 from tests.support.server import ROOT, ServerProcess, free_port
 
@@ -111,7 +111,7 @@ async def prepare_pathweaver(server: ServerProcess, participants: int) -> tuple[
     created = await create_workshop(server.url, "Plenary benchmark")
     tokens = [(await join(server.url, created["join_code"], f"p{i}"))["token"] for i in range(participants)]
     fac = await BoardClient(server.ws_url, created["id"], created["token"], "setup").connect()
-    ids = [f"base{i:04}" for i in range(BASE_NOTES)] + [f"drag{i:04}" for i in range(DRAGGERS)]
+    ids = [f"base{i:04}" for i in range(BASE_NOTES)] + [f"drag{i:04}" for i in range(MAX_DRAGGERS)]
     for note_id in ids:
         await fac.send("note.add", id=note_id, kind="outcome", text=note_id, x=0.0, y=0.0)
     await fac.wait_for(lambda: not fac.pending, "setup notes stored")

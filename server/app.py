@@ -25,7 +25,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         storage = open_storage(settings.database_url)
-        rooms = Rooms(storage, RoomSettings(max_frame_bytes=settings.max_frame_bytes))
+        rooms = Rooms(
+            storage,
+            RoomSettings(
+                max_frame_bytes=settings.max_frame_bytes,
+                frames_per_second=settings.frames_per_second,
+                frame_burst=settings.frame_burst,
+            ),
+        )
         app.state.services = Services(settings=settings, storage=storage, rooms=rooms, secret_key=settings.secret_key())
         # Everything loaded so far lives as long as the process: keep the collector from walking it again and
         # again (a full collection over a large heap is a pause every connected client feels).

@@ -25,6 +25,9 @@ class Settings:
     max_frame_bytes: int = MAX_FRAME_BYTES
     # Frames a slow client may have waiting before it is disconnected (it reconnects and catches up).
     max_queued_frames: int = 2000
+    # Frames one connection may send per second on average, and in a burst (see RoomSettings).
+    frames_per_second: float = 60.0
+    frame_burst: float = 120.0
     secure_cookies: bool = False
     # The key join codes are derived from. Keep it with the database: if it changes, join links change.
     secret_key_file: Path = DEFAULT_SECRET_KEY_FILE
@@ -50,6 +53,8 @@ class Settings:
             "allowed_origins": _origins(env.get("PATHWEAVER_ALLOWED_ORIGINS", "")),
             "max_frame_bytes": int(env.get("PATHWEAVER_MAX_FRAME_BYTES", MAX_FRAME_BYTES)),
             "max_queued_frames": int(env.get("PATHWEAVER_MAX_QUEUED_FRAMES", 2000)),
+            "frames_per_second": float(env.get("PATHWEAVER_FRAMES_PER_SECOND", 60)),
+            "frame_burst": float(env.get("PATHWEAVER_FRAME_BURST", 120)),
             "secure_cookies": env.get("PATHWEAVER_SECURE_COOKIES", "") in ("1", "true", "yes"),
             "secret_key_file": Path(env.get("PATHWEAVER_SECRET_KEY_FILE", DEFAULT_SECRET_KEY_FILE)),
         }

@@ -34,6 +34,7 @@ CODES: dict[str, str] = {
     "unauthorized": "no valid participant token for this workshop",
     "origin_forbidden": "the page's origin is not allowed to open this socket",
     "server_error": "the server failed to store the change; reconnect to resync",
+    "rate_limited": "more frames per second than the server accepts from one connection; slow down",
 }
 
 

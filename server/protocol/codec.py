@@ -24,10 +24,7 @@ def decode(raw: str | bytes, max_bytes: int = MAX_FRAME_BYTES) -> tuple[ops.AnyO
     """Parse one client frame: (operation or refusal, the frame's client op id if one could be read)."""
     size = len(raw.encode() if isinstance(raw, str) else raw)
     if size > max_bytes:
-        # Not parsed, but its cid is worth finding, so the sender can drop that one operation.
-        head = raw[:512].decode(errors="replace") if isinstance(raw, bytes) else raw[:512]
-        found = _CID.search(head)
-        return refuse("frame_too_large", f"frame is {size} bytes; the limit is {max_bytes}"), found and found.group(1)
+        return refuse("frame_too_large", f"frame is {size} bytes; the limit is {max_bytes}"), peek_cid(raw)
     try:
         obj = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
@@ -44,6 +41,13 @@ def decode(raw: str | bytes, max_bytes: int = MAX_FRAME_BYTES) -> tuple[ops.AnyO
         return ops.OP_ADAPTER.validate_python(obj), cid
     except ValidationError as exc:
         return refuse("bad_frame", _describe(name, exc)), cid
+
+
+def peek_cid(raw: str | bytes) -> str | None:
+    """The client op id of a frame that will not be parsed, so its sender can still drop that one operation."""
+    head = raw[:512].decode(errors="replace") if isinstance(raw, bytes) else raw[:512]
+    found = _CID.search(head)
+    return found.group(1) if found else None
 
 
 def _describe(name: str, exc: ValidationError) -> str:

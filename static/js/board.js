@@ -16,6 +16,7 @@ const MESSAGES = {
   link_self: "A note cannot link to itself.",
   facilitator_only: "Only the facilitator can do that.",
   text_too_long: "That is too long for a note (2,000 characters at most).",
+  rate_limited: "Too many changes at once: the last ones were not saved.",
 };
 
 const root = document.querySelector("[data-board]");

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import httpx
@@ -251,3 +252,18 @@ async def test_the_frame_limit_is_configurable(tmp_path: Path) -> None:
         await client.disconnect()
     finally:
         server.stop()
+
+
+@pytest.mark.rule("P20")
+async def test_a_flooding_client_is_slowed_not_served_first(workshop: Workshop) -> None:
+    flood = await workshop.participant("Flood")
+    calm = await workshop.participant("Calm")
+    await flood.do("note.add", **note(1))
+    cids = [await flood.send("note.update", id="note0001", text=f"spam {i}") for i in range(400)]
+    await flood.wait_for(lambda: all(c in flood.acks or c in flood.errors_by_cid for c in cids), "every frame answered")
+    limited = [c for c in cids if flood.errors_by_cid.get(c, {}).get("code") == "rate_limited"]
+    assert 150 < len(limited) < 400, "a burst is accepted, then frames beyond the rate are dropped"
+    assert all(c in flood.acks for c in cids if c not in limited)
+    await calm.do("note.add", **note(2, text="others are still served"))
+    await asyncio.sleep(1.5)  # the bucket refills
+    await flood.do("note.update", id="note0001", text="after a pause")

@@ -25,7 +25,7 @@ from server.storage.sql import SqlStorage
 from server.workshops import create_workshop
 from tests.support.client import create_workshop as http_create_workshop
 from tests.support.client import join
-from tests.support.server import ServerProcess
+from tests.support.server import UNLIMITED_FRAMES, ServerProcess
 
 
 async def run_client(ws_url: str, workshop_id: str, token: str, name: str, ops: int, window: int) -> list[float]:
@@ -67,10 +67,8 @@ async def run_client(ws_url: str, workshop_id: str, token: str, name: str, ops: 
 async def measure_server(clients: int, ops: int, window: int) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as folder:
         # A closed loop as fast as acks return: lift the per-connection frame limit meant for people.
-        server = ServerProcess(
-            f"sqlite:///{folder}/bench.db",
-            extra_env={"PATHWEAVER_FRAMES_PER_SECOND": "1000000", "PATHWEAVER_FRAME_BURST": "1000000"},
-        ).start(log_path=Path(folder) / "server.log")
+        server = ServerProcess(f"sqlite:///{folder}/bench.db", extra_env=UNLIMITED_FRAMES)
+        server.start(log_path=Path(folder) / "server.log")
         try:
             created = await http_create_workshop(server.url, "Benchmark")
             tokens = [(await join(server.url, created["join_code"], f"c{i}"))["token"] for i in range(clients)]

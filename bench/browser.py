@@ -23,7 +23,7 @@ from playwright.async_api import async_playwright
 
 from tests.browser.conftest import ARGS, CHROMIUM
 from tests.support.client import BoardClient, create_workshop
-from tests.support.server import ServerProcess
+from tests.support.server import UNLIMITED_FRAMES, ServerProcess
 
 FRAME_RECORDER = """() => {
   window.__frames = [];
@@ -129,7 +129,8 @@ def summary(frames: list[float]) -> str:
 
 async def run(notes: int, links: int) -> str:
     with tempfile.TemporaryDirectory() as folder:
-        server = ServerProcess(f"sqlite:///{folder}/browser.db").start(log_path=Path(folder) / "server.log")
+        server = ServerProcess(f"sqlite:///{folder}/browser.db", extra_env=UNLIMITED_FRAMES)
+        server.start(log_path=Path(folder) / "server.log")
         try:
             big = await populate(server, notes, links)
             empty = await create_workshop(server.url, "Empty board")

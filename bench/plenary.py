@@ -32,7 +32,7 @@ import websockets
 
 from bench.loadgen import BASE_NOTES, MAX_DRAGGERS
 from tests.support.client import BoardClient, create_workshop, join
-from tests.support.server import ROOT, ServerProcess, free_port
+from tests.support.server import ROOT, UNLIMITED_FRAMES, ServerProcess, free_port
 
 RESULTS = ROOT / "bench" / "results"
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -238,7 +238,8 @@ def main() -> None:
             server.stop()
         if not args.quick:
             # On a fresh server, so that memory freed by the load steps does not hide what connections cost.
-            fresh = ServerProcess(f"sqlite:///{folder}/fresh.db").start(log_path=Path(folder) / "fresh.log")
+            fresh = ServerProcess(f"sqlite:///{folder}/fresh.db", extra_env=UNLIMITED_FRAMES)
+            fresh.start(log_path=Path(folder) / "fresh.log")
             try:
                 url, tokens = asyncio.run(prepare_pathweaver(fresh, participants=1))
                 extras["idle_kib_per_connection"] = asyncio.run(idle_memory(fresh, url, tokens[0], 1000))

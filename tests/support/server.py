@@ -22,6 +22,10 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+# Loading a big board from one script connection is not a person typing: lift the per-connection frame limit.
+UNLIMITED_FRAMES = {"PATHWEAVER_FRAMES_PER_SECOND": "1000000", "PATHWEAVER_FRAME_BURST": "1000000"}
+
+
 class ServerProcess:
     def __init__(self, database_url: str, port: int | None = None, extra_env: dict[str, str] | None = None) -> None:
         self.database_url = database_url

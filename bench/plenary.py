@@ -20,6 +20,7 @@ import argparse
 import asyncio
 import itertools
 import os
+import socket
 import subprocess
 import sys
 import tempfile
@@ -37,6 +38,19 @@ from tests.support.server import ROOT, UNLIMITED_FRAMES, ServerProcess, free_por
 RESULTS = ROOT / "bench" / "results"
 TICKS = os.sysconf("SC_CLK_TCK")
 P99_TARGET_MS = 100.0
+
+
+def wait_for_port(port: int, timeout: float = 20.0) -> None:
+    """Until something accepts connections on the port (a busy machine starts processes slowly)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 def cpu_seconds(pid: int) -> float:
@@ -217,7 +231,7 @@ def main() -> None:
         relay = subprocess.Popen(
             [sys.executable, "-m", "bench.relay", "--port", str(relay_port)], cwd=ROOT, stdout=subprocess.DEVNULL
         )
-        time.sleep(1.0)
+        wait_for_port(relay_port)
         try:
             pw_url, tokens = asyncio.run(prepare_pathweaver(server, participants=20))
             assert server.proc is not None

@@ -8,6 +8,7 @@ import time
 from typing import Any
 
 import httpx
+import pytest
 from playwright.async_api import Page, expect
 
 from server import export
@@ -309,8 +310,11 @@ async def test_a_locked_board_refuses_participants_in_the_page_and_on_the_wire(
     await expect(note(ana, "The facilitator can still write")).to_be_visible(timeout=SETTLE)
 
 
-async def test_a_populated_board_screenshot(browser: Any, server: ServerProcess, tmp_path: Any) -> None:
-    """Imports the sample map from the home page and saves what the board looks like (for the README)."""
+async def test_a_populated_board_screenshot(
+    browser: Any, server: ServerProcess, tmp_path: Any, request: pytest.FixtureRequest
+) -> None:
+    """Imports the sample map from the home page and saves what the board looks like (with
+    --regenerate-examples, also as the README's picture)."""
     context = await browser.new_context(viewport={"width": 1400, "height": 860})
     page = await context.new_page()
     path = tmp_path / "sample.pathweaver.json"
@@ -324,5 +328,5 @@ async def test_a_populated_board_screenshot(browser: Any, server: ServerProcess,
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     shot = SCREENSHOTS / "board.png"
     await page.screenshot(path=str(shot))
-    (ROOT / "docs" / "screenshots").mkdir(parents=True, exist_ok=True)
-    shutil.copy(shot, ROOT / "docs" / "screenshots" / "board.png")
+    if request.config.getoption("--regenerate-examples"):
+        shutil.copy(shot, ROOT / "docs" / "screenshots" / "board.png")

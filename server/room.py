@@ -420,19 +420,24 @@ class Room:
         The operation goes through exactly the same path as a websocket frame: decoding, rules, ordering,
         group commit; the answer comes only once the change is stored.
         """
-        if frame.get("op") in ops.TRANSIENT_OPS:
-            return {
-                "type": "error",
-                "code": "bad_frame",
-                "message": "transient operations need a websocket",
-                "cid": None,
-            }
+
+        def refused(code: str, message: str) -> dict[str, Any]:
+            return {"type": "error", "code": code, "message": message, "cid": None}
+
+        if not isinstance(frame.get("op"), str):
+            return refused("bad_frame", 'the operation needs an "op" string naming it')
+        if frame["op"] in ops.TRANSIENT_OPS:
+            return refused("bad_frame", "transient operations need a websocket")
         if not frame.get("cid"):  # the answer is matched by cid: give one to operations that came without
             frame = {**frame, "cid": f"submit-{secrets.token_urlsafe(9)}"}
+        try:
+            raw = orjson.dumps(frame)  # the websocket's own path from here on
+        except (TypeError, orjson.JSONEncodeError) as exc:
+            return refused("bad_value", f"the operation cannot be read: {exc}")
         reply = _Reply(participant)
         if not self.broken:
             self._introduce(participant)
-        self.receive(reply, orjson.dumps(frame))
+        self.receive(reply, raw)
         try:
             return await asyncio.wait_for(reply.answer, timeout)
         except TimeoutError:

@@ -220,3 +220,26 @@ async def test_everyone_waiting_on_a_failed_commit_is_answered_at_once() -> None
         BEN, {"op": "note.add", "cid": "h2", "id": "note0003", "kind": "impact", "text": "t", "x": 0, "y": 0}
     )
     assert late["code"] == "server_error", "a broken room answers at once instead of hanging"
+
+
+@pytest.mark.parametrize(
+    "frame",
+    [
+        {"op": []},
+        {"op": {}},
+        {"op": "note.add", "x": 2**70},
+        {"op": "note.add", "text": "\ud800"},
+        {"op": "x", "d": []},
+    ],
+    ids=["op-list", "op-object", "int-beyond-64-bits", "lone-surrogate", "unknown"],
+)
+async def test_http_submit_refuses_what_it_cannot_read(frame: dict[str, Any]) -> None:
+    storage = CountingStorage()
+    room, _ = open_room(storage)
+    nested: Any = []
+    for _ in range(300):
+        nested = [nested]
+    for candidate in (frame, {"op": "note.add", "text": nested}):
+        answer = await room.submit(ANA, candidate)
+        assert answer["type"] == "error" and answer["code"] in ("bad_frame", "bad_value", "unknown_op"), answer
+    assert room.board.notes == {}

@@ -107,7 +107,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--database-url", default=None, help="sqlite:///path or postgresql://... (default: SQLite in sessions/)"
     )
-    p.add_argument("--allowed-origins", default=None, help="comma-separated extra origins allowed to open websockets")
+    p.add_argument(
+        "--allowed-origins",
+        default=None,
+        help="comma-separated origins whose pages may also open websockets and make changes",
+    )
     p.add_argument("--log-level", default="info")
     p.set_defaults(func=serve)
 

@@ -139,7 +139,7 @@ class BrowserDefences:
         if not self.hosts.allow(headers.get("host")):
             problem = _problem(
                 "host_forbidden",
-                f"this server does not answer to the name {headers.get('host')!r}: open it by its address, "
+                f"this server does not answer to the name {headers.get('host', '')[:100]!r}: open it by its address, "
                 "or add the name to PATHWEAVER_ALLOWED_HOSTS",
             )
             await problem(scope, receive, send)
@@ -147,8 +147,9 @@ class BrowserDefences:
         # Websockets check Origin themselves (server/web/ws.py), answering in the protocol's own terms.
         if scope["type"] == "http" and scope["method"] not in SAFE_METHODS:
             if not change_allowed(headers, self.allowed_origins):
-                where = headers.get("origin") or headers.get("sec-fetch-site")
-                problem = _problem("origin_forbidden", f"a page from {where!r} may not make changes on this server")
+                origin = headers.get("origin")
+                where = f"a page from {origin[:100]!r}" if origin is not None else "a page from another site"
+                problem = _problem("origin_forbidden", f"{where} may not make changes on this server")
                 await problem(scope, receive, send)
                 return
         await self.app(scope, receive, send)

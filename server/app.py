@@ -17,6 +17,7 @@ from server.rooms import Rooms
 from server.storage import open_storage
 from server.web import exports, http, pages, ws
 from server.web.deps import Services
+from server.web.security import BrowserDefences
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -60,4 +61,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(ws.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=pages.ROOT / "static"), name="static")
+    app.add_middleware(
+        BrowserDefences, settings=settings, docs_paths=(app.docs_url, app.redoc_url, app.swagger_ui_oauth2_redirect_url)
+    )
     return app

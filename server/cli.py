@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import logging
 import sys
 from pathlib import Path
@@ -18,15 +19,20 @@ def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from server.app import create_app
+    from server.logs import redact_root_handlers, uvicorn_log_config
 
     settings = Settings.from_env(database_url=args.database_url, allowed_origins=args.allowed_origins)
+    # The name it listens on is one it answers to (any IP address is anyway: see server/web/security.py).
+    settings = dataclasses.replace(settings, allowed_hosts=(*settings.allowed_hosts, args.host.lower()))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    redact_root_handlers()
     print(f"Pathweaver on http://{args.host}:{args.port} (storage: {settings.database_url})", flush=True)
     uvicorn.run(
         create_app(settings),
         host=args.host,
         port=args.port,
         log_level=args.log_level,
+        log_config=uvicorn_log_config(),
         ws_max_size=WS_TRANSPORT_MAX_BYTES,
         # Compressing many small frames costs more CPU than it saves on a local network.
         ws_per_message_deflate=False,
@@ -101,7 +107,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--database-url", default=None, help="sqlite:///path or postgresql://... (default: SQLite in sessions/)"
     )
-    p.add_argument("--allowed-origins", default=None, help="comma-separated extra origins allowed to open websockets")
+    p.add_argument(
+        "--allowed-origins",
+        default=None,
+        help="comma-separated origins whose pages may also open websockets and make changes",
+    )
     p.add_argument("--log-level", default="info")
     p.set_defaults(func=serve)
 

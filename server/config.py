@@ -17,11 +17,17 @@ def _origins(raw: str) -> tuple[str, ...]:
     return tuple(o.strip().rstrip("/") for o in raw.split(",") if o.strip())
 
 
+def _hosts(raw: str) -> tuple[str, ...]:
+    return tuple(h.strip().lower() for h in raw.split(",") if h.strip())
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     # Origins (scheme://host[:port]) whose pages may open websockets, besides the server's own origin.
     allowed_origins: tuple[str, ...] = field(default_factory=tuple)
+    # Host names the server answers to besides the safe defaults (server/web/security.py); "*" for any.
+    allowed_hosts: tuple[str, ...] = field(default_factory=tuple)
     max_frame_bytes: int = MAX_FRAME_BYTES
     # Frames a slow client may have waiting before it is disconnected (it reconnects and catches up).
     max_queued_frames: int = 2000
@@ -51,6 +57,7 @@ class Settings:
         values: dict[str, object] = {
             "database_url": env.get("PATHWEAVER_DATABASE_URL", DEFAULT_DATABASE_URL),
             "allowed_origins": _origins(env.get("PATHWEAVER_ALLOWED_ORIGINS", "")),
+            "allowed_hosts": _hosts(env.get("PATHWEAVER_ALLOWED_HOSTS", "")),
             "max_frame_bytes": int(env.get("PATHWEAVER_MAX_FRAME_BYTES", MAX_FRAME_BYTES)),
             "max_queued_frames": int(env.get("PATHWEAVER_MAX_QUEUED_FRAMES", 2000)),
             "frames_per_second": float(env.get("PATHWEAVER_FRAMES_PER_SECOND", 60)),

@@ -27,8 +27,15 @@ UNLIMITED_FRAMES = {"PATHWEAVER_FRAMES_PER_SECOND": "1000000", "PATHWEAVER_FRAME
 
 
 class ServerProcess:
-    def __init__(self, database_url: str, port: int | None = None, extra_env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        database_url: str,
+        port: int | None = None,
+        extra_env: dict[str, str] | None = None,
+        log_level: str = "warning",
+    ) -> None:
         self.database_url = database_url
+        self.log_level = log_level
         self.port = port or free_port()
         # Its own secret key file, kept across restarts of this server (join codes derive from it).
         key_file = Path(tempfile.mkdtemp(prefix="pw-key-")) / "secret.key"
@@ -56,7 +63,7 @@ class ServerProcess:
             "--database-url",
             self.database_url,
             "--log-level",
-            "warning",
+            self.log_level,
         ]
         self.log_path = log_path
         out = open(log_path, "ab") if log_path else subprocess.DEVNULL

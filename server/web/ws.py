@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from urllib.parse import urlsplit
 
 from fastapi import APIRouter, WebSocket
 from starlette.concurrency import run_in_threadpool
@@ -21,6 +20,7 @@ from server.clock import now_ms
 from server.protocol import frames
 from server.protocol.codec import encode
 from server.web.deps import Services, bearer_token
+from server.web.security import change_allowed
 from server.workshops import authenticate
 
 log = logging.getLogger(__name__)
@@ -80,17 +80,6 @@ class SocketConnection:
             pass
 
 
-def origin_allowed(ws: WebSocket, allowed: tuple[str, ...]) -> bool:
-    """Browsers always send Origin: it must be this server's own origin or a configured one. Programs send none."""
-    origin = ws.headers.get("origin")
-    if origin is None:
-        return True
-    origin = origin.rstrip("/")
-    if origin in allowed:
-        return True
-    return urlsplit(origin).netloc == ws.headers.get("host")
-
-
 async def _refuse(ws: WebSocket, code: str, message: str, close_code: int) -> None:
     await ws.accept()
     await ws.send_text(encode(frames.error(refuse(code, message), None)))
@@ -103,7 +92,7 @@ async def board_socket(ws: WebSocket, workshop_id: str) -> None:
     raw_since = ws.query_params.get("since", "")
     # A client that cannot say where it was gets the whole board, which is always correct.
     since = int(raw_since) if raw_since.isdigit() and len(raw_since) < 16 else None
-    if not origin_allowed(ws, svc.settings.allowed_origins):
+    if not change_allowed(ws.headers, svc.settings.allowed_origins):
         await _refuse(
             ws,
             "origin_forbidden",

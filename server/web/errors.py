@@ -43,7 +43,8 @@ def problem(status: int, code: str, message: str, headers: Mapping[str, str] | N
 async def http_problem(request: Request, exc: HTTPException) -> JSONResponse:
     # ApiError details are {code, message}; show them at the top level, the shape the protocol uses too.
     if isinstance(exc.detail, dict):
-        return problem(exc.status_code, exc.detail["code"], exc.detail["message"], exc.headers)
+        body = {**exc.detail, "message": characters.for_xml(str(exc.detail.get("message", "")))}
+        return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
     return problem(exc.status_code, "http_error", str(exc.detail), exc.headers)
 
 

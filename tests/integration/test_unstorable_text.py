@@ -64,6 +64,11 @@ async def test_unstorable_text_is_refused_while_others_operations_in_the_same_ti
     assert not any(note_id.startswith("evil") for note_id in texts)
     assert stored["workshop"]["title"] == "Impact of the evidence service"
     assert storage_failures(workshop) == []
+    # What the server answered from memory is what storage holds: read it again after a restart.
+    await workshop.close()
+    workshop.server.stop()
+    workshop.server.start(log_path=workshop.server.log_path)
+    assert await read_map(workshop.server.url, workshop.id, workshop.created["token"]) == stored
 
 
 @pytest.mark.rule("P24")

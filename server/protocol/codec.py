@@ -35,9 +35,11 @@ def decode(raw: str | bytes, max_bytes: int = MAX_FRAME_BYTES) -> tuple[ops.AnyO
         return refuse("malformed_json", f"frame is not valid JSON: {exc}"), None
     if not isinstance(obj, dict):
         return refuse("malformed_json", f"frame must be a JSON object, got {type(obj).__name__}"), None
-    cid = obj.get("cid") if isinstance(obj.get("cid"), str) and not characters.problem(obj["cid"]) else None
-    if (found := characters.find(obj)) is not None:
-        return refuse("bad_value", characters.describe(*found)), cid
+    cid = obj.get("cid") if isinstance(obj.get("cid"), str) else None
+    if _may_hold_unstorable(raw) and (found := characters.find(obj)) is not None:
+        return refuse("bad_value", characters.describe(*found)), (
+            cid if cid is not None and not characters.problem(cid) else None
+        )
     name = obj.get("op")
     if not isinstance(name, str):
         return refuse("bad_frame", 'frame needs an "op" string naming the operation'), cid
@@ -47,6 +49,14 @@ def decode(raw: str | bytes, max_bytes: int = MAX_FRAME_BYTES) -> tuple[ops.AnyO
         return ops.OP_ADAPTER.validate_python(obj), cid
     except ValidationError as exc:
         return refuse("bad_frame", _describe(name, exc)), cid
+
+
+def _may_hold_unstorable(raw: str | bytes) -> bool:
+    """Whether a parsed frame needs the walk over its strings. JSON strings cannot hold raw control characters
+    (the parser refuses them), so only an escape or a raw U+FFFE/U+FFFF can put an unstorable one there."""
+    if isinstance(raw, bytes):
+        return b"\\" in raw or b"\xef\xbf\xbe" in raw or b"\xef\xbf\xbf" in raw
+    return "\\" in raw or "\ufffe" in raw or "\uffff" in raw
 
 
 def is_unpaired_surrogate(exc: orjson.JSONDecodeError) -> bool:

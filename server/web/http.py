@@ -189,6 +189,7 @@ _STATUS = {
 }
 
 
+# Shown in /docs, and sent by the property-based test of the schema so that it reaches stored operations too.
 OP_EXAMPLES: dict[str, Any] = {
     "add a note": {
         "value": {

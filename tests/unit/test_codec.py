@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from server.board import ops
@@ -103,3 +105,19 @@ def test_tabs_line_ends_and_all_other_unicode_are_kept() -> None:
     assert isinstance(result, ops.NoteAdd) and result.text == text
     result, _ = decode('{"op": "note.update", "id": "n001", "text": "\\ud83d\\ude00"}')  # an escaped pair is fine
     assert isinstance(result, ops.NoteUpdate) and result.text == "\U0001f600"
+
+
+@pytest.mark.rule("P24")
+def test_every_character_is_refused_exactly_when_it_cannot_be_stored() -> None:
+    """Each character of the Basic Multilingual Plane in note text, as any JSON encoder writes it (escaped or raw,
+    as text or bytes): refused with bad_value exactly when it is one the rule names."""
+    refused = set()
+    for code in [*range(0xD800), *range(0xE000, 0x10000)]:
+        frame = {"op": "note.update", "cid": "c1", "id": "n001", "text": f"a{chr(code)}b"}
+        variants = (encode(frame), encode(frame).encode(), json.dumps(frame), json.dumps(frame, ensure_ascii=False))
+        results = [decode(raw)[0] for raw in variants]
+        codes = {r.code if isinstance(r, Refusal) else "accepted" for r in results}
+        assert codes in ({"accepted"}, {"bad_value"}), (hex(code), codes)
+        if codes == {"bad_value"}:
+            refused.add(code)
+    assert refused == {*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0xFFFE, 0xFFFF}

@@ -6,16 +6,14 @@ import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
-from starlette.exceptions import HTTPException
 
 from server.config import Settings
 from server.room import RoomSettings
 from server.rooms import Rooms
 from server.storage import open_storage
-from server.web import exports, http, pages, ws
+from server.web import errors, exports, http, pages, ws
 from server.web.deps import Services
 from server.web.security import BrowserDefences
 
@@ -50,12 +48,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app = FastAPI(title="Pathweaver", version="0.1.0", lifespan=lifespan)
 
-    @app.exception_handler(HTTPException)
-    async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
-        # ApiError details are {code, message}; show them at the top level, the shape the protocol uses too.
-        body = exc.detail if isinstance(exc.detail, dict) else {"code": "http_error", "message": str(exc.detail)}
-        return JSONResponse(body, status_code=exc.status_code, headers=getattr(exc, "headers", None))
-
+    errors.install(app)
     app.include_router(http.router)
     app.include_router(exports.router)
     app.include_router(ws.router)

@@ -15,12 +15,13 @@ from typing import Any
 
 import orjson
 
-from server.board import ops
+from server.board import characters, ops
 from server.board.model import DEFAULT_KINDS, Board, Event, Kind, Participant, WorkshopInfo
 from server.board.refusals import Refusal
 from server.board.rules import MAX_QUESTION, MAX_TITLE, Change, decide, participant_join
 from server.clock import now_ms
 from server.export import pathweaver_json, spreadsheet
+from server.protocol.codec import is_unpaired_surrogate
 from server.storage.base import Storage
 from server.workshops import CreatedWorkshop, create_workshop
 
@@ -52,13 +53,27 @@ def _check_size(data: bytes, what: str) -> None:
         raise ImportProblem(f"{what} is {len(data):,} bytes; the limit is {MAX_IMPORT_BYTES:,}")
 
 
+def _check_storable(value: Any, where: str = "", field_word: str = "") -> None:
+    """Refuse the file when any text in `value` holds a character that cannot be stored, naming the place."""
+    found = characters.find(value)
+    if found is not None:
+        inner, what = found
+        place = ", ".join(part for part in (where, inner and f"{field_word}{inner}") if part)
+        raise ImportProblem(characters.describe(place, what))
+
+
 def read_json(data: bytes) -> MapDraft:
     """A Pathweaver JSON export, checked field by field."""
     _check_size(data, "the file")
     try:
-        document = pathweaver_json.document_fields(orjson.loads(data))
+        parsed = orjson.loads(data)
     except orjson.JSONDecodeError as exc:
+        if is_unpaired_surrogate(exc):
+            raise ImportProblem(f"a string holds an unpaired surrogate, which cannot be stored: {exc}") from None
         raise ImportProblem(f"not valid JSON (UTF-8): {exc}") from None
+    _check_storable(parsed)
+    try:
+        document = pathweaver_json.document_fields(parsed)
     except ValueError as exc:
         raise ImportProblem(str(exc)) from None
     w = document["workshop"]
@@ -107,6 +122,7 @@ def _default_kinds() -> tuple[Kind, ...]:
 def read_csv(notes_csv: bytes, links_csv: bytes | None, title: str) -> MapDraft:
     """notes.csv (columns: text, kind, and optionally id, x, y, colour) and links.csv (source, target, label)."""
     _check_size(notes_csv + (links_csv or b""), "the files")
+    _check_storable(title, "the title")
     kinds = _default_kinds()
     by_word = {k.name: k.name for k in kinds} | {k.label.lower(): k.name for k in kinds}
     draft = MapDraft(title=title, question="", kinds=kinds)
@@ -118,6 +134,7 @@ def read_csv(notes_csv: bytes, links_csv: bytes | None, title: str) -> MapDraft:
             raise ImportProblem(f"notes.csv: no {column!r} column (columns: {', '.join(rows[0][1])})")
     for index, (line, row) in enumerate(rows):
         where = f"notes.csv line {line}"
+        _check_storable(row, where, "column ")
         kind = by_word.get(row["kind"].strip().lower())
         if kind is None:
             raise ImportProblem(f"{where}: kind {row['kind']!r} is not one of {', '.join(k.label for k in kinds)}")
@@ -132,6 +149,7 @@ def read_csv(notes_csv: bytes, links_csv: bytes | None, title: str) -> MapDraft:
         draft.notes.append((where, note))
     for line, row in _read_table(links_csv, "links.csv") if links_csv else []:
         where = f"links.csv line {line}"
+        _check_storable(row, where, "column ")
         if not row.get("source") or not row.get("target"):
             raise ImportProblem(f"{where}: needs a source and a target (note ids, or a note's exact text)")
         link = {
@@ -170,6 +188,7 @@ def read_upload(data: bytes, filename: str, title: str = "") -> MapDraft:
     """Any map file by its name: a CSV zip, a notes.csv, or else Pathweaver JSON. `title` overrides the file's."""
     name = filename.lower()
     fallback = title.strip() or filename.rsplit("/", 1)[-1].split(".")[0][:MAX_TITLE] or "Imported map"
+    _check_storable(fallback, "the title")
     if name.endswith(".zip"):
         return read_csv_zip(data, fallback)
     if name.endswith(".csv"):

@@ -16,6 +16,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 
 from server import export, imports, workshops
+from server.board import characters
 from server.board.model import Participant
 from server.web.deps import ApiError, ServicesDep, bearer_token
 from server.web.http import committed_map, set_token_cookie
@@ -64,6 +65,8 @@ async def create(
     title, name = title.strip(), facilitator_name.strip() or "Facilitator"
     if not title or len(title) > 200 or len(question) > 1000 or len(name) > 40:
         return _page(request, "home.html", 422, error="Give the workshop a title (up to 200 characters).")
+    if found := characters.find({"title": title, "question": question, "name": name}):
+        return _page(request, "home.html", 422, error=characters.describe(*found))
 
     def run() -> tuple[workshops.CreatedWorkshop, workshops.Joined]:
         created = workshops.create_workshop(svc.storage, svc.secret_key, title, question.strip())
@@ -118,7 +121,7 @@ async def join(request: Request, code: str, svc: ServicesDep, name: Annotated[st
         return _problem(request, "This join link does not work", "Ask the facilitator for the current link.", 404)
     workshop, role = found
     name = name.strip()
-    if not name or len(name) > 40:
+    if not name or len(name) > 40 or characters.problem(name):
         return _page(
             request,
             "join.html",
@@ -126,7 +129,7 @@ async def join(request: Request, code: str, svc: ServicesDep, name: Annotated[st
             workshop=workshop,
             role=role,
             code=code,
-            error="Your name must be 1 to 40 characters.",
+            error="Your name must be 1 to 40 characters, with no control characters.",
         )
     joined = await run_in_threadpool(workshops.join, svc.storage, workshop, role, name)
     response = RedirectResponse(f"/w/{workshop.id}", status_code=303)

@@ -90,8 +90,9 @@ async def _refuse(ws: WebSocket, code: str, message: str, close_code: int) -> No
 async def board_socket(ws: WebSocket, workshop_id: str) -> None:
     svc: Services = ws.app.state.services
     raw_since = ws.query_params.get("since", "")
-    # A client that cannot say where it was gets the whole board, which is always correct.
-    since = int(raw_since) if raw_since.isdigit() and len(raw_since) < 16 else None
+    # A client that cannot say where it was gets the whole board, which is always correct. ASCII digits only:
+    # str.isdigit also accepts "²" and other digits int() refuses.
+    since = int(raw_since) if raw_since.isascii() and raw_since.isdigit() and len(raw_since) < 16 else None
     if not change_allowed(ws.headers, svc.settings.allowed_origins):
         await _refuse(
             ws,

@@ -15,7 +15,7 @@ from server.config import Settings
 from server.room import RoomSettings
 from server.rooms import Rooms
 from server.storage import open_storage
-from server.web import exports, http, pages, ws
+from server.web import exports, http, pages, throttle, ws
 from server.web.deps import Services
 
 
@@ -27,11 +27,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         storage = open_storage(settings.database_url)
         rooms = Rooms(
             storage,
-            RoomSettings(
-                max_frame_bytes=settings.max_frame_bytes,
-                frames_per_second=settings.frames_per_second,
-                frame_burst=settings.frame_burst,
-            ),
+            RoomSettings(max_frame_bytes=settings.max_frame_bytes),
         )
         app.state.services = Services(settings=settings, storage=storage, rooms=rooms, secret_key=settings.secret_key())
         # Everything loaded so far lives as long as the process: keep the collector from walking it again and
@@ -55,6 +51,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         body = exc.detail if isinstance(exc.detail, dict) else {"code": "http_error", "message": str(exc.detail)}
         return JSONResponse(body, status_code=exc.status_code, headers=getattr(exc, "headers", None))
 
+    throttle.install(app, settings)
     app.include_router(http.router)
     app.include_router(exports.router)
     app.include_router(ws.router)

@@ -2,7 +2,9 @@
 
 A declared Content-Length over the limit is refused at once, before the route runs. A body sent without one
 (chunked) is counted as it is received, and reading stops with the same refusal as soon as it passes the limit,
-so no more than the limit is ever held. Uploads (map imports) have their own, larger limit.
+so no more than the limit is ever held. Uploads (map imports) have their own, larger limit. The connection is
+kept open: uvicorn discards the rest of the body as it arrives, holding none of it, so that a client still
+sending reads the 413 rather than a reset connection.
 Modelled on Starlette's RequestBodyLimitMiddleware, with the API's Problem body.
 """
 
@@ -38,7 +40,7 @@ class BodyLimitMiddleware:
         limit = self.upload_paths.get(scope["path"], self.max_bytes)
         declared = Headers(scope=scope).get("content-length", "")
         if declared.isdecimal() and int(declared) > limit:
-            await JSONResponse(_problem(limit), status_code=413, headers={"Connection": "close"})(scope, receive, send)
+            await JSONResponse(_problem(limit), status_code=413)(scope, receive, send)
             return
         received = 0
         started = False
@@ -62,4 +64,4 @@ class BodyLimitMiddleware:
         except BodyTooLarge as exc:
             if started:
                 raise
-            await JSONResponse(exc.detail, status_code=413, headers={"Connection": "close"})(scope, receive, send)
+            await JSONResponse(exc.detail, status_code=413)(scope, receive, send)

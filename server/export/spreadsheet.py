@@ -101,15 +101,19 @@ def read_table(
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ValueError(f"{name}: not UTF-8 text (byte {exc.start}); save it as CSV UTF-8") from None
-    row_chars = 0
+    row_chars, row_start = 0, 1
 
     def lines() -> Iterator[str]:
         nonlocal row_chars
         for line in io.StringIO(text, newline=""):
             row_chars += len(line)
             if row_chars > MAX_ROW_CHARS:
-                raise ValueError(f"{name} line {reader.line_num + 1}: a row longer than {MAX_ROW_CHARS:,} characters")
+                raise ValueError(f"{name} line {row_start}: a row longer than {MAX_ROW_CHARS:,} characters")
             yield line
+
+    def next_row_starts() -> None:
+        nonlocal row_chars, row_start
+        row_chars, row_start = 0, reader.line_num + 1
 
     reader = csv.reader(lines())
     rows: list[tuple[int, dict[str, str]]] = []
@@ -121,9 +125,9 @@ def read_table(
             if column not in header:
                 raise ValueError(f"{name}: no {column!r} column (columns: {', '.join(header)})")
         kept = [(i, key) for i, key in enumerate(header) if columns is None or key in columns]
-        row_chars = 0
+        next_row_starts()
         for cells in reader:
-            row_chars = 0
+            next_row_starts()
             if not cells:
                 continue  # a blank line
             if len(cells) > len(header):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import re
+import struct
 import zipfile
 import zlib
 from typing import Any
@@ -21,6 +22,9 @@ from server.board.rules import MAX_LINKS, MAX_NOTES
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
 # Real CSV compresses 3 to 10 times; a member claiming far more is a bomb, whatever its size.
 MAX_ZIP_RATIO = 100
+# The zip's central directory (the list of its members, read whole when the zip is opened): room for about a
+# thousand members, where an export has two. 100,000 empty members fit in a 10 MB upload and cost 60 MiB to list.
+MAX_ZIP_DIRECTORY_BYTES = 64 * 1024
 # JSON values (counted as the , : [ { that separate and open them, strings included: a safe overestimate) a
 # file may hold. One value costs up to ~70 bytes once parsed, so this keeps parsing any file within ~30 MiB; a
 # map of 7,000 notes and 14,000 links is about 380,000.
@@ -41,6 +45,7 @@ class ImportProblem(ValueError):
 
 def read_zip_members(data: bytes, wanted: tuple[str, ...], limit: int = MAX_IMPORT_BYTES) -> dict[str, bytes]:
     """The members of a zip named `wanted` (in any folder), at most `limit` bytes in all once decompressed."""
+    _check_directory(data)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             members = {info.filename.rsplit("/", 1)[-1]: info for info in z.infolist()}
@@ -56,6 +61,26 @@ def read_zip_members(data: bytes, wanted: tuple[str, ...], limit: int = MAX_IMPO
         raise ImportProblem(
             f"not a zip file this server can read ({exc}): upload the .csv.zip Pathweaver exports, or notes.csv itself"
         ) from None
+
+
+def _check_directory(data: bytes) -> None:
+    """Refuse a zip whose list of members is longer than an import reads, before the zip module reads it.
+
+    The list's size is in the end record, which is where `zipfile` looks: the last 22 bytes, or else the last
+    record signature within the last 64 KiB (a zip may end with a comment). Both candidates are checked.
+    """
+    tail_start = max(0, len(data) - 22 - 65_535)
+    for end in {len(data) - 22, data.rfind(b"PK\x05\x06", tail_start)}:
+        if end < 0 or end + 22 > len(data) or data[end : end + 4] != b"PK\x05\x06":
+            continue
+        if data[max(0, end - 20) : end - 16] == b"PK\x06\x07":
+            raise ImportProblem("the zip is a ZIP64 archive; export the spreadsheet as an ordinary .zip")
+        (directory_bytes,) = struct.unpack_from("<I", data, end + 12)
+        if directory_bytes > MAX_ZIP_DIRECTORY_BYTES:
+            raise ImportProblem(
+                f"the zip lists {directory_bytes:,} bytes of members; an import reads a zip of a few files "
+                f"(at most {MAX_ZIP_DIRECTORY_BYTES:,} bytes of them)"
+            )
 
 
 def _read_member(z: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes:

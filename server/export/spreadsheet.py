@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Collection, Iterable, Iterator
 from typing import Any
@@ -83,6 +84,7 @@ def export(view: MapView) -> bytes:
 # at most this many characters (a note's text is at most 2,000).
 MAX_COLUMNS = 64
 MAX_ROW_CHARS = 64 * 1024
+_LINE = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+")  # a line with its ending (CRLF, CR or LF), or the last one
 
 
 def read_table(
@@ -105,7 +107,9 @@ def read_table(
 
     def lines() -> Iterator[str]:
         nonlocal row_chars
-        for line in io.StringIO(text, newline=""):
+        # One line at a time, by a regular expression: a StringIO would hold four bytes for every character.
+        for match in _LINE.finditer(text):
+            line = match.group()
             row_chars += len(line)
             if row_chars > MAX_ROW_CHARS:
                 raise ValueError(f"{name} line {row_start}: a row longer than {MAX_ROW_CHARS:,} characters")

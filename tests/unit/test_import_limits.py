@@ -55,6 +55,7 @@ def peak_mib(run: Any) -> float:
     return peak
 
 
+@pytest.mark.rule("P29")
 def test_a_zip_bomb_is_refused_by_its_declared_size_without_unzipping() -> None:
     bomb = zip_of({"notes.csv": 200 * MIB})
     assert len(bomb) < 2 * MIB
@@ -63,12 +64,14 @@ def test_a_zip_bomb_is_refused_by_its_declared_size_without_unzipping() -> None:
     assert peak_mib(lambda: imports.read_upload(bomb, "map.csv.zip")) < 5
 
 
+@pytest.mark.rule("P29")
 def test_a_zip_member_that_inflates_too_many_times_is_refused() -> None:
     dense = zip_of({"notes.csv": 2 * MIB})  # small enough, but a thousand times smaller zipped
     with pytest.raises(imports.ImportProblem, match="times larger than it is zipped"):
         imports.read_csv_zip(dense, "T")
 
 
+@pytest.mark.rule("P29")
 def test_a_zip_member_lying_about_its_size_is_cut_off_where_it_claimed_to_end() -> None:
     honest = zip_of({"notes.csv": 50 * MIB})
     lying = with_declared_size(honest, 1000)  # a ratio of under 1: passes both checks on the headers
@@ -77,12 +80,27 @@ def test_a_zip_member_lying_about_its_size_is_cut_off_where_it_claimed_to_end() 
         imports.read_csv_zip(lying, "T")
 
 
+@pytest.mark.rule("P29")
+def test_a_zip_listing_thousands_of_members_is_refused_before_the_list_is_read() -> None:
+    crowded = zip_of({f"{i:x}": b"" for i in range(5000)}, zipfile.ZIP_STORED)
+    with pytest.raises(imports.ImportProblem, match="bytes of members; an import reads a zip of a few files"):
+        imports.read_csv_zip(crowded, "T")
+    commented = io.BytesIO()
+    with zipfile.ZipFile(commented, "w") as z:  # the end record is found behind a comment too
+        for i in range(5000):
+            z.writestr(f"{i:x}", b"")
+        z.comment = b"made by a spreadsheet program"
+    with pytest.raises(imports.ImportProblem, match="bytes of members"):
+        imports.read_csv_zip(commented.getvalue(), "T")
+
+
 def test_zip_members_share_one_unzipped_budget() -> None:
     stored = zip_of({"notes.csv": 700_000, "links.csv": 700_000}, zipfile.ZIP_STORED)
     with pytest.raises(imports.ImportProblem, match="links.csv is .* bytes unzipped"):
         import_limits.read_zip_members(stored, ("notes.csv", "links.csv"), limit=1_000_000)
 
 
+@pytest.mark.rule("P29")
 def test_json_with_more_values_than_an_import_holds_is_refused_before_parsing() -> None:
     many = b'{"notes": [' + b",".join([b"{}"] * (import_limits.MAX_JSON_VALUES + 1)) + b"]}"
     with pytest.raises(imports.ImportProblem, match="JSON values; an import may hold 400,000"):
@@ -104,6 +122,7 @@ def document(**changes: Any) -> dict[str, Any]:
         ("participants", 10_001, 'field "participants": 10,001 items'),
     ],
 )
+@pytest.mark.rule("P29")
 def test_counts_beyond_what_a_workshop_holds_are_refused_before_anything_is_built(
     key: str, count: int, message: str
 ) -> None:
@@ -129,6 +148,7 @@ def test_more_kinds_than_a_workshop_may_have_are_refused() -> None:
         ("id", "../../etc", "participants[0].id: expected 1 to 64 letters"),
     ],
 )
+@pytest.mark.rule("P29")
 def test_imported_participants_are_held_to_what_joining_accepts(field: str, value: str, message: str) -> None:
     doc = document()
     doc["participants"][0][field] = value
@@ -149,6 +169,7 @@ def test_imported_participants_are_held_to_what_joining_accepts(field: str, valu
         (b"text,kind\n" + b'"\n",' * 30_000 + b"\n", "notes.csv line 2: a row longer than 65,536 characters"),
     ],
 )
+@pytest.mark.rule("P29")
 def test_csv_reading_stops_at_its_bounds(notes: bytes, message: str) -> None:
     with pytest.raises(imports.ImportProblem) as problem:
         imports.read_csv(notes, None, "T")

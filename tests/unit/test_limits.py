@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from server.limits import KeyedBuckets, Limits, LimitSettings, TokenBucket
 
 
@@ -46,6 +48,7 @@ def test_an_active_key_keeps_its_count_while_others_come_and_go() -> None:
     assert table.bucket("hot", 0.0).take(0.0) > 0, "the flooding key is still empty"
 
 
+@pytest.mark.rule("P26")
 def test_frames_are_counted_per_connection_participant_and_address() -> None:
     clock = Clock()
     limits = Limits(
@@ -77,6 +80,7 @@ def test_frames_are_counted_per_connection_participant_and_address() -> None:
     assert one.admit() is None and bea.admit() is None
 
 
+@pytest.mark.rule("P26")
 def test_a_refused_frame_costs_nothing_elsewhere() -> None:
     clock = Clock()
     limits = Limits(LimitSettings(frames_per_second=1, frame_burst=1, participant_frame_burst=2), clock)
@@ -86,6 +90,7 @@ def test_a_refused_frame_costs_nothing_elsewhere() -> None:
     assert limits.frame_gate("ana", "192.0.2.1").admit() is None, "the participant's budget was not spent"
 
 
+@pytest.mark.rule("P27")
 def test_failed_joins_are_limited_more_tightly_and_block_further_attempts() -> None:
     clock = Clock()
     limits = Limits(LimitSettings(address_join_burst=100, address_failed_join_burst=3), clock)
@@ -100,6 +105,7 @@ def test_failed_joins_are_limited_more_tightly_and_block_further_attempts() -> N
     assert limits.join("192.0.2.1") is None
 
 
+@pytest.mark.rule("P27")
 def test_retry_after_is_a_whole_number_of_seconds_never_zero() -> None:
     clock = Clock()
     limits = Limits(LimitSettings(address_creation_burst=1, address_creations_per_second=4), clock)

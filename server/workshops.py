@@ -100,7 +100,7 @@ class WorkshopFull(Exception):
     """The workshop has as many participants as it may have."""
 
     def __init__(self, limit: int) -> None:
-        super().__init__(f"this workshop is full: it has its limit of {limit:,} people")
+        super().__init__(f"this workshop is full (it has its limit of {limit:,} people)")
         self.limit = limit
 
 

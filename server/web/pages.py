@@ -146,7 +146,7 @@ async def join(request: Request, code: str, svc: ServicesDep, name: Annotated[st
             workshops.join, svc.storage, workshop, role, name, svc.settings.limits.max_participants
         )
     except workshops.WorkshopFull as full:
-        message = f"Sorry: {full}. Ask the facilitator."
+        message = f"Sorry, {full}. Ask the facilitator."
         return _page(request, "join.html", 409, workshop=workshop, role=role, code=code, error=message)
     response = RedirectResponse(f"/w/{workshop.id}", status_code=303)
     set_token_cookie(response, request, workshop.id, joined.token)

@@ -29,14 +29,11 @@ class TokenBucket:
     def __init__(self, rate: float, burst: float, now: float) -> None:
         self.rate, self.burst, self.tokens, self.at = rate, burst, burst, now
 
-    def _refill(self, now: float) -> None:
-        self.tokens = min(self.burst, self.tokens + (now - self.at) * self.rate)
-        self.at = now
-
     def wait(self, now: float) -> float:
         """Seconds until one action is allowed: 0 when it is allowed now."""
-        self._refill(now)
-        return 0.0 if self.tokens >= 1 else (1 - self.tokens) / self.rate
+        tokens = self.tokens = min(self.burst, self.tokens + (now - self.at) * self.rate)
+        self.at = now
+        return 0.0 if tokens >= 1 else (1 - tokens) / self.rate
 
     def spend(self) -> None:
         self.tokens -= 1
@@ -64,17 +61,19 @@ class KeyedBuckets:
 
     def bucket(self, key: str, now: float) -> TokenBucket:
         """The key's bucket (a full one if the key is new or was idle), marked as the most recently used."""
-        self._forget_idle(now)  # first: a refilled bucket forgotten now is the same as the full one made below
         bucket = self._buckets.get(key)
-        if bucket is None:
-            bucket = self._buckets[key] = TokenBucket(self.rate, self.burst, now)
-        else:
+        if bucket is not None:
             self._buckets.move_to_end(key)
+            return bucket
+        # The table grows only here, so it is trimmed only here: a key is forgotten once refilled, when it is among
+        # the least recently used.
+        self._forget_idle(now)
+        bucket = self._buckets[key] = TokenBucket(self.rate, self.burst, now)
         return bucket
 
     def _forget_idle(self, now: float) -> None:
-        # Each call adds at most one key and looks at up to two of the oldest: the table shrinks as fast as it
-        # can grow, without ever walking it whole.
+        # Each new key looks at up to two of the oldest: the table shrinks as fast as it grows, without ever being
+        # walked whole.
         for _ in range(2):
             if not self._buckets:
                 return
@@ -167,14 +166,21 @@ class FrameGate:
 
     def admit(self) -> Refused | None:
         """Count one frame; None if it may be handled, else why it is dropped. A dropped frame costs nothing."""
-        limits = self._limits
+        limits = self._limits  # every frame comes through here: kept to a few lookups
         now = limits.clock()
-        buckets = (
-            self._own,
-            limits.participant_frames.bucket(self._participant_id, now),
-            limits.address_frames.bucket(self._address, now),
-        )
-        return _spend_one_from_each(now, buckets, self._messages)
+        own = self._own
+        participant = limits.participant_frames.bucket(self._participant_id, now)
+        address = limits.address_frames.bucket(self._address, now)
+        if (wait := own.wait(now)) > 0:
+            return Refused(self._messages[0], wait)
+        if (wait := participant.wait(now)) > 0:
+            return Refused(self._messages[1], wait)
+        if (wait := address.wait(now)) > 0:
+            return Refused(self._messages[2], wait)
+        own.tokens -= 1
+        participant.tokens -= 1
+        address.tokens -= 1
+        return None
 
 
 class Limits:
@@ -244,7 +250,7 @@ class Limits:
 
 
 def _rate(per_second: float, what: str) -> str:
-    """ "more than 5 joins a second", or a minute when that reads better."""
+    """Words for a rate: "more than 5 joins a second", or per minute when that reads better."""
     if per_second >= 1:
         return f"more than {per_second:g} {what} a second"
     return f"more than {per_second * 60:g} {what} a minute"

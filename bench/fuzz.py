@@ -18,7 +18,7 @@ import pytest
 
 from tests.support import fuzz
 from tests.support.databases import database_url
-from tests.support.server import UNLIMITED_FRAMES, ServerProcess
+from tests.support.server import LIMITS_LIFTED, ServerProcess
 
 
 def main() -> int:
@@ -35,7 +35,7 @@ def main() -> int:
             folder = Path(tempfile.mkdtemp(prefix=f"pw-fuzz-{kind}-"))
             try:
                 with database_url(kind, folder) as url:
-                    server = ServerProcess(url, extra_env=UNLIMITED_FRAMES).start(log_path=folder / "server.log")
+                    server = ServerProcess(url, extra_env=LIMITS_LIFTED).start(log_path=folder / "server.log")
                     started = time.monotonic()
                     try:
                         report = fuzz.run_sync(server, seed, args.frames, folder)

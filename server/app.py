@@ -13,7 +13,7 @@ from server.config import Settings
 from server.room import RoomSettings
 from server.rooms import Rooms
 from server.storage import open_storage
-from server.web import errors, exports, http, pages, ws
+from server.web import errors, exports, http, pages, throttle, ws
 from server.web.deps import Services
 from server.web.security import BrowserDefences
 
@@ -26,11 +26,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         storage = open_storage(settings.database_url)
         rooms = Rooms(
             storage,
-            RoomSettings(
-                max_frame_bytes=settings.max_frame_bytes,
-                frames_per_second=settings.frames_per_second,
-                frame_burst=settings.frame_burst,
-            ),
+            RoomSettings(max_frame_bytes=settings.max_frame_bytes),
         )
         app.state.services = Services(settings=settings, storage=storage, rooms=rooms, secret_key=settings.secret_key())
         # Everything loaded so far lives as long as the process: keep the collector from walking it again and
@@ -49,6 +45,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="Pathweaver", version="0.1.0", lifespan=lifespan)
 
     errors.install(app)
+    throttle.install(app, settings)
     app.include_router(http.router)
     app.include_router(exports.router)
     app.include_router(ws.router)

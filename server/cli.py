@@ -36,6 +36,8 @@ def serve(args: argparse.Namespace) -> int:
         ws_max_size=WS_TRANSPORT_MAX_BYTES,
         # Compressing many small frames costs more CPU than it saves on a local network.
         ws_per_message_deflate=False,
+        # X-Forwarded-For is believed only from PATHWEAVER_TRUSTED_PROXIES (the app applies it), never by default.
+        proxy_headers=False,
     )
     return 0
 

@@ -7,10 +7,15 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from server.limits import LimitSettings
 from server.protocol.codec import MAX_FRAME_BYTES
 
 DEFAULT_DATABASE_URL = f"sqlite:///{Path('sessions') / 'pathweaver.db'}"
 DEFAULT_SECRET_KEY_FILE = Path("sessions") / "secret.key"
+
+
+def _items(raw: str) -> tuple[str, ...]:
+    return tuple(item.strip() for item in raw.split(",") if item.strip())
 
 
 def _origins(raw: str) -> tuple[str, ...]:
@@ -31,9 +36,10 @@ class Settings:
     max_frame_bytes: int = MAX_FRAME_BYTES
     # Frames a slow client may have waiting before it is disconnected (it reconnects and catches up).
     max_queued_frames: int = 2000
-    # Frames one connection may send per second on average, and in a burst (see RoomSettings).
-    frames_per_second: float = 60.0
-    frame_burst: float = 120.0
+    # Rate limits, caps and request body sizes (server/limits.py explains the defaults).
+    limits: LimitSettings = field(default_factory=LimitSettings)
+    # Proxies (addresses or networks) whose X-Forwarded-For names the client; without any, the socket's peer is.
+    trusted_proxies: tuple[str, ...] = field(default_factory=tuple)
     secure_cookies: bool = False
     # The key join codes are derived from. Keep it with the database: if it changes, join links change.
     secret_key_file: Path = DEFAULT_SECRET_KEY_FILE
@@ -60,8 +66,8 @@ class Settings:
             "allowed_hosts": _hosts(env.get("PATHWEAVER_ALLOWED_HOSTS", "")),
             "max_frame_bytes": int(env.get("PATHWEAVER_MAX_FRAME_BYTES", MAX_FRAME_BYTES)),
             "max_queued_frames": int(env.get("PATHWEAVER_MAX_QUEUED_FRAMES", 2000)),
-            "frames_per_second": float(env.get("PATHWEAVER_FRAMES_PER_SECOND", 60)),
-            "frame_burst": float(env.get("PATHWEAVER_FRAME_BURST", 120)),
+            "limits": LimitSettings.from_env(env),
+            "trusted_proxies": _items(env.get("PATHWEAVER_TRUSTED_PROXIES", "")),
             "secure_cookies": env.get("PATHWEAVER_SECURE_COOKIES", "") in ("1", "true", "yes"),
             "secret_key_file": Path(env.get("PATHWEAVER_SECRET_KEY_FILE", DEFAULT_SECRET_KEY_FILE)),
         }

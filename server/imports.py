@@ -7,32 +7,28 @@ or field.
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
 
+from server import import_limits
 from server.board import characters, ops
 from server.board.model import DEFAULT_KINDS, Board, Event, Kind, Participant, WorkshopInfo
 from server.board.refusals import Refusal
-from server.board.rules import MAX_QUESTION, MAX_TITLE, Change, decide, participant_join
+from server.board.rules import MAX_LINKS, MAX_NOTES, MAX_QUESTION, MAX_TITLE, Change, decide, participant_join
 from server.clock import now_ms
 from server.export import pathweaver_json, spreadsheet
+from server.import_limits import MAX_IMPORT_BYTES as MAX_IMPORT_BYTES
+from server.import_limits import ImportProblem as ImportProblem
 from server.protocol.codec import is_unpaired_surrogate
 from server.storage.base import Storage
 from server.workshops import CreatedWorkshop, create_workshop
 
-MAX_IMPORT_BYTES = 10 * 1024 * 1024
 _KIND_NAME = re.compile(r"[a-z][a-z0-9_-]{0,29}")
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 GRID_COLUMNS = 6
-
-
-class ImportProblem(ValueError):
-    """The file cannot be imported; the message says where and why."""
 
 
 @dataclass
@@ -65,6 +61,7 @@ def _check_storable(value: Any, where: str = "", field_word: str = "") -> None:
 def read_json(data: bytes) -> MapDraft:
     """A Pathweaver JSON export, checked field by field."""
     _check_size(data, "the file")
+    import_limits.check_json_size(data)
     try:
         parsed = orjson.loads(data)
     except orjson.JSONDecodeError as exc:
@@ -76,6 +73,7 @@ def read_json(data: bytes) -> MapDraft:
         document = pathweaver_json.document_fields(parsed)
     except ValueError as exc:
         raise ImportProblem(str(exc)) from None
+    import_limits.check_counts(document)
     w = document["workshop"]
     kinds = []
     for i, k in enumerate(w.get("kinds") or []):
@@ -92,11 +90,7 @@ def read_json(data: bytes) -> MapDraft:
         locked=bool(w.get("locked", False)),
     )
     for i, p in enumerate(document["participants"]):
-        if not isinstance(p, dict) or not all(isinstance(p.get(k), str) for k in ("id", "name", "colour", "role")):
-            raise ImportProblem(f"participants[{i}]: expected id, name, colour and role strings")
-        if p["role"] not in ("facilitator", "participant"):
-            raise ImportProblem(f"participants[{i}].role: expected facilitator or participant, got {p['role']!r}")
-        draft.participants.append({k: p[k] for k in ("id", "name", "colour", "role")})
+        draft.participants.append(import_limits.participant_fields(p, f"participants[{i}]"))
     for key, target in (("notes", draft.notes), ("links", draft.links)):
         for i, item in enumerate(document[key]):
             if not isinstance(item, dict):
@@ -126,7 +120,7 @@ def read_csv(notes_csv: bytes, links_csv: bytes | None, title: str) -> MapDraft:
     kinds = _default_kinds()
     by_word = {k.name: k.name for k in kinds} | {k.label.lower(): k.name for k in kinds}
     draft = MapDraft(title=title, question="", kinds=kinds)
-    rows = _read_table(notes_csv, "notes.csv")
+    rows = _read_table(notes_csv, "notes.csv", MAX_NOTES, ("text", "kind", "id", "x", "y", "colour"), ("text", "kind"))
     if not rows:
         raise ImportProblem("notes.csv has no rows")
     for column in ("text", "kind"):
@@ -147,7 +141,8 @@ def read_csv(notes_csv: bytes, links_csv: bytes | None, title: str) -> MapDraft:
         if row.get("colour"):
             note["colour"] = row["colour"]
         draft.notes.append((where, note))
-    for line, row in _read_table(links_csv, "links.csv") if links_csv else []:
+    link_columns = ("source", "target", "label", "id")
+    for line, row in _read_table(links_csv, "links.csv", MAX_LINKS, link_columns) if links_csv else []:
         where = f"links.csv line {line}"
         _check_storable(row, where, "column ")
         if not row.get("source") or not row.get("target"):
@@ -163,25 +158,19 @@ def read_csv(notes_csv: bytes, links_csv: bytes | None, title: str) -> MapDraft:
     return draft
 
 
-def _read_table(data: bytes, name: str) -> list[tuple[int, dict[str, str]]]:
+def _read_table(data: bytes, name: str, *bounds: Any) -> list[tuple[int, dict[str, str]]]:
     try:
-        return spreadsheet.read_table(data, name)
+        return spreadsheet.read_table(data, name, *bounds)
     except ValueError as exc:
         raise ImportProblem(str(exc)) from None
 
 
 def read_csv_zip(data: bytes, title: str) -> MapDraft:
     _check_size(data, "the file")
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as z:
-            names = {n.rsplit("/", 1)[-1]: n for n in z.namelist()}
-            if "notes.csv" not in names:
-                raise ImportProblem("the zip holds no notes.csv")
-            notes = z.read(names["notes.csv"])
-            links = z.read(names["links.csv"]) if "links.csv" in names else None
-    except zipfile.BadZipFile:
-        raise ImportProblem("not a zip file: upload the .csv.zip Pathweaver exports, or notes.csv itself") from None
-    return read_csv(notes, links, title)
+    members = import_limits.read_zip_members(data, ("notes.csv", "links.csv"))
+    if "notes.csv" not in members:
+        raise ImportProblem("the zip holds no notes.csv")
+    return read_csv(members["notes.csv"], members.get("links.csv"), title)
 
 
 def read_upload(data: bytes, filename: str, title: str = "") -> MapDraft:

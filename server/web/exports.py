@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from server import export, imports, workshops
 from server.board import characters
 from server.clock import now_ms
+from server.web import throttle
 from server.web.deps import ApiError, ParticipantDep, ServicesDep
 from server.web.http import WorkshopCreated, committed_map, problems, set_token_cookie, workshop_created
 
@@ -52,7 +53,7 @@ async def download(
     )
 
 
-@router.post("/workshops/import", status_code=201, response_model=WorkshopCreated, responses=problems(400, 413))
+@router.post("/workshops/import", status_code=201, response_model=WorkshopCreated, responses=problems(400, 413, 429))
 async def import_workshop(
     request: Request,
     response: Response,
@@ -64,6 +65,7 @@ async def import_workshop(
     ),
 ) -> WorkshopCreated:
     """Create a new workshop from a map file; the uploader becomes its facilitator."""
+    throttle.check(throttle.limits(request).creation(throttle.client_address(request)))
     data = await file.read(imports.MAX_IMPORT_BYTES + 1)
     if len(data) > imports.MAX_IMPORT_BYTES:
         raise ApiError(413, "file_too_large", f"the file is over the {imports.MAX_IMPORT_BYTES:,}-byte limit")

@@ -16,6 +16,7 @@ from server.board.refusals import Refusal
 from server.board.rules import MAX_QUESTION, MAX_TITLE
 from server.protocol.codec import decode
 from server.room import StorageFailed
+from server.web import throttle
 from server.web.deps import ApiError, FacilitatorDep, ParticipantDep, Services, ServicesDep, cookie_name
 
 router = APIRouter(prefix="/api")
@@ -124,9 +125,10 @@ def workshop_created(request: Request, created: workshops.CreatedWorkshop, joine
     )
 
 
-@router.post("/workshops", status_code=201, response_model=WorkshopCreated, responses=problems(422))
+@router.post("/workshops", status_code=201, response_model=WorkshopCreated, responses=problems(413, 422, 429))
 async def create_workshop(body: WorkshopIn, request: Request, response: Response, svc: ServicesDep) -> WorkshopCreated:
     """Create a workshop; its creator joins as its first facilitator."""
+    throttle.check(throttle.limits(request).creation(throttle.client_address(request)))
     kinds = tuple(Kind(k.name, k.label, k.colour) for k in body.kinds) if body.kinds else None
     if kinds and len({k.name for k in kinds}) != len(kinds):
         raise ApiError(422, "bad_value", "note kind names must be unique")
@@ -140,14 +142,22 @@ async def create_workshop(body: WorkshopIn, request: Request, response: Response
     return workshop_created(request, created, joined)
 
 
-@router.post("/join", response_model=Joined, responses=problems(404))
+@router.post("/join", response_model=Joined, responses=problems(404, 409, 413, 429))
 async def join(body: JoinIn, request: Request, response: Response, svc: ServicesDep) -> Joined:
     """Join the workshop a join code (as participant) or facilitator key (as facilitator) opens."""
+    limits, address = throttle.limits(request), throttle.client_address(request)
+    throttle.check(limits.join(address))
     found = await run_in_threadpool(workshops.find_by_code, svc.storage, body.code)
     if found is None:
+        limits.join_failed(address)
         raise ApiError(404, "unknown_code", "this join link is not valid: it may have been mistyped or replaced")
     workshop, role = found
-    joined = await run_in_threadpool(workshops.join, svc.storage, workshop, role, body.name)
+    try:
+        joined = await run_in_threadpool(
+            workshops.join, svc.storage, workshop, role, body.name, svc.settings.limits.max_participants
+        )
+    except workshops.WorkshopFull as full:
+        raise ApiError(409, "workshop_full", f"{full}; ask the facilitator") from None
     set_token_cookie(response, request, workshop.id, joined.token)
     return Joined(workshop_id=workshop.id, participant=_out(joined.participant), token=joined.token)
 
@@ -234,7 +244,7 @@ class OpResult(BaseModel):
 @router.post(
     "/workshops/{workshop_id}/ops",
     response_model=OpResult,
-    responses=problems(400, 401, 403, 404, 409, 410, 413, 423, 503),
+    responses=problems(400, 401, 403, 404, 409, 410, 413, 423, 429, 503),
 )
 async def submit_op(
     workshop_id: str,
@@ -244,6 +254,7 @@ async def submit_op(
     svc: ServicesDep,
 ) -> OpResult:
     """Apply one operation, exactly as a websocket frame would (docs/protocol.md); answers once it is stored."""
+    throttle.operation(request, participant.id)
     # `frame` documents the body; the bytes themselves go through the websocket's decoder, so HTTP refuses
     # exactly what a socket would (with the same codes) before the room sees anything.
     raw = await request.body()

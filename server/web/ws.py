@@ -18,7 +18,8 @@ from server.board.model import Participant
 from server.board.refusals import refuse
 from server.clock import now_ms
 from server.protocol import frames
-from server.protocol.codec import encode
+from server.protocol.codec import encode, peek_cid
+from server.web import throttle
 from server.web.deps import Services, bearer_token
 from server.web.security import change_allowed
 from server.workshops import authenticate
@@ -110,6 +111,7 @@ async def board_socket(ws: WebSocket, workshop_id: str) -> None:
         return
     await ws.accept()
     conn = SocketConnection(ws, participant, svc.settings.max_queued_frames)
+    gate = throttle.limits(ws).frame_gate(participant.id, throttle.client_address(ws))
     room.join(conn, since, ws.query_params.get("epoch"))
     await run_in_threadpool(svc.storage.touch_participant, participant.id, now_ms())
     try:
@@ -118,7 +120,11 @@ async def board_socket(ws: WebSocket, workshop_id: str) -> None:
             if message["type"] == "websocket.disconnect":
                 break
             data = message.get("text")
-            room.receive(conn, data if data is not None else message.get("bytes") or b"")
+            raw = data if data is not None else message.get("bytes") or b""
+            if (refused := gate.admit()) is not None:
+                conn.send(encode(frames.error(refuse("rate_limited", refused.message), peek_cid(raw))))
+                continue
+            room.receive(conn, raw)
     except (WebSocketDisconnect, RuntimeError):
         # RuntimeError: a failed send from the writer task already marked the socket disconnected.
         pass

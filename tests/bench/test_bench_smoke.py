@@ -42,3 +42,12 @@ def test_browser_benchmark_runs() -> None:
 def test_exports_benchmark_runs() -> None:
     out = run_bench("exports", "--notes", "30", "--links", "40", "--repeat", "1")
     assert "| baseline: orjson.dumps of the snapshot |" in out and "| report-html |" in out
+
+
+@pytest.mark.rule("P29")
+def test_hostile_benchmark_refuses_every_case_with_its_expected_answer() -> None:
+    # run_bench fails when the benchmark exits non-zero, which it does when any case is not refused as expected.
+    out = run_bench("hostile", "--scale", "0.02", "--one-server")
+    rows = [line for line in out.splitlines() if line.startswith("| ") and not line.startswith("| hostile input")]
+    assert len(rows) >= 10 and all("| yes |" in row for row in rows), out
+    assert "all refused as expected: yes" in out

@@ -11,7 +11,7 @@ import pytest
 
 from tests.support import fuzz
 from tests.support.databases import BACKENDS, database_url
-from tests.support.server import UNLIMITED_FRAMES, ServerProcess
+from tests.support.server import LIMITS_LIFTED, ServerProcess
 
 FRAMES_PER_SEED = 1200
 
@@ -25,7 +25,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 @pytest.mark.rule("P15", "P24")
 @pytest.mark.parametrize("seed", [1, 2, 3])
 async def test_fuzzed_frames_break_nothing(db_url: str, tmp_path: Path, seed: int) -> None:
-    server = ServerProcess(db_url, extra_env=UNLIMITED_FRAMES).start(log_path=tmp_path / f"server-{seed}.log")
+    server = ServerProcess(db_url, extra_env=LIMITS_LIFTED).start(log_path=tmp_path / f"server-{seed}.log")
     try:
         report = await fuzz.run(server, seed, FRAMES_PER_SEED, tmp_path)
     finally:

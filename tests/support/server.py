@@ -22,8 +22,34 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-# Loading a big board from one script connection is not a person typing: lift the per-connection frame limit.
-UNLIMITED_FRAMES = {"PATHWEAVER_FRAMES_PER_SECOND": "1000000", "PATHWEAVER_FRAME_BURST": "1000000"}
+# Loading a big board from one script connection is not a person typing: lift the frame limits (per connection,
+# per participant, per address).
+UNLIMITED_FRAMES = {
+    f"PATHWEAVER_{scope}{name}": "1000000"
+    for scope in ("", "PARTICIPANT_", "ADDRESS_")
+    for name in ("FRAMES_PER_SECOND", "FRAME_BURST")
+}
+# A plenary of a thousand simulated people on one machine is not one person either: lift every rate limit and
+# the participant cap too.
+LIMITS_LIFTED = {
+    **UNLIMITED_FRAMES,
+    **{
+        f"PATHWEAVER_{name}": "1000000"
+        for name in (
+            "PARTICIPANT_OPS_PER_SECOND",
+            "PARTICIPANT_OP_BURST",
+            "ADDRESS_OPS_PER_SECOND",
+            "ADDRESS_OP_BURST",
+            "ADDRESS_JOINS_PER_SECOND",
+            "ADDRESS_JOIN_BURST",
+            "ADDRESS_FAILED_JOINS_PER_SECOND",
+            "ADDRESS_FAILED_JOIN_BURST",
+            "ADDRESS_CREATIONS_PER_SECOND",
+            "ADDRESS_CREATION_BURST",
+            "MAX_PARTICIPANTS",
+        )
+    },
+}
 
 
 class ServerProcess:

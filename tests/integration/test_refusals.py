@@ -290,13 +290,12 @@ async def test_a_flooding_client_is_slowed_not_served_first(workshop: Workshop) 
     finally:
         stop.set()
         await flooding
-    elapsed = loop.time() - started
-    print(f"calm served in {served_in * 1000:.0f} ms; flood {len(sent)} frames in {elapsed:.2f} s")
     assert served_in < 1.0, f"the calm client waited {served_in:.2f} s behind the flood"
     await flood.wait_for(lambda: all(c in flood.acks or c in flood.errors_by_cid for c in sent), "every frame answered")
+    elapsed = loop.time() - started  # the server handled every flood frame within this time
     accepted = [c for c in sent if c in flood.acks]
     assert refused(sent) == len(sent) - len(accepted), "a flood frame was refused for another reason"
-    # the burst, then the steady rate: 120 + 60 a second (and the one token the first note used)
+    # at most the burst, then the steady rate: 120 + 60 a second
     assert len(accepted) <= 120 + 60 * elapsed, f"{len(accepted)} of {len(sent)} accepted in {elapsed:.2f} s"
     # once the flood stops, the bucket refills and the connection's frames are accepted again
     deadline = loop.time() + 5

@@ -21,11 +21,14 @@ async def stream(client: BoardClient, stop: asyncio.Event, sent: dict[str, tuple
     while not stop.is_set():
         note_id = f"{client.name}n{i:04}"
         try:
-            cid = await client.send("note.add", id=note_id, kind="outcome", text=f"{client.name} 0", x=float(i), y=0.0)
-            sent[cid] = (note_id, 0)
-            for n in range(1, 4):
-                cid = await client.send("note.update", id=note_id, text=f"{client.name} {n}")
-                sent[cid] = (note_id, n)
+            for n in range(4):
+                cid = client.new_cid()
+                sent[cid] = (note_id, n)  # before sending: a send the kill interrupts may still have gone out
+                if n == 0:
+                    text = f"{client.name} 0"
+                    await client.send("note.add", cid=cid, id=note_id, kind="outcome", text=text, x=float(i), y=0.0)
+                else:
+                    await client.send("note.update", cid=cid, id=note_id, text=f"{client.name} {n}")
         except websockets.ConnectionClosed:
             if stop.is_set():
                 return  # the server was killed under us, as the test intends

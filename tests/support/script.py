@@ -95,15 +95,37 @@ def footprint(board: Board, step: Step) -> tuple[set[str], set[str]]:
     return ({f["id"]} if "id" in f else set()), set()
 
 
+class _Claims:
+    """Who touches what in one round, and who takes it (deletes it, or adds that link pair): a client may not take
+    what another touches, nor touch what another takes. This keeps every answer independent of the server's order."""
+
+    def __init__(self) -> None:
+        self.touched: dict[str, set[int]] = {}
+        self.taken: dict[str, int] = {}
+
+    def clash(self, client: int, ids: set[str], takes: set[str]) -> bool:
+        others_take = any(self.taken.get(x, client) != client for x in ids)
+        return others_take or any(self.touched.get(x, set()) - {client} for x in takes)
+
+    def record(self, client: int, ids: set[str], takes: set[str]) -> None:
+        for x in ids:
+            self.touched.setdefault(x, set()).add(client)
+        self.taken.update(dict.fromkeys(takes, client))
+
+
 class _Writer:
-    def __init__(self, rng: random.Random, names: list[str]) -> None:
+    def __init__(self, rng: random.Random) -> None:
         self.rng = rng
-        self.names = names
-        self.made = {name: 0 for name in names}  # ids each client has made so far
+        self.made: dict[str, int] = {}  # ids each client has made so far
 
     def new_id(self, name: str, kind: str) -> str:
-        self.made[name] += 1
+        self.made[name] = self.made.get(name, 0) + 1
         return f"{name}{kind}{self.made[name]:03}"
+
+    def new_note(self, name: str) -> dict[str, Any]:
+        rng = self.rng
+        x, y = rng.uniform(0, 900), rng.uniform(0, 600)
+        return {"id": self.new_id(name, "n"), "kind": rng.choice(KINDS), "text": f"{name} idea", "x": x, "y": y}
 
     def draw(self, name: str, view: Board) -> tuple[str, dict[str, Any]]:
         """A random operation as a client that sees `view` would send it: mostly valid, some deliberately not."""
@@ -113,8 +135,7 @@ class _Writer:
         known = live + rng.sample(gone, min(2, len(gone)))  # deleted ids on purpose: delete beats update
         roll = rng.random()
         if roll < 0.22 or len(live) < 2:
-            x, y = rng.uniform(0, 900), rng.uniform(0, 600)
-            fields = {"id": self.new_id(name, "n"), "kind": rng.choice(KINDS), "text": f"{name} idea", "x": x, "y": y}
+            fields = self.new_note(name)
             if gone and rng.random() < 0.1:
                 fields["id"] = rng.choice(gone)  # a deleted id is never used again
             return "note.add", fields
@@ -130,12 +151,8 @@ class _Writer:
         links = list(view.links)
         if roll < 0.70 or not links:
             label = rng.choice(["", "leads to", "contributes to"])
-            return "link.add", {
-                "id": self.new_id(name, "l"),
-                "source": rng.choice(known),
-                "target": target,
-                "label": label,
-            }
+            source = rng.choice(known)
+            return "link.add", {"id": self.new_id(name, "l"), "source": source, "target": target, "label": label}
         dead_links = sorted(i for i in view.deleted if i[2] == "l")
         some_link = rng.choice(links + dead_links[:2])
         if roll < 0.78:
@@ -146,68 +163,55 @@ class _Writer:
             return "note.delete", {"id": target}
         return "workshop.rename", {"title": f"Renamed by {name}"}  # refused unless facilitator
 
+    def batch(
+        self, r: int, client: int, actor: Participant, start: Board, claims: _Claims, size: int, answers: dict[str, str]
+    ) -> Batch:
+        """One client's batch for round `r`, its answers predicted into `answers`."""
+        rng, name = self.rng, f"c{client}"
+        view = copy_board(start)  # what this client knows: the round's start and its own changes
+        batch = Batch()
+        for k in range(size):
+            step = Step(f"{name}-{r}-{k}", "", {})
+            for _attempt in range(10):
+                step.op, step.fields = self.draw(name, view)
+                result, event = answer(view, step, actor)
+                ids, takes = footprint(view, step)
+                takes = takes if result == ACCEPTED else set()
+                if not claims.clash(client, ids, takes) and (step.op != "note.drag" or result == ACCEPTED):
+                    break
+            else:  # nothing else fits: a new note always does
+                step.op, step.fields = "note.add", self.new_note(name)
+                result, event = answer(view, step, actor)
+                ids, takes = footprint(view, step)
+            claims.record(client, ids, takes)
+            if event is not None:
+                view.apply(event)
+            if step.op != "note.drag":
+                answers[step.cid] = result
+            batch.steps.append(step)
+        if rng.random() < 0.15:  # drop the connection while only accepted operations are unanswered
+            accepted = (answers.get(s.cid, ACCEPTED) == ACCEPTED for s in batch.steps)
+            prefix = next((n for n, ok in enumerate(accepted) if not ok), len(batch.steps))
+            batch.cut, batch.since = rng.randint(0, prefix), rng.random() < 0.8
+        earlier = [
+            c for c, a in answers.items() if a == ACCEPTED and c.startswith(f"{name}-") and c.split("-")[1] != str(r)
+        ]
+        if earlier and rng.random() < 0.2:
+            batch.resend = rng.sample(earlier, min(len(earlier), rng.randint(1, 3)))
+        return batch
+
 
 def write_script(seed: int, start: Board, actors: list[Participant], rounds: int, ops_per_round: int) -> Script:
-    """The script for `seed`, starting from `start` (the board once every client has joined)."""
+    """The script for `seed`, starting from `start` (the board once every client has joined; client 0 facilitates)."""
     rng = random.Random(seed)
-    names = [f"c{i}" for i in range(len(actors))]
-    writer = _Writer(rng, names)
+    writer = _Writer(rng)
     board = copy_board(start)
     script = Script(rounds=[], answers={}, heads=[], board=board)
     for r in range(rounds):
-        touched: dict[str, set[int]] = {}  # id -> clients that touch it this round
-        taken: dict[str, int] = {}  # id -> the client that deletes it (or adds that link pair) this round
-        batches = []
-        for i, (name, actor) in enumerate(zip(names, actors, strict=True)):
-            view = copy_board(board)  # what this client knows: the round's start and its own changes
-            batch = Batch()
-            for k in range(ops_per_round):
-                step = Step(f"{name}-{r}-{k}", "", {})
-                for _attempt in range(10):
-                    step.op, step.fields = writer.draw(name, view)
-                    result, event = answer(view, step, actor)
-                    ids, takes = footprint(view, step)
-                    if result != ACCEPTED:
-                        takes = set()
-                    clash = any(taken.get(x, i) != i for x in ids) or any(touched.get(x, {i}) - {i} for x in takes)
-                    if not clash and not (step.op == "note.drag" and result != ACCEPTED):
-                        break
-                else:  # nothing else fits: a new note always does
-                    step.op, step.fields = (
-                        "note.add",
-                        {
-                            "id": writer.new_id(name, "n"),
-                            "kind": "impact",
-                            "text": f"{name} fallback",
-                            "x": 0.0,
-                            "y": 0.0,
-                        },
-                    )
-                    result, event = answer(view, step, actor)
-                    ids, takes = footprint(view, step)
-                for x in ids:
-                    touched.setdefault(x, set()).add(i)
-                for x in takes:
-                    taken[x] = i
-                if event is not None:
-                    view.apply(event)
-                if step.op != "note.drag":
-                    script.answers[step.cid] = result
-                batch.steps.append(step)
-            if rng.random() < 0.15:
-                prefix = next(
-                    (n for n, s in enumerate(batch.steps) if script.answers.get(s.cid, ACCEPTED) != ACCEPTED),
-                    len(batch.steps),
-                )
-                batch.cut, batch.since = rng.randint(0, prefix), rng.random() < 0.8
-            mine = [
-                c
-                for c, a in script.answers.items()
-                if a == ACCEPTED and c.startswith(f"{name}-") and int(c.split("-")[1]) < r
-            ]
-            if mine and rng.random() < 0.2:
-                batch.resend = rng.sample(mine, min(len(mine), rng.randint(1, 3)))
-            batches.append(batch)
+        claims = _Claims()
+        batches = [
+            writer.batch(r, i, actor, board, claims, ops_per_round, script.answers) for i, actor in enumerate(actors)
+        ]
         board = _replay_round(board, batches, actors, script.answers, rng)
         script.rounds.append(batches)
         script.heads.append(board.head)

@@ -42,11 +42,35 @@ def serve(args: argparse.Namespace) -> int:
     return 0
 
 
+class CommandError(Exception):
+    """An expected failure (a missing file, an unreachable database): reported on one line, no traceback."""
+
+
 def _storage(args: argparse.Namespace) -> tuple[Settings, Any]:
+    import sqlalchemy.exc
+
     from server.storage import open_storage
 
     settings = Settings.from_env(database_url=args.database_url)
-    return settings, open_storage(settings.database_url)
+    try:
+        return settings, open_storage(settings.database_url)
+    except (ValueError, sqlalchemy.exc.SQLAlchemyError) as exc:
+        # The first line only: what went wrong, not the driver's traceback.
+        raise CommandError(f"cannot open the database: {str(exc).splitlines()[0]}") from exc
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise CommandError(f"{path}: {exc.strerror or exc}") from exc
+
+
+def _secret_key(settings: Settings) -> bytes:
+    try:
+        return settings.secret_key()
+    except OSError as exc:
+        raise CommandError(f"{settings.secret_key_file}: {exc.strerror or exc}") from exc
 
 
 def export_map(args: argparse.Namespace) -> int:
@@ -70,7 +94,10 @@ def export_map(args: argparse.Namespace) -> int:
     if target == "-":
         sys.stdout.buffer.write(data)
     else:
-        Path(target).write_bytes(data)
+        try:
+            Path(target).write_bytes(data)
+        except OSError as exc:
+            raise CommandError(f"{target}: {exc.strerror or exc}") from exc
         print(f"wrote {args.format} to {target} ({len(data):,} bytes)", file=sys.stderr)
     return 0
 
@@ -79,17 +106,21 @@ def import_map(args: argparse.Namespace) -> int:
     from server import imports
 
     path = Path(args.file)
-    data = path.read_bytes()
-    settings, storage = _storage(args)
+    # Read and parse every input before the database is opened: a bad file changes nothing.
+    data = _read(path)
+    links = _read(Path(args.links)) if path.suffix == ".csv" and args.links else None
     try:
-        if path.suffix == ".csv" and args.links:
-            draft = imports.read_csv(data, Path(args.links).read_bytes(), args.title or path.name.split(".")[0])
+        if links is not None:
+            draft = imports.read_csv(data, links, args.title or path.name.split(".")[0])
         else:
             draft = imports.read_upload(data, path.name, args.title or "")
-        done = imports.import_map(storage, settings.secret_key(), draft)
     except imports.ImportProblem as exc:
-        print(f"pathweaver: {path}: {exc}", file=sys.stderr)
-        return 1
+        raise CommandError(f"{path}: {exc}") from exc
+    settings, storage = _storage(args)
+    try:
+        done = imports.import_map(storage, _secret_key(settings), draft)
+    except imports.ImportProblem as exc:
+        raise CommandError(f"{path}: {exc}") from exc
     finally:
         storage.close()
     base = args.base_url.rstrip("/")
@@ -138,7 +169,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return int(args.func(args))
+    try:
+        return int(args.func(args))
+    except CommandError as exc:
+        print(f"pathweaver: {exc}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

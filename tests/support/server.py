@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
 import tempfile
 import time
+import weakref
 from pathlib import Path
 
 import httpx
@@ -64,7 +66,9 @@ class ServerProcess:
         self.log_level = log_level
         self.port = port or free_port()
         # Its own secret key file, kept across restarts of this server (join codes derive from it).
-        key_file = Path(tempfile.mkdtemp(prefix="pw-key-")) / "secret.key"
+        key_folder = tempfile.mkdtemp(prefix="pw-key-")
+        weakref.finalize(self, shutil.rmtree, key_folder, ignore_errors=True)  # gone with this object
+        key_file = Path(key_folder) / "secret.key"
         self.extra_env = {"PATHWEAVER_SECRET_KEY_FILE": str(key_file), **(extra_env or {})}
         self.proc: subprocess.Popen[bytes] | None = None
         self.log_path: Path | None = None

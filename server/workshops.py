@@ -38,7 +38,11 @@ def derive_join_code(secret_key: bytes, workshop_id: str, generation: int) -> st
 
 
 def new_id() -> str:
-    return secrets.token_urlsafe(9)
+    """A random id (72 bits) that starts with a letter or digit, so it never reads as an option on a command
+    line (`pathweaver export -x…` would)."""
+    while not (value := secrets.token_urlsafe(9))[0].isalnum():
+        pass
+    return value
 
 
 @dataclass(frozen=True, slots=True)

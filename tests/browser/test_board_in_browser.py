@@ -247,6 +247,21 @@ async def test_phone_joins_and_adds_a_linked_note_in_the_list_view(browser: Any,
     assert await phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
 
+async def test_a_row_opened_in_the_list_view_stays_open_when_others_change_the_map(
+    browser: Any, server: ServerProcess
+) -> None:
+    fac, _, join_url = await start_workshop(browser, server, "Open rows")
+    await add_note(fac, "Evidence briefings")
+    phone = await join(browser, join_url, "Pat", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    await phone.click("text=List view")
+    row = phone.locator(".note-row").filter(has=phone.locator(".note-row-text", has_text="Evidence briefings"))
+    await row.locator("summary").click()
+    await expect(row.locator("details")).to_have_attribute("open", "")
+    await add_note(fac, "Ministers ask for syntheses")  # the list re-renders for everyone
+    await expect(phone.locator(".note-row-text", has_text="Ministers ask for syntheses")).to_be_visible(timeout=SETTLE)
+    await expect(row.locator("details")).to_have_attribute("open", "")
+
+
 async def test_the_facilitator_console(browser: Any, server: ServerProcess) -> None:
     fac, workshop_id, join_url = await start_workshop(browser, server, "Console")
     ana = await join(browser, join_url, "Ana")

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from server.config import Settings
+from server.storage import without_password
 
 # Far above the protocol's own frame limit, so an oversize frame gets a protocol error rather than a cut socket.
 WS_TRANSPORT_MAX_BYTES = 1024 * 1024
@@ -21,12 +22,16 @@ def serve(args: argparse.Namespace) -> int:
     from server.app import create_app
     from server.logs import redact_root_handlers, uvicorn_log_config
 
+    _, storage = _storage(args)  # a database that cannot be opened is one line here, not a startup traceback
+    storage.close()
     settings = Settings.from_env(database_url=args.database_url, allowed_origins=args.allowed_origins)
     # The name it listens on is one it answers to (any IP address is anyway: see server/web/security.py).
     settings = dataclasses.replace(settings, allowed_hosts=(*settings.allowed_hosts, args.host.lower()))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     redact_root_handlers()
-    print(f"Pathweaver on http://{args.host}:{args.port} (storage: {settings.database_url})", flush=True)
+    print(
+        f"Pathweaver on http://{args.host}:{args.port} (storage: {without_password(settings.database_url)})", flush=True
+    )
     uvicorn.run(
         create_app(settings),
         host=args.host,
@@ -83,10 +88,8 @@ def export_map(args: argparse.Namespace) -> int:
     finally:
         storage.close()
     if stored is None:
-        print(
-            f"pathweaver: no workshop {args.workshop!r} in {args.database_url or 'the default database'}",
-            file=sys.stderr,
-        )
+        where = without_password(args.database_url) if args.database_url else "the default database"
+        print(f"pathweaver: no workshop {args.workshop!r} in {where}", file=sys.stderr)
         return 1
     snapshot = stored.board.to_dict()
     data = export.export(snapshot, args.format, now_ms())

@@ -28,6 +28,7 @@ def pathweaver(*args: str, key_file: Path) -> subprocess.CompletedProcess[str]:
         ("unsupported database URL", "cannot open the database: unsupported database URL"),
         ("unreachable database", "cannot open the database: "),
         ("unwritable export", "No such file or directory"),
+        ("serve on an unsupported database", "cannot open the database: unsupported database URL"),
     ],
 )
 def test_an_expected_failure_is_one_line_not_a_traceback(tmp_path: Path, case: str, expected: str) -> None:
@@ -45,6 +46,7 @@ def test_an_expected_failure_is_one_line_not_a_traceback(tmp_path: Path, case: s
         "unsupported database URL": ["import", str(notes), "--database-url", "mysql://nobody@127.0.0.1/x"],
         "unreachable database": ["export", "abc", "--database-url", f"postgresql://nobody@127.0.0.1:{free_port()}/x"],
         "unwritable export": None,
+        "serve on an unsupported database": ["serve", "--port", str(free_port()), "--database-url", "nonsense://x"],
     }[case]
     if args is None:  # a real workshop, written to a folder that does not exist
         imported = pathweaver("import", str(notes), "--database-url", db, key_file=tmp_path / "key")

@@ -6,9 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import httpx
+import pytest
 import websockets
 
 from tests.support.client import create_workshop
+from tests.support.databases import postgres_schema
 from tests.support.server import ServerProcess
 
 
@@ -38,3 +40,16 @@ async def test_join_links_leave_no_secret_in_the_access_log(tmp_path: Path) -> N
     assert f"/api/workshops/{created['id']}/ws?since=0" in text, text  # what is not secret stays readable
     for name, secret in secrets.items():
         assert secret not in text, f"the {name} is in the log"
+
+
+@pytest.mark.postgres
+def test_the_database_password_is_not_printed(tmp_path: Path) -> None:
+    with postgres_schema() as url:
+        with_password = url.replace("://postgres@", "://postgres:hunter2-not-logged@", 1)
+        assert with_password != url, url
+        log = tmp_path / "server.log"
+        proc = ServerProcess(with_password, log_level="info").start(log_path=log)  # trust auth ignores it
+        proc.stop()
+    text = log.read_text()
+    assert "Pathweaver on http://" in text and "postgres:***@" in text, text
+    assert "hunter2-not-logged" not in text

@@ -7,6 +7,9 @@ const root = document.querySelector("[data-list]");
 const live = new Live({ workshopId: root.dataset.workshop, me: root.dataset.me });
 let stale = false;
 let timer = null;
+let actedOn = null; // the row whose form was just submitted
+
+document.addEventListener("submit", (e) => { actedOn = e.target.closest("#list li[id]")?.id ?? null; });
 
 function refresh() {
   const active = document.activeElement;
@@ -15,8 +18,12 @@ function refresh() {
     return;
   }
   stale = false;
-  // A re-render must not fold away a row someone has just opened to edit: reopen the same rows after it.
-  const open = [...document.querySelectorAll("#list details[open]")].map((d) => d.closest("li[id]")?.id);
+  // A re-render must not fold away a row someone has just opened to edit: reopen the same rows after it. The
+  // row they just acted on is the exception: its own answer closes it, whichever arrives first.
+  const open = [...document.querySelectorAll("#list details[open]")]
+    .map((d) => d.closest("li[id]")?.id)
+    .filter((id) => id !== actedOn);
+  actedOn = null;
   htmx.ajax("GET", `/w/${live.workshopId}/list/items`, { target: "#list", swap: "outerHTML" }).then(() => {
     for (const id of open) if (id) document.getElementById(id)?.querySelector("details")?.setAttribute("open", "");
   });

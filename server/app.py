@@ -31,6 +31,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 max_frame_bytes=settings.max_frame_bytes,
                 frames_per_second=settings.frames_per_second,
                 frame_burst=settings.frame_burst,
+                recent_ids=settings.recent_ids,
             ),
         )
         app.state.services = Services(settings=settings, storage=storage, rooms=rooms, secret_key=settings.secret_key())

@@ -28,6 +28,8 @@ class Settings:
     # Frames one connection may send per second on average, and in a burst (see RoomSettings).
     frames_per_second: float = 60.0
     frame_burst: float = 120.0
+    # Client operation ids and deleted ids each room holds exactly in memory; older ones are read from storage.
+    recent_ids: int = 10_000
     secure_cookies: bool = False
     # The key join codes are derived from. Keep it with the database: if it changes, join links change.
     secret_key_file: Path = DEFAULT_SECRET_KEY_FILE
@@ -55,6 +57,7 @@ class Settings:
             "max_queued_frames": int(env.get("PATHWEAVER_MAX_QUEUED_FRAMES", 2000)),
             "frames_per_second": float(env.get("PATHWEAVER_FRAMES_PER_SECOND", 60)),
             "frame_burst": float(env.get("PATHWEAVER_FRAME_BURST", 120)),
+            "recent_ids": int(env.get("PATHWEAVER_RECENT_IDS", 10_000)),
             "secure_cookies": env.get("PATHWEAVER_SECURE_COOKIES", "") in ("1", "true", "yes"),
             "secret_key_file": Path(env.get("PATHWEAVER_SECRET_KEY_FILE", DEFAULT_SECRET_KEY_FILE)),
         }

@@ -291,8 +291,11 @@ def soak(args: argparse.Namespace, folder: str) -> int:
         print(f"{'time':>6} {'server RSS MiB':>15} {'notes':>6} {'links':>6} {'head':>9} {'acked':>9}", flush=True)
         while generator.poll() is None:
             elapsed = time.monotonic() - start
-            sample = {"t": elapsed, "rss_mib": memory_kib(pid, "VmRSS") / 1024, **{k: latest.get(k, 0) for k in (
-                "notes", "links", "head", "acked")}}
+            sample = {
+                "t": elapsed,
+                "rss_mib": memory_kib(pid, "VmRSS") / 1024,
+                **{k: latest.get(k, 0) for k in ("notes", "links", "head", "acked")},
+            }
             samples.append(sample)
             if full_at is None and sample["notes"] >= 0.95 * args.notes:
                 full_at = elapsed

@@ -7,7 +7,8 @@ deletes), with adds and deletes balanced so the board holds at about `--notes` n
 Every `--reconnect-every` seconds a tenth of the clients drop their socket, reconnect with `since` and
 resend what was not yet acknowledged, as a real client does. Prints the server's resident memory every
 `--sample-every` seconds, then whether it stayed within 10 % once the board stopped growing, and whether
-every client's board equals the map the server stored. Exits non-zero when a client's board differs.
+every client's board equals the map the server stored. Exits non-zero when a client's board differs or an
+operation was never answered.
 
     .venv/bin/python -m bench.soak                          # 30 minutes, 50 participants, 100 ops/s, ~1,000 notes
     .venv/bin/python -m bench.soak --seconds 5 --participants 4 --rate 20 --notes 30 --sample-every 1   # smoke
@@ -345,7 +346,8 @@ def soak(args: argparse.Namespace, folder: str) -> int:
     if result["problems"]:
         print(f"client problems: {result['problems']}")
     print(f"every client equals the stored map: {'yes' if equal and not result['problems'] else 'no'}")
-    return 0 if equal and not result["problems"] else 1
+    print(f"every operation answered: {'yes' if result['unanswered'] == 0 else 'no'}")
+    return 0 if equal and not result["problems"] and result["unanswered"] == 0 else 1
 
 
 def main() -> None:

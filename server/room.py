@@ -5,6 +5,10 @@ room handles frames *is* the server order. Accepted changes become numbered even
 task writes them to storage in groups (one transaction per group, however many arrived while the previous
 group was being written) and only after that commit tells the senders (acks) and everyone (one `events`
 frame, serialized once). Sockets are seen only through `Connection`.
+
+The board in memory runs ahead of storage by the group being written. Nothing from that part is ever shown:
+a joiner's snapshot waits for the commit that covers it, and the HTTP map and exports likewise
+(`committed_map`). So whatever a client holds is in the log, and a crash can only lose what nobody saw.
 """
 
 from __future__ import annotations
@@ -85,6 +89,10 @@ class _Bucket:
         return True
 
 
+class StorageFailed(RuntimeError):
+    """The room could not store changes: it is being dropped and will reload from storage."""
+
+
 class _Reply:
     """A one-shot `Connection` that waits for the answer to a single operation."""
 
@@ -115,6 +123,15 @@ class _Pending:
 
 
 @dataclass(slots=True)
+class _Joiner:
+    """A connection waiting for the commit that covers the snapshot it will be given."""
+
+    conn: Connection
+    head: int
+    snapshot: str
+
+
+@dataclass(slots=True)
 class Room:
     workshop_id: str
     board: Board
@@ -140,6 +157,11 @@ class Room:
     _online: dict[str, int] = field(default_factory=dict)
     broken: bool = False
     _buckets: weakref.WeakKeyDictionary[Any, _Bucket] = field(default_factory=weakref.WeakKeyDictionary)
+    _joining: list[_Joiner] = field(default_factory=list)
+    _head_waiters: list[tuple[int, asyncio.Future[None]]] = field(default_factory=list)
+    # Names the server process that serves the room (see `Rooms`): a client reconnecting with a `since` from
+    # another epoch gets a snapshot, since the log may have changed under it while no server was watching.
+    epoch: str = field(default_factory=lambda: secrets.token_urlsafe(6))
 
     def __post_init__(self) -> None:
         self.recall = Recall(
@@ -169,21 +191,57 @@ class Room:
 
     # -- joining and leaving -------------------------------------------------------------------------------
 
-    def join(self, conn: Connection, since: int | None) -> None:
-        """Admit a connection: welcome, then exactly the events it missed (or a snapshot), then live events."""
+    def join(self, conn: Connection, since: int | None, epoch: str | None = None) -> None:
+        """Admit a connection: welcome, then exactly the events it missed (or a snapshot), then live events.
+
+        Only committed state is shown: a snapshot that holds changes still being stored is sent once they are.
+        """
+        if self.broken:
+            conn.close(1011, "storage failure")
+            return
+        self._introduce(conn.participant)
+        catchup = self._catchup(since, epoch)
+        if catchup is not None:
+            self._admit(conn, self.committed_head, [encode(frames.events(catchup))] if catchup else [])
+        elif self.board.head <= self.committed_head:
+            self._admit(conn, self.board.head, [self._snapshot_frame()])
+        else:
+            self._joining.append(_Joiner(conn, self.board.head, self._snapshot_frame()))
+
+    def _admit(self, conn: Connection, head: int, first: list[str]) -> None:
+        """Welcome a connection at a committed `head`, send what brings it there, and add it to the room."""
         me = conn.participant
-        self._introduce(me)
-        conn.send(encode(frames.welcome(PROTOCOL_VERSION, me, self.board.head, self._presence_list())))
-        catchup = self._catchup(since)
-        if catchup is None:
-            conn.send(self._snapshot_frame())
-        elif catchup:
-            conn.send(encode(frames.events(catchup)))
+        conn.send(encode(frames.welcome(PROTOCOL_VERSION, me, head, self._presence_list(), self.epoch)))
+        for text in first:
+            conn.send(text)
         self.connections.add(conn)
         self._online[me.id] = self._online.get(me.id, 0) + 1
         if self._online[me.id] == 1:
             self._editing[me.id] = None
             self._broadcast(encode(frames.presence(me.id, True, None)))
+
+    def _admit_joiners(self) -> None:
+        """Joiners whose snapshot is now stored are admitted (before the broadcast that continues from it)."""
+        waiting, self._joining = self._joining, []
+        for joiner in waiting:
+            if joiner.head <= self.committed_head:
+                self._admit(joiner.conn, joiner.head, [joiner.snapshot])
+            else:
+                self._joining.append(joiner)
+
+    async def committed_map(self, timeout: float = 10.0) -> dict[str, Any]:
+        """The whole map as `Board.to_dict` gives it, once everything in it is stored (raises StorageFailed)."""
+        view = self.board.to_dict()
+        if view["head"] > self.committed_head:
+            if self.broken:
+                raise StorageFailed("the room could not store its changes")
+            stored: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+            self._head_waiters.append((view["head"], stored))
+            try:
+                await asyncio.wait_for(asyncio.shield(stored), timeout)
+            except TimeoutError:
+                raise StorageFailed(f"changes up to {view['head']} were not stored within {timeout:g} s") from None
+        return view
 
     def _snapshot_frame(self) -> str:
         """The whole board as a frame, encoded once per head: a hall full of people joining at once costs one."""
@@ -197,11 +255,15 @@ class Room:
         if known is None or (known.name, known.colour, known.role) != (me.name, me.colour, me.role):
             self._accept(participant_join(me), me.id)
 
-    def _catchup(self, since: int | None) -> list[dict[str, Any]] | None:
-        """Committed events after `since`, or None when only a snapshot can bring the client up to date."""
-        if since is None or since < 0 or since > self.board.head:
+    def _catchup(self, since: int | None, epoch: str | None) -> list[dict[str, Any]] | None:
+        """Committed events after `since`, or None when only a snapshot can bring the client up to date.
+
+        A client's `since` counts only in this room's epoch: from another, its head may name changes this
+        log does not have (or different ones under the same numbers).
+        """
+        if since is None or epoch != self.epoch or since < 0 or since > self.committed_head:
             return None
-        if since >= self.committed_head:
+        if since == self.committed_head:
             return []  # anything newer is still being committed and will arrive as a live broadcast
         oldest = self.recent[0]["seq"] if self.recent else self.committed_head + 1
         if since + 1 < oldest:
@@ -209,6 +271,7 @@ class Room:
         return [e for e in self.recent if e["seq"] > since]
 
     def leave(self, conn: Connection) -> None:
+        self._joining = [j for j in self._joining if j.conn is not conn]
         if conn not in self.connections:
             return
         self.connections.discard(conn)
@@ -224,13 +287,20 @@ class Room:
 
     @property
     def idle(self) -> bool:
-        return not self.connections and not self._pending and self._flush_task is None and not self.recall.busy
+        return (
+            not self.connections
+            and not self._joining
+            and not self._pending
+            and self._flush_task is None
+            and not self.recall.busy
+        )
 
     # -- operations ----------------------------------------------------------------------------------------
 
     def receive(self, conn: Connection, raw: str | bytes) -> None:
         """Handle one frame from a client. Never raises for anything the client sent."""
         if self.broken:
+            conn.close(1011, "storage failure")
             return
         bucket = self._buckets.get(conn)
         if bucket is None:
@@ -249,7 +319,8 @@ class Room:
 
     def _handle(self, conn: Connection, op: ops.AnyOp) -> None:
         """Decide one operation whose ids memory can answer for, and act on the result."""
-        if self.broken:
+        if self.broken:  # it broke while storage settled this operation's ids
+            conn.close(1011, "storage failure")
             return
         actor = conn.participant
         if op.cid is not None and op.op not in ops.TRANSIENT_OPS:
@@ -308,7 +379,7 @@ class Room:
                         log.exception(
                             "storing events %d..%d of %s failed", events[0].seq, events[-1].seq, self.workshop_id
                         )
-                        self._break()
+                        self._break(batch)
                         return
                     self.committed_head = events[-1].seq
                 drags, self._drags = list(self._drags.values()), {}
@@ -322,6 +393,14 @@ class Room:
     def _publish(self, batch: list[_Pending], drags: list[dict[str, Any]]) -> None:
         wire = [p.event.to_wire() for p in batch]
         self.recent.extend(wire)
+        self._admit_joiners()
+        still_waiting = []
+        for head, stored in self._head_waiters:
+            if head > self.committed_head:
+                still_waiting.append((head, stored))
+            elif not stored.done():
+                stored.set_result(None)
+        self._head_waiters = still_waiting
         if wire:
             self._broadcast(encode(frames.events(wire, drags)))
         elif drags:
@@ -341,14 +420,25 @@ class Room:
             if conn.is_open:
                 conn.send(encode(frames.acks(items)))
 
-    def _break(self) -> None:
-        """Storage failed: the board in memory is ahead of what is stored, so drop it and make everyone resync."""
+    def _break(self, failed: list[_Pending]) -> None:
+        """Storage failed: the board in memory is ahead of what is stored, so drop it and make everyone resync.
+
+        Everyone waiting on this room hears at once: connections and joiners are closed, senders of operations
+        that will now never be stored (HTTP ones included) get `server_error`, readers of the map fail.
+        """
         self.broken = True
         message = encode(frames.error(refuse("server_error", "the server could not store changes; reconnecting"), None))
-        for conn in list(self.connections):
+        waiting = [j.conn for j in self._joining]
+        senders = [p.sender for p in (*failed, *self._pending) if p.sender is not None]
+        senders += [conn for conn, _, _ in self._late_acks]
+        for conn in dict.fromkeys([*self.connections, *waiting, *senders]):
             conn.send(message)
             conn.close(1011, "storage failure")
+        for _, stored in self._head_waiters:
+            if not stored.done():
+                stored.set_exception(StorageFailed("the room could not store its changes"))
         self.connections.clear()
+        self._joining, self._pending, self._late_acks, self._head_waiters = [], [], [], []
         self.on_broken(self)
 
     # -- transient traffic ---------------------------------------------------------------------------------
@@ -367,19 +457,29 @@ class Room:
         The operation goes through exactly the same path as a websocket frame: decoding, rules, ordering,
         group commit; the answer comes only once the change is stored.
         """
-        if frame.get("op") in ops.TRANSIENT_OPS:
-            return {
-                "type": "error",
-                "code": "bad_frame",
-                "message": "transient operations need a websocket",
-                "cid": None,
-            }
+
+        def refused(code: str, message: str) -> dict[str, Any]:
+            return {"type": "error", "code": code, "message": message, "cid": None}
+
+        if not isinstance(frame.get("op"), str):
+            return refused("bad_frame", 'the operation needs an "op" string naming it')
+        if frame["op"] in ops.TRANSIENT_OPS:
+            return refused("bad_frame", "transient operations need a websocket")
         if not frame.get("cid"):  # the answer is matched by cid: give one to operations that came without
             frame = {**frame, "cid": f"submit-{secrets.token_urlsafe(9)}"}
+        try:
+            raw = orjson.dumps(frame)  # the websocket's own path from here on
+        except (TypeError, orjson.JSONEncodeError) as exc:
+            return refused("bad_value", f"the operation cannot be read: {exc}")
         reply = _Reply(participant)
-        self._introduce(participant)
-        self.receive(reply, orjson.dumps(frame))
-        return await asyncio.wait_for(reply.answer, timeout)
+        if not self.broken:
+            self._introduce(participant)
+        self.receive(reply, raw)
+        try:
+            return await asyncio.wait_for(reply.answer, timeout)
+        except TimeoutError:
+            message = f"the change was not stored within {timeout:g} s; send it again (same cid) to find out"
+            return {"type": "error", "code": "server_error", "message": message, "cid": frame["cid"]}
 
     async def drain(self) -> None:
         """Wait until every accepted event is committed (used at shutdown)."""

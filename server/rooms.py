@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 
 from server.room import Room, RoomSettings
 from server.storage.base import Storage
@@ -17,6 +18,9 @@ class Rooms:
         self.settings = settings or RoomSettings()
         self._rooms: dict[str, Room] = {}
         self._loading: dict[str, asyncio.Lock] = {}
+        # Sequence numbers a client holds are trusted for catch-up only within one server process: a log
+        # restored from a backup, or changed by another program while the server was down, cannot fool them.
+        self.epoch = secrets.token_urlsafe(6)
 
     def get(self, workshop_id: str) -> Room | None:
         return self._rooms.get(workshop_id)
@@ -40,7 +44,13 @@ class Rooms:
         if stored is None:
             return None
         return Room.load(
-            workshop_id, stored, self.storage, settings=self.settings, on_idle=self._drop, on_broken=self._drop
+            workshop_id,
+            stored,
+            self.storage,
+            settings=self.settings,
+            on_idle=self._drop,
+            on_broken=self._drop,
+            epoch=self.epoch,
         )
 
     def _drop(self, room: Room) -> None:

@@ -9,12 +9,13 @@ from server.board.model import Participant
 from server.board.refusals import Refusal
 
 
-def welcome(protocol: int, you: Participant, head: int, online: list[dict[str, Any]]) -> dict[str, Any]:
+def welcome(protocol: int, you: Participant, head: int, online: list[dict[str, Any]], epoch: str) -> dict[str, Any]:
     return {
         "type": "welcome",
         "protocol": protocol,
         "you": {"id": you.id, "name": you.name, "colour": you.colour, "role": you.role},
         "head": head,
+        "epoch": epoch,
         "online": online,
     }
 

@@ -49,6 +49,7 @@ class ApiError(HTTPException):
 
     def __init__(self, status: int, code: str, message: str) -> None:
         super().__init__(status_code=status, detail={"code": code, "message": message})
+        self.code, self.message = code, message
 
 
 async def current_participant(request: Request, workshop_id: str, svc: ServicesDep) -> Participant:

@@ -10,7 +10,7 @@ from starlette.concurrency import run_in_threadpool
 from server import export, imports, workshops
 from server.clock import now_ms
 from server.web.deps import ApiError, ParticipantDep, ServicesDep
-from server.web.http import WorkshopCreated, problems, set_token_cookie, workshop_created
+from server.web.http import WorkshopCreated, committed_map, problems, set_token_cookie, workshop_created
 
 router = APIRouter(prefix="/api")
 
@@ -25,7 +25,7 @@ async def export_formats() -> list[dict[str, str]]:
     "/workshops/{workshop_id}/export/{format_name}",
     responses={
         200: {"content": {f.media_type.split(";")[0]: {} for f in export.FORMATS.values()}},
-        **problems(401, 403, 404),
+        **problems(401, 403, 404, 503),
     },
     response_class=Response,
 )
@@ -33,14 +33,7 @@ async def download(workshop_id: str, format_name: str, participant: ParticipantD
     """The map as a file. Facilitator only, unless the facilitator has shared exports with participants."""
     if format_name not in export.FORMATS:
         raise ApiError(404, "unknown_format", f"no export format {format_name!r}; see /api/export-formats")
-    room = svc.rooms.get(workshop_id)
-    if room is not None:
-        snapshot = room.board.to_dict()
-    else:
-        stored = await run_in_threadpool(svc.storage.load_board, workshop_id)
-        if stored is None:
-            raise ApiError(404, "unknown_workshop", "no such workshop")
-        snapshot = stored.board.to_dict()
+    snapshot = await committed_map(svc, workshop_id)
     if not participant.is_facilitator and not snapshot["workshop"].get("exports_for_participants"):
         raise ApiError(403, "facilitator_only", "the facilitator has not shared exports with participants")
     data = await run_in_threadpool(export.export, snapshot, format_name, now_ms())

@@ -11,7 +11,8 @@ from starlette.concurrency import run_in_threadpool
 from server import workshops
 from server.board.model import Kind
 from server.board.rules import MAX_QUESTION, MAX_TITLE
-from server.web.deps import ApiError, FacilitatorDep, ParticipantDep, ServicesDep, cookie_name
+from server.room import StorageFailed
+from server.web.deps import ApiError, FacilitatorDep, ParticipantDep, Services, ServicesDep, cookie_name
 
 router = APIRouter(prefix="/api")
 
@@ -146,12 +147,20 @@ async def rotate_join_code(
     return JoinCode(join_code=code, join_url=f"{str(request.base_url).rstrip('/')}/j/{code}")
 
 
-@router.get("/workshops/{workshop_id}/map", responses=problems(401, 404))
+@router.get("/workshops/{workshop_id}/map", responses=problems(401, 404, 503))
 async def read_map(workshop_id: str, participant: ParticipantDep, svc: ServicesDep) -> dict[str, Any]:
     """The whole map as JSON: workshop, participants, notes and links, and the sequence number it reflects."""
+    return await committed_map(svc, workshop_id)
+
+
+async def committed_map(svc: Services, workshop_id: str) -> dict[str, Any]:
+    """The map as stored: a live room's once its pending changes are committed, else storage's own."""
     room = svc.rooms.get(workshop_id)
     if room is not None:
-        return room.board.to_dict()
+        try:
+            return await room.committed_map()
+        except StorageFailed:
+            raise ApiError(503, "server_error", "the server could not store the latest changes; try again") from None
     stored = await run_in_threadpool(svc.storage.load_board, workshop_id)
     if stored is None:
         raise ApiError(404, "unknown_workshop", "no such workshop")

@@ -17,8 +17,8 @@ from starlette.concurrency import run_in_threadpool
 
 from server import export, imports, workshops
 from server.board.model import Participant
-from server.web.deps import ServicesDep, bearer_token
-from server.web.http import set_token_cookie
+from server.web.deps import ApiError, ServicesDep, bearer_token
+from server.web.http import committed_map, set_token_cookie
 
 ROOT = Path(__file__).resolve().parents[2]
 templates = Jinja2Templates(directory=ROOT / "templates")
@@ -135,11 +135,7 @@ async def join(request: Request, code: str, svc: ServicesDep, name: Annotated[st
 
 
 async def _board_context(request: Request, svc: Any, workshop_id: str, me: Participant) -> dict[str, Any]:
-    room = await svc.rooms.open(workshop_id)
-    try:
-        board = room.board.to_dict()
-    finally:
-        svc.rooms.release(room)
+    board = await committed_map(svc, workshop_id)
     context: dict[str, Any] = {
         "board": board,
         "me": me,
@@ -156,7 +152,17 @@ async def _board_view(request: Request, svc: Any, workshop_id: str, template: st
     me = await _viewer(request, svc, workshop_id)
     if me is None:
         return _not_joined(request)
-    return _page(request, template, **await _board_context(request, svc, workshop_id, me))
+    return await _render_board(request, svc, workshop_id, me, template)
+
+
+async def _render_board(
+    request: Request, svc: Any, workshop_id: str, me: Participant, template: str, **extra: Any
+) -> Response:
+    """A page showing the stored map (never changes still being committed)."""
+    try:
+        return _page(request, template, **await _board_context(request, svc, workshop_id, me), **extra)
+    except ApiError as exc:
+        return _problem(request, "The board is not available", exc.message, exc.status_code)
 
 
 @router.get("/w/{workshop_id}", response_class=HTMLResponse)
@@ -218,10 +224,8 @@ async def list_op(request: Request, workshop_id: str, svc: ServicesDep) -> Respo
         answer = await room.submit(me, list_frame(form, room.board.to_dict()))
     finally:
         svc.rooms.release(room)
-    context = await _board_context(request, svc, workshop_id, me)
-    if answer["type"] == "error":
-        context["error"] = answer["message"]
-    return _page(request, "_list.html", **context)
+    error = answer["message"] if answer["type"] == "error" else None
+    return await _render_board(request, svc, workshop_id, me, "_list.html", error=error)
 
 
 async def _facilitator_join_url(request: Request, svc: Any, workshop_id: str) -> str | None:

@@ -120,7 +120,7 @@ async def board_socket(ws: WebSocket, workshop_id: str) -> None:
         return
     await ws.accept()
     conn = SocketConnection(ws, participant, svc.settings.max_queued_frames)
-    room.join(conn, since)
+    room.join(conn, since, ws.query_params.get("epoch"))
     await run_in_threadpool(svc.storage.touch_participant, participant.id, now_ms())
     try:
         while True:

@@ -81,7 +81,8 @@ export class Live extends EventTarget {
 
   connect() {
     clearTimeout(this.timer);
-    const since = this.map ? `?since=${this.map.head}` : "";
+    // Sequence numbers count only within the server's epoch for this workshop (rule P22).
+    const since = this.map && this.epoch ? `?since=${this.map.head}&epoch=${encodeURIComponent(this.epoch)}` : "";
     const scheme = location.protocol === "https:" ? "wss" : "ws";
     const ws = new WebSocket(`${scheme}://${location.host}/api/workshops/${this.workshopId}/ws${since}`);
     this.ws = ws;
@@ -116,6 +117,7 @@ export class Live extends EventTarget {
       case "welcome":
         this.attempt = 0;
         this.you = m.you;
+        this.epoch = m.epoch;
         this.online = new Map(m.online.map((p) => [p.id, p]));
         this.setState("live");
         // Everything not yet acknowledged goes again, with the same cids: the server applies each once.

@@ -32,6 +32,8 @@ class BoardClient:
         self.name = name
         self.board: Board | None = None
         self.me: dict[str, Any] | None = None
+        self.epoch: str | None = None  # the server's epoch for this workshop, from the last welcome
+        self.welcome_head: int | None = None
         self.acks: dict[str, int] = {}
         self.errors: list[dict[str, Any]] = []
         self.errors_by_cid: dict[str, dict[str, Any]] = {}
@@ -49,10 +51,13 @@ class BoardClient:
 
     # -- connection ------------------------------------------------------------------------------------
 
-    async def connect(self, since: int | None = None, headers: dict[str, str] | None = None) -> BoardClient:
+    async def connect(
+        self, since: int | None = None, headers: dict[str, str] | None = None, epoch: str | None = None
+    ) -> BoardClient:
+        """Connect; with `since`, ask for what was missed after it, in the epoch of the last welcome by default."""
         url = f"{self.ws_base}/api/workshops/{self.workshop_id}/ws"
         if since is not None:
-            url += f"?since={since}"
+            url += f"?since={since}&epoch={epoch or self.epoch or ''}"
         hdrs = {"Authorization": f"Bearer {self.token}", **(headers or {})}
         self.me = None  # wait for this connection's own welcome
         self.ws = await websockets.connect(url, additional_headers=hdrs, max_size=2**24, compression=None)
@@ -92,6 +97,7 @@ class BoardClient:
         kind = frame["type"]
         if kind == "welcome":
             self.me = frame["you"]
+            self.epoch, self.welcome_head = frame["epoch"], frame["head"]
             self.presence = {p["id"]: p for p in frame["online"]}
         elif kind == "snapshot":
             self.board = Board.from_dict(frame["board"])

@@ -10,7 +10,7 @@ import orjson
 import pytest
 
 from server.board.model import Event, Participant
-from server.room import Room, RoomSettings
+from server.room import Room, RoomSettings, StorageFailed
 from server.storage.base import StoredBoard
 from server.storage.memory import MemoryStorage
 from server.workshops import create_workshop
@@ -167,3 +167,79 @@ async def test_a_lone_operation_goes_out_at_once_and_a_burst_waits_for_the_tick(
     assert loop.time() - start >= 0.2, "operations right after a publish wait for the next tick"
     assert [n for n, _ in storage.appends][-2:] == [1, 10], "the burst became one commit"
     assert len(sock.of_type("events")) == 3  # the join, the lone note, the burst
+
+
+BEN = Participant(id="ben", name="Ben", colour="#1f77b4", role="participant")
+
+
+@pytest.mark.rule("P21")
+async def test_a_joiner_gets_its_snapshot_only_once_what_it_shows_is_stored() -> None:
+    storage = CountingStorage()
+    room, _ = open_room(storage)
+    ana = FakeSocket(ANA)
+    room.join(ana, None)
+    await room.drain()
+    room.receive(ana, add(1))  # accepted, not yet stored
+    ben = FakeSocket(BEN)
+    room.join(ben, None)
+    assert ben.sent == [], "nothing is shown before the commit that covers it"
+    reading = asyncio.create_task(room.committed_map())
+    await asyncio.sleep(0)
+    assert not reading.done(), "the map waits for the commit too"
+    await room.drain()
+    assert [m["type"] for m in ben.sent][:2] == ["welcome", "snapshot"]
+    snapshot = ben.of_type("snapshot")[0]["board"]
+    assert ben.sent[0]["head"] == snapshot["head"] <= room.committed_head
+    assert "note0001" in {n["id"] for n in snapshot["notes"]}
+    assert (await reading)["head"] <= room.committed_head
+
+
+@pytest.mark.rule("P23")
+async def test_everyone_waiting_on_a_failed_commit_is_answered_at_once() -> None:
+    storage = CountingStorage()
+    room, _ = open_room(storage)
+    ana = FakeSocket(ANA)
+    room.join(ana, None)
+    await room.drain()
+    storage.fail = True
+    room.receive(ana, add(1))
+    ben = FakeSocket(BEN)
+    room.join(ben, None)  # waits for a commit that will fail
+    reading = asyncio.create_task(room.committed_map())
+    answer = await asyncio.wait_for(
+        room.submit(
+            BEN, {"op": "note.add", "cid": "h1", "id": "note0002", "kind": "impact", "text": "t", "x": 0, "y": 0}
+        ),
+        timeout=5,  # the room's own timeout is 10 s: this answer must come from the failure itself
+    )
+    assert answer["code"] == "server_error" and "not stored within" not in answer["message"]
+    assert ben.closed == (1011, "storage failure") and ben.of_type("snapshot") == []
+    with pytest.raises(StorageFailed):
+        await reading
+    late = await room.submit(
+        BEN, {"op": "note.add", "cid": "h2", "id": "note0003", "kind": "impact", "text": "t", "x": 0, "y": 0}
+    )
+    assert late["code"] == "server_error", "a broken room answers at once instead of hanging"
+
+
+@pytest.mark.parametrize(
+    "frame",
+    [
+        {"op": []},
+        {"op": {}},
+        {"op": "note.add", "x": 2**70},
+        {"op": "note.add", "text": "\ud800"},
+        {"op": "x", "d": []},
+    ],
+    ids=["op-list", "op-object", "int-beyond-64-bits", "lone-surrogate", "unknown"],
+)
+async def test_http_submit_refuses_what_it_cannot_read(frame: dict[str, Any]) -> None:
+    storage = CountingStorage()
+    room, _ = open_room(storage)
+    nested: Any = []
+    for _ in range(300):
+        nested = [nested]
+    for candidate in (frame, {"op": "note.add", "text": nested}):
+        answer = await room.submit(ANA, candidate)
+        assert answer["type"] == "error" and answer["code"] in ("bad_frame", "bad_value", "unknown_op"), answer
+    assert room.board.notes == {}

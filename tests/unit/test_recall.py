@@ -240,3 +240,17 @@ async def test_a_room_holds_a_bounded_number_of_ids_however_long_the_workshop() 
     assert room.client_ops.unsure(("ana", "add0")) and room.board.deleted.unsure("note0000"), "the rest: storage"
     snapshot = storage._snapshot[room.workshop_id]  # the newest stored snapshot, as stored
     assert snapshot["head"] >= 2000 and "deleted" not in snapshot, "snapshots no longer carry every deleted id"
+
+
+async def test_an_http_operation_waiting_on_storage_when_the_room_breaks_is_answered_at_once() -> None:
+    storage = GatedStorage()
+    room, ana = await room_with_history(storage)
+    storage.gated = True
+    resent = {"op": "note.add", "cid": "c0", "id": "ghost", "kind": "impact", "text": "t", "x": 0, "y": 0}
+    answer = asyncio.create_task(room.submit(ANA, resent))
+    await until(lambda: storage.gates, "the lookup")
+    storage.fail = True
+    room.receive(ana, note("breaks", "breaks"))  # its commit fails: the room breaks
+    await until(lambda: room.broken, "the room to break")
+    storage.gates[0].set()
+    assert (await asyncio.wait_for(answer, 2))["code"] == "server_error"

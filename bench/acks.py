@@ -1,7 +1,9 @@
 """Acknowledged operations per second: N clients on one board, each keeping a window of operations in flight.
 
 Starts the real server (uvicorn subprocess, SQLite in a temporary folder, durable acks) and measures how
-many operations per second come back acknowledged (= stored), with ack latency percentiles. In the same run
+many operations per second come back acknowledged (= stored), with ack latency percentiles. It checks that
+every acknowledged operation reached every client (each client records the sequence numbers it receives),
+and exits non-zero when one did not. In the same run
 it measures the baseline that group commit exists to beat: the same events appended to the same kind of
 storage one transaction per event, as a server that committed each operation on its own would have to.
 
@@ -12,9 +14,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import re
 import statistics
+import sys
 import tempfile
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import orjson
@@ -27,10 +32,37 @@ from tests.support.client import create_workshop as http_create_workshop
 from tests.support.client import join
 from tests.support.server import UNLIMITED_FRAMES, ServerProcess
 
+SEQ = re.compile(r'"seq":(\d+)')
 
-async def run_client(ws_url: str, workshop_id: str, token: str, name: str, ops: int, window: int) -> list[float]:
+
+@dataclass
+class Deliveries:
+    """What was acknowledged to anyone, and what reached each client, to check that every ack reached everyone."""
+
+    clients: int
+    acked: set[int] = field(default_factory=set)
+    seen: dict[str, set[int]] = field(default_factory=dict)
+    finished: list[float] = field(default_factory=list)  # when each client had all its own acks
+    all_acked: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def missing(self) -> int:
+        """(client, acknowledged operation) pairs where the client never received the operation's event."""
+        return sum(len(self.acked - seen) for seen in self.seen.values())
+
+
+async def run_client(
+    ws_url: str,
+    workshop_id: str,
+    token: str,
+    name: str,
+    ops: int,
+    window: int,
+    connected: asyncio.Barrier,
+    deliveries: Deliveries,
+) -> list[float]:
     latencies: list[float] = []
     sent_at: dict[str, float] = {}
+    seen = deliveries.seen[name] = set()
     url = f"{ws_url}/api/workshops/{workshop_id}/ws"
     async with websockets.connect(url, additional_headers={"Authorization": f"Bearer {token}"}, compression=None) as ws:
         slots = asyncio.Semaphore(window)
@@ -38,17 +70,21 @@ async def run_client(ws_url: str, workshop_id: str, token: str, name: str, ops: 
 
         async def reader() -> None:
             async for raw in ws:
+                if '"type":"events"' in raw[:20]:
+                    seen.update(int(seq) for seq in SEQ.findall(raw))  # a regex, not a decode: keep the reader cheap
+                    continue
                 if '"type":"ack"' not in raw[:20]:
-                    continue  # only acks matter here; events are not decoded
+                    continue
                 now = time.perf_counter()
                 for ack in orjson.loads(raw)["acks"]:
                     latencies.append(now - sent_at.pop(ack["cid"]))
+                    deliveries.acked.add(ack["seq"])
                     slots.release()
                 if len(latencies) == ops:
                     done.set()
-                    return
 
         task = asyncio.create_task(reader())
+        await connected.wait()  # nobody sends before everyone is there to receive it
         for i in range(ops):
             await slots.acquire()
             cid = f"{name}-{i}"
@@ -60,7 +96,16 @@ async def run_client(ws_url: str, workshop_id: str, token: str, name: str, ops: 
             sent_at[cid] = time.perf_counter()
             await ws.send(orjson.dumps(frame).decode())
         await done.wait()
-        await task
+        deliveries.finished.append(time.perf_counter())
+        if len(deliveries.finished) == deliveries.clients:
+            deliveries.all_acked.set()
+        await deliveries.all_acked.wait()
+        # Each event goes out before its ack, but may still be on its way to this client: wait for it (bounded).
+        deadline = time.perf_counter() + 10
+        while not deliveries.acked <= seen and time.perf_counter() < deadline:
+            await asyncio.sleep(0.01)
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
     return latencies
 
 
@@ -72,11 +117,16 @@ async def measure_server(clients: int, ops: int, window: int) -> dict[str, float
         try:
             created = await http_create_workshop(server.url, "Benchmark")
             tokens = [(await join(server.url, created["join_code"], f"c{i}"))["token"] for i in range(clients)]
+            connected = asyncio.Barrier(clients)
+            deliveries = Deliveries(clients)
             start = time.perf_counter()
             results = await asyncio.gather(
-                *(run_client(server.ws_url, created["id"], t, f"c{i}", ops, window) for i, t in enumerate(tokens))
+                *(
+                    run_client(server.ws_url, created["id"], t, f"c{i}", ops, window, connected, deliveries)
+                    for i, t in enumerate(tokens)
+                )
             )
-            elapsed = time.perf_counter() - start
+            elapsed = max(deliveries.finished) - start
         finally:
             server.stop()
     lat = sorted(x for r in results for x in r)
@@ -84,6 +134,8 @@ async def measure_server(clients: int, ops: int, window: int) -> dict[str, float
         "ops_per_s": len(lat) / elapsed,
         "p50_ms": 1000 * statistics.median(lat),
         "p99_ms": 1000 * lat[int(0.99 * (len(lat) - 1))],
+        "acked": len(deliveries.acked),
+        "undelivered": deliveries.missing(),
     }
 
 
@@ -118,6 +170,11 @@ def main() -> None:
     print(f"| Pathweaver server (group commit, 30 ticks/s) | {ops:,.0f} | {p50:.1f} | {p99:.1f} |")
     print(f"| baseline: storage alone, one commit per event | {baseline['ops_per_s']:,.0f} | – | – |")
     print(f"\nratio server / one-commit-per-event baseline: {server['ops_per_s'] / baseline['ops_per_s']:.1f}x")
+    acked, undelivered = int(server["acked"]), int(server["undelivered"])
+    if acked != total or undelivered:
+        print(f"\n**FAILED**: {acked:,} of {total:,} operations acknowledged; {undelivered:,} deliveries missing")
+        sys.exit(1)
+    print(f"every acknowledged operation ({acked:,}) reached all {args.clients} clients")
 
 
 if __name__ == "__main__":

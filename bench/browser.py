@@ -74,7 +74,9 @@ async def time_to_interactive(browser: Any, server: ServerProcess, created: dict
     page = await context.new_page()
     await page.goto(f"{server.url}/w/{created['id']}")
     await page.wait_for_function(
-        f"document.querySelectorAll('.note').length === {notes} && !!document.querySelector('.connection.live')",
+        # A function, not an expression: Playwright evaluates expressions with eval, which the page's
+        # Content-Security-Policy refuses.
+        f"() => document.querySelectorAll('.note').length === {notes} && !!document.querySelector('.connection.live')",
         polling="raf",
         timeout=60_000,
     )

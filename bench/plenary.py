@@ -33,7 +33,7 @@ import websockets
 
 from bench.loadgen import BASE_NOTES, MAX_DRAGGERS
 from tests.support.client import BoardClient, create_workshop, join
-from tests.support.server import ROOT, UNLIMITED_FRAMES, ServerProcess, free_port
+from tests.support.server import LIMITS_LIFTED, ROOT, UNLIMITED_FRAMES, ServerProcess, free_port
 
 RESULTS = ROOT / "bench" / "results"
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -226,7 +226,9 @@ def main() -> None:
     steps: list[dict[str, Any]] = []
     extras: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as folder:
-        server = ServerProcess(f"sqlite:///{folder}/plenary.db").start(log_path=Path(folder) / "server.log")
+        server = ServerProcess(f"sqlite:///{folder}/plenary.db", extra_env=LIMITS_LIFTED).start(
+            log_path=Path(folder) / "server.log"
+        )
         relay_port = free_port()
         relay = subprocess.Popen(
             [sys.executable, "-m", "bench.relay", "--port", str(relay_port)], cwd=ROOT, stdout=subprocess.DEVNULL

@@ -6,17 +6,16 @@ import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
-from starlette.exceptions import HTTPException
 
 from server.config import Settings
 from server.room import RoomSettings
 from server.rooms import Rooms
 from server.storage import open_storage
-from server.web import exports, http, pages, ws
+from server.web import errors, exports, http, pages, throttle, ws
 from server.web.deps import Services
+from server.web.security import BrowserDefences
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -27,12 +26,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         storage = open_storage(settings.database_url)
         rooms = Rooms(
             storage,
-            RoomSettings(
-                max_frame_bytes=settings.max_frame_bytes,
-                frames_per_second=settings.frames_per_second,
-                frame_burst=settings.frame_burst,
-                recent_ids=settings.recent_ids,
-            ),
+            RoomSettings(max_frame_bytes=settings.max_frame_bytes, recent_ids=settings.recent_ids),
         )
         app.state.services = Services(settings=settings, storage=storage, rooms=rooms, secret_key=settings.secret_key())
         # Everything loaded so far lives as long as the process: keep the collector from walking it again and
@@ -50,15 +44,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app = FastAPI(title="Pathweaver", version="0.1.0", lifespan=lifespan)
 
-    @app.exception_handler(HTTPException)
-    async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
-        # ApiError details are {code, message}; show them at the top level, the shape the protocol uses too.
-        body = exc.detail if isinstance(exc.detail, dict) else {"code": "http_error", "message": str(exc.detail)}
-        return JSONResponse(body, status_code=exc.status_code, headers=getattr(exc, "headers", None))
-
+    errors.install(app)
+    throttle.install(app, settings)
     app.include_router(http.router)
     app.include_router(exports.router)
     app.include_router(ws.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=pages.ROOT / "static"), name="static")
+    app.add_middleware(
+        BrowserDefences, settings=settings, docs_paths=(app.docs_url, app.redoc_url, app.swagger_ui_oauth2_redirect_url)
+    )
     return app

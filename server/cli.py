@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import logging
 import sys
 from pathlib import Path
 from typing import Any
 
 from server.config import Settings
+from server.storage import without_password
 
 # Far above the protocol's own frame limit, so an oversize frame gets a protocol error rather than a cut socket.
 WS_TRANSPORT_MAX_BYTES = 1024 * 1024
@@ -18,27 +20,62 @@ def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from server.app import create_app
+    from server.logs import redact_root_handlers, uvicorn_log_config
 
+    _, storage = _storage(args)  # a database that cannot be opened is one line here, not a startup traceback
+    storage.close()
     settings = Settings.from_env(database_url=args.database_url, allowed_origins=args.allowed_origins)
+    # The name it listens on is one it answers to (any IP address is anyway: see server/web/security.py).
+    settings = dataclasses.replace(settings, allowed_hosts=(*settings.allowed_hosts, args.host.lower()))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    print(f"Pathweaver on http://{args.host}:{args.port} (storage: {settings.database_url})", flush=True)
+    redact_root_handlers()
+    print(
+        f"Pathweaver on http://{args.host}:{args.port} (storage: {without_password(settings.database_url)})", flush=True
+    )
     uvicorn.run(
         create_app(settings),
         host=args.host,
         port=args.port,
         log_level=args.log_level,
+        log_config=uvicorn_log_config(),
         ws_max_size=WS_TRANSPORT_MAX_BYTES,
         # Compressing many small frames costs more CPU than it saves on a local network.
         ws_per_message_deflate=False,
+        # X-Forwarded-For is believed only from PATHWEAVER_TRUSTED_PROXIES (the app applies it), never by default.
+        proxy_headers=False,
     )
     return 0
 
 
+class CommandError(Exception):
+    """An expected failure (a missing file, an unreachable database): reported on one line, no traceback."""
+
+
 def _storage(args: argparse.Namespace) -> tuple[Settings, Any]:
+    import sqlalchemy.exc
+
     from server.storage import open_storage
 
     settings = Settings.from_env(database_url=args.database_url)
-    return settings, open_storage(settings.database_url)
+    try:
+        return settings, open_storage(settings.database_url)
+    except (ValueError, sqlalchemy.exc.SQLAlchemyError) as exc:
+        # The first line only: what went wrong, not the driver's traceback.
+        raise CommandError(f"cannot open the database: {str(exc).splitlines()[0]}") from exc
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise CommandError(f"{path}: {exc.strerror or exc}") from exc
+
+
+def _secret_key(settings: Settings) -> bytes:
+    try:
+        return settings.secret_key()
+    except OSError as exc:
+        raise CommandError(f"{settings.secret_key_file}: {exc.strerror or exc}") from exc
 
 
 def export_map(args: argparse.Namespace) -> int:
@@ -51,10 +88,8 @@ def export_map(args: argparse.Namespace) -> int:
     finally:
         storage.close()
     if stored is None:
-        print(
-            f"pathweaver: no workshop {args.workshop!r} in {args.database_url or 'the default database'}",
-            file=sys.stderr,
-        )
+        where = without_password(args.database_url) if args.database_url else "the default database"
+        print(f"pathweaver: no workshop {args.workshop!r} in {where}", file=sys.stderr)
         return 1
     snapshot = stored.board.to_dict()
     data = export.export(snapshot, args.format, now_ms())
@@ -62,7 +97,10 @@ def export_map(args: argparse.Namespace) -> int:
     if target == "-":
         sys.stdout.buffer.write(data)
     else:
-        Path(target).write_bytes(data)
+        try:
+            Path(target).write_bytes(data)
+        except OSError as exc:
+            raise CommandError(f"{target}: {exc.strerror or exc}") from exc
         print(f"wrote {args.format} to {target} ({len(data):,} bytes)", file=sys.stderr)
     return 0
 
@@ -71,17 +109,21 @@ def import_map(args: argparse.Namespace) -> int:
     from server import imports
 
     path = Path(args.file)
-    data = path.read_bytes()
-    settings, storage = _storage(args)
+    # Read and parse every input before the database is opened: a bad file changes nothing.
+    data = _read(path)
+    links = _read(Path(args.links)) if path.suffix == ".csv" and args.links else None
     try:
-        if path.suffix == ".csv" and args.links:
-            draft = imports.read_csv(data, Path(args.links).read_bytes(), args.title or path.name.split(".")[0])
+        if links is not None:
+            draft = imports.read_csv(data, links, args.title or path.name.split(".")[0])
         else:
             draft = imports.read_upload(data, path.name, args.title or "")
-        done = imports.import_map(storage, settings.secret_key(), draft)
     except imports.ImportProblem as exc:
-        print(f"pathweaver: {path}: {exc}", file=sys.stderr)
-        return 1
+        raise CommandError(f"{path}: {exc}") from exc
+    settings, storage = _storage(args)
+    try:
+        done = imports.import_map(storage, _secret_key(settings), draft)
+    except imports.ImportProblem as exc:
+        raise CommandError(f"{path}: {exc}") from exc
     finally:
         storage.close()
     base = args.base_url.rstrip("/")
@@ -101,7 +143,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--database-url", default=None, help="sqlite:///path or postgresql://... (default: SQLite in sessions/)"
     )
-    p.add_argument("--allowed-origins", default=None, help="comma-separated extra origins allowed to open websockets")
+    p.add_argument(
+        "--allowed-origins",
+        default=None,
+        help="comma-separated origins whose pages may also open websockets and make changes",
+    )
     p.add_argument("--log-level", default="info")
     p.set_defaults(func=serve)
 
@@ -126,7 +172,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return int(args.func(args))
+    try:
+        return int(args.func(args))
+    except CommandError as exc:
+        print(f"pathweaver: {exc}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -7,14 +7,23 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from server.limits import LimitSettings
 from server.protocol.codec import MAX_FRAME_BYTES
 
 DEFAULT_DATABASE_URL = f"sqlite:///{Path('sessions') / 'pathweaver.db'}"
 DEFAULT_SECRET_KEY_FILE = Path("sessions") / "secret.key"
 
 
+def _items(raw: str) -> tuple[str, ...]:
+    return tuple(item.strip() for item in raw.split(",") if item.strip())
+
+
 def _origins(raw: str) -> tuple[str, ...]:
     return tuple(o.strip().rstrip("/") for o in raw.split(",") if o.strip())
+
+
+def _hosts(raw: str) -> tuple[str, ...]:
+    return tuple(h.strip().lower() for h in raw.split(",") if h.strip())
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,12 +31,15 @@ class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     # Origins (scheme://host[:port]) whose pages may open websockets, besides the server's own origin.
     allowed_origins: tuple[str, ...] = field(default_factory=tuple)
+    # Host names the server answers to besides the safe defaults (server/web/security.py); "*" for any.
+    allowed_hosts: tuple[str, ...] = field(default_factory=tuple)
     max_frame_bytes: int = MAX_FRAME_BYTES
     # Frames a slow client may have waiting before it is disconnected (it reconnects and catches up).
     max_queued_frames: int = 2000
-    # Frames one connection may send per second on average, and in a burst (see RoomSettings).
-    frames_per_second: float = 60.0
-    frame_burst: float = 120.0
+    # Rate limits, caps and request body sizes (server/limits.py explains the defaults).
+    limits: LimitSettings = field(default_factory=LimitSettings)
+    # Proxies (addresses or networks) whose X-Forwarded-For names the client; without any, the socket's peer is.
+    trusted_proxies: tuple[str, ...] = field(default_factory=tuple)
     # Client operation ids and deleted ids each room holds exactly in memory; older ones are read from storage.
     recent_ids: int = 10_000
     secure_cookies: bool = False
@@ -53,10 +65,11 @@ class Settings:
         values: dict[str, object] = {
             "database_url": env.get("PATHWEAVER_DATABASE_URL", DEFAULT_DATABASE_URL),
             "allowed_origins": _origins(env.get("PATHWEAVER_ALLOWED_ORIGINS", "")),
+            "allowed_hosts": _hosts(env.get("PATHWEAVER_ALLOWED_HOSTS", "")),
             "max_frame_bytes": int(env.get("PATHWEAVER_MAX_FRAME_BYTES", MAX_FRAME_BYTES)),
             "max_queued_frames": int(env.get("PATHWEAVER_MAX_QUEUED_FRAMES", 2000)),
-            "frames_per_second": float(env.get("PATHWEAVER_FRAMES_PER_SECOND", 60)),
-            "frame_burst": float(env.get("PATHWEAVER_FRAME_BURST", 120)),
+            "limits": LimitSettings.from_env(env),
+            "trusted_proxies": _items(env.get("PATHWEAVER_TRUSTED_PROXIES", "")),
             "recent_ids": int(env.get("PATHWEAVER_RECENT_IDS", 10_000)),
             "secure_cookies": env.get("PATHWEAVER_SECURE_COOKIES", "") in ("1", "true", "yes"),
             "secret_key_file": Path(env.get("PATHWEAVER_SECRET_KEY_FILE", DEFAULT_SECRET_KEY_FILE)),

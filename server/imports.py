@@ -7,31 +7,28 @@ or field.
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
 
-from server.board import ops
+from server import import_limits
+from server.board import characters, ops
 from server.board.model import DEFAULT_KINDS, Board, Event, Kind, Participant, WorkshopInfo
 from server.board.refusals import Refusal
-from server.board.rules import MAX_QUESTION, MAX_TITLE, Change, decide, participant_join
+from server.board.rules import MAX_LINKS, MAX_NOTES, MAX_QUESTION, MAX_TITLE, Change, decide, participant_join
 from server.clock import now_ms
 from server.export import pathweaver_json, spreadsheet
+from server.import_limits import MAX_IMPORT_BYTES as MAX_IMPORT_BYTES
+from server.import_limits import ImportProblem as ImportProblem
+from server.protocol.codec import is_unpaired_surrogate
 from server.storage.base import Storage
 from server.workshops import CreatedWorkshop, create_workshop
 
-MAX_IMPORT_BYTES = 10 * 1024 * 1024
 _KIND_NAME = re.compile(r"[a-z][a-z0-9_-]{0,29}")
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 GRID_COLUMNS = 6
-
-
-class ImportProblem(ValueError):
-    """The file cannot be imported; the message says where and why."""
 
 
 @dataclass
@@ -52,15 +49,31 @@ def _check_size(data: bytes, what: str) -> None:
         raise ImportProblem(f"{what} is {len(data):,} bytes; the limit is {MAX_IMPORT_BYTES:,}")
 
 
+def _check_storable(value: Any, where: str = "", field_word: str = "") -> None:
+    """Refuse the file when any text in `value` holds a character that cannot be stored, naming the place."""
+    found = characters.find(value)
+    if found is not None:
+        inner, what = found
+        place = ", ".join(part for part in (where, inner and f"{field_word}{inner}") if part)
+        raise ImportProblem(characters.describe(place, what))
+
+
 def read_json(data: bytes) -> MapDraft:
     """A Pathweaver JSON export, checked field by field."""
     _check_size(data, "the file")
+    import_limits.check_json_size(data)
     try:
-        document = pathweaver_json.document_fields(orjson.loads(data))
+        parsed = orjson.loads(data)
     except orjson.JSONDecodeError as exc:
+        if is_unpaired_surrogate(exc):
+            raise ImportProblem(f"a string holds an unpaired surrogate, which cannot be stored: {exc}") from None
         raise ImportProblem(f"not valid JSON (UTF-8): {exc}") from None
+    _check_storable(parsed)
+    try:
+        document = pathweaver_json.document_fields(parsed)
     except ValueError as exc:
         raise ImportProblem(str(exc)) from None
+    import_limits.check_counts(document)
     w = document["workshop"]
     kinds = []
     for i, k in enumerate(w.get("kinds") or []):
@@ -77,11 +90,7 @@ def read_json(data: bytes) -> MapDraft:
         locked=bool(w.get("locked", False)),
     )
     for i, p in enumerate(document["participants"]):
-        if not isinstance(p, dict) or not all(isinstance(p.get(k), str) for k in ("id", "name", "colour", "role")):
-            raise ImportProblem(f"participants[{i}]: expected id, name, colour and role strings")
-        if p["role"] not in ("facilitator", "participant"):
-            raise ImportProblem(f"participants[{i}].role: expected facilitator or participant, got {p['role']!r}")
-        draft.participants.append({k: p[k] for k in ("id", "name", "colour", "role")})
+        draft.participants.append(import_limits.participant_fields(p, f"participants[{i}]"))
     for key, target in (("notes", draft.notes), ("links", draft.links)):
         for i, item in enumerate(document[key]):
             if not isinstance(item, dict):
@@ -107,10 +116,11 @@ def _default_kinds() -> tuple[Kind, ...]:
 def read_csv(notes_csv: bytes, links_csv: bytes | None, title: str) -> MapDraft:
     """notes.csv (columns: text, kind, and optionally id, x, y, colour) and links.csv (source, target, label)."""
     _check_size(notes_csv + (links_csv or b""), "the files")
+    _check_storable(title, "the title")
     kinds = _default_kinds()
     by_word = {k.name: k.name for k in kinds} | {k.label.lower(): k.name for k in kinds}
     draft = MapDraft(title=title, question="", kinds=kinds)
-    rows = _read_table(notes_csv, "notes.csv")
+    rows = _read_table(notes_csv, "notes.csv", MAX_NOTES, ("text", "kind", "id", "x", "y", "colour"), ("text", "kind"))
     if not rows:
         raise ImportProblem("notes.csv has no rows")
     for column in ("text", "kind"):
@@ -118,6 +128,7 @@ def read_csv(notes_csv: bytes, links_csv: bytes | None, title: str) -> MapDraft:
             raise ImportProblem(f"notes.csv: no {column!r} column (columns: {', '.join(rows[0][1])})")
     for index, (line, row) in enumerate(rows):
         where = f"notes.csv line {line}"
+        _check_storable(row, where, "column ")
         kind = by_word.get(row["kind"].strip().lower())
         if kind is None:
             raise ImportProblem(f"{where}: kind {row['kind']!r} is not one of {', '.join(k.label for k in kinds)}")
@@ -130,8 +141,10 @@ def read_csv(notes_csv: bytes, links_csv: bytes | None, title: str) -> MapDraft:
         if row.get("colour"):
             note["colour"] = row["colour"]
         draft.notes.append((where, note))
-    for line, row in _read_table(links_csv, "links.csv") if links_csv else []:
+    link_columns = ("source", "target", "label", "id")
+    for line, row in _read_table(links_csv, "links.csv", MAX_LINKS, link_columns) if links_csv else []:
         where = f"links.csv line {line}"
+        _check_storable(row, where, "column ")
         if not row.get("source") or not row.get("target"):
             raise ImportProblem(f"{where}: needs a source and a target (note ids, or a note's exact text)")
         link = {
@@ -145,31 +158,26 @@ def read_csv(notes_csv: bytes, links_csv: bytes | None, title: str) -> MapDraft:
     return draft
 
 
-def _read_table(data: bytes, name: str) -> list[tuple[int, dict[str, str]]]:
+def _read_table(data: bytes, name: str, *bounds: Any) -> list[tuple[int, dict[str, str]]]:
     try:
-        return spreadsheet.read_table(data, name)
+        return spreadsheet.read_table(data, name, *bounds)
     except ValueError as exc:
         raise ImportProblem(str(exc)) from None
 
 
 def read_csv_zip(data: bytes, title: str) -> MapDraft:
     _check_size(data, "the file")
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as z:
-            names = {n.rsplit("/", 1)[-1]: n for n in z.namelist()}
-            if "notes.csv" not in names:
-                raise ImportProblem("the zip holds no notes.csv")
-            notes = z.read(names["notes.csv"])
-            links = z.read(names["links.csv"]) if "links.csv" in names else None
-    except zipfile.BadZipFile:
-        raise ImportProblem("not a zip file: upload the .csv.zip Pathweaver exports, or notes.csv itself") from None
-    return read_csv(notes, links, title)
+    members = import_limits.read_zip_members(data, ("notes.csv", "links.csv"))
+    if "notes.csv" not in members:
+        raise ImportProblem("the zip holds no notes.csv")
+    return read_csv(members["notes.csv"], members.get("links.csv"), title)
 
 
 def read_upload(data: bytes, filename: str, title: str = "") -> MapDraft:
     """Any map file by its name: a CSV zip, a notes.csv, or else Pathweaver JSON. `title` overrides the file's."""
     name = filename.lower()
     fallback = title.strip() or filename.rsplit("/", 1)[-1].split(".")[0][:MAX_TITLE] or "Imported map"
+    _check_storable(fallback, "the title")
     if name.endswith(".zip"):
         return read_csv_zip(data, fallback)
     if name.endswith(".csv"):

@@ -16,8 +16,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
-import time
-import weakref
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -32,7 +30,7 @@ from server.board.rules import Change, decide, participant_join
 from server.board.seen import SeenIds
 from server.clock import now_ms
 from server.protocol import frames
-from server.protocol.codec import MAX_FRAME_BYTES, decode, encode, peek_cid
+from server.protocol.codec import MAX_FRAME_BYTES, decode, encode
 from server.recall import ClientOpKey, Recall
 from server.storage.base import Storage, StoredBoard
 
@@ -62,31 +60,11 @@ class RoomSettings:
     # frame per client, while a lone operation goes out at once (the first of a tick is never held back).
     tick: float = 1 / 30
     max_frame_bytes: int = MAX_FRAME_BYTES
-    # Frames one connection may send: a steady rate and a burst. Dragging sends ~30 a second; typing and
-    # clicking add a few more; anything far beyond that is a broken or hostile client slowing everyone.
-    frames_per_second: float = 60.0
-    frame_burst: float = 120.0
     # Client operation ids and deleted ids held exactly in memory (each kind); older ones are settled from
     # storage when they come up again (server/recall.py). A resend comes within moments of the original.
     recent_ids: int = 10_000
     # Frames of one connection that may wait while storage settles an earlier one of its frames.
     max_held_frames: int = 200
-
-
-class _Bucket:
-    """A token bucket: `rate` frames a second on average, up to `burst` at once."""
-
-    def __init__(self, rate: float, burst: float) -> None:
-        self.rate, self.burst, self.tokens, self.at = rate, burst, burst, time.monotonic()
-
-    def take(self) -> bool:
-        now = time.monotonic()
-        self.tokens = min(self.burst, self.tokens + (now - self.at) * self.rate)
-        self.at = now
-        if self.tokens < 1:
-            return False
-        self.tokens -= 1
-        return True
 
 
 class StorageFailed(RuntimeError):
@@ -156,7 +134,6 @@ class Room:
     _editing: dict[str, str | None] = field(default_factory=dict)
     _online: dict[str, int] = field(default_factory=dict)
     broken: bool = False
-    _buckets: weakref.WeakKeyDictionary[Any, _Bucket] = field(default_factory=weakref.WeakKeyDictionary)
     _joining: list[_Joiner] = field(default_factory=list)
     _head_waiters: list[tuple[int, asyncio.Future[None]]] = field(default_factory=list)
     # Names the server process that serves the room (see `Rooms`): a client reconnecting with a `since` from
@@ -301,15 +278,6 @@ class Room:
         """Handle one frame from a client. Never raises for anything the client sent."""
         if self.broken:
             conn.close(1011, "storage failure")
-            return
-        bucket = self._buckets.get(conn)
-        if bucket is None:
-            bucket = self._buckets[conn] = _Bucket(self.settings.frames_per_second, self.settings.frame_burst)
-        if not bucket.take():
-            limit = f"{self.settings.frames_per_second:g} frames a second"
-            conn.send(
-                encode(frames.error(refuse("rate_limited", f"over {limit}; this frame was dropped"), peek_cid(raw)))
-            )
             return
         op, cid = decode(raw, self.settings.max_frame_bytes)
         if isinstance(op, Refusal):

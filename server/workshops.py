@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import threading
 from dataclasses import dataclass
 
 from server.board.model import DEFAULT_KINDS, PARTICIPANT_COLOURS, Board, Kind, Participant, WorkshopInfo
@@ -37,7 +38,11 @@ def derive_join_code(secret_key: bytes, workshop_id: str, generation: int) -> st
 
 
 def new_id() -> str:
-    return secrets.token_urlsafe(9)
+    """A random id (72 bits) that starts with a letter or digit, so it never reads as an option on a command
+    line (`pathweaver export -x…` would)."""
+    while not (value := secrets.token_urlsafe(9))[0].isalnum():
+        pass
+    return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,11 +100,33 @@ def find_by_code(storage: Storage, code: str) -> tuple[WorkshopRecord, str] | No
     return None
 
 
-def join(storage: Storage, workshop: WorkshopRecord, role: str, name: str) -> Joined:
-    """Make a new participant (no account: a random bearer token identifies them)."""
+class WorkshopFull(Exception):
+    """The workshop has as many participants as it may have."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"this workshop is full (it has its limit of {limit:,} people)")
+        self.limit = limit
+
+
+# Counting the participants and adding one happen together, so that joins racing for the last place cannot
+# both get it (one server process serves a database).
+_joining = threading.Lock()
+
+
+def join(
+    storage: Storage, workshop: WorkshopRecord, role: str, name: str, max_participants: int | None = None
+) -> Joined:
+    """Make a new participant (no account: a random bearer token identifies them); WorkshopFull at the cap."""
+    with _joining:
+        count = len(storage.participants(workshop.id))
+        if max_participants is not None and count >= max_participants:
+            raise WorkshopFull(max_participants)
+        return _add_participant(storage, workshop, role, name, count)
+
+
+def _add_participant(storage: Storage, workshop: WorkshopRecord, role: str, name: str, count: int) -> Joined:
     token = secrets.token_urlsafe(32)
     now = now_ms()
-    count = len(storage.participants(workshop.id))
     record = ParticipantRecord(
         id=new_id(),
         workshop_id=workshop.id,

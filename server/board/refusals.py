@@ -32,9 +32,12 @@ CODES: dict[str, str] = {
     "board_locked": "the facilitator has locked the board",
     "facilitator_only": "only the workshop's facilitator may do this",
     "unauthorized": "no valid participant token for this workshop",
-    "origin_forbidden": "the page's origin is not allowed to open this socket",
+    "origin_forbidden": "the page's origin is not allowed to open this socket or make this change",
+    "host_forbidden": "the request's Host is not a name this server answers to",
     "server_error": "the server failed to store the change; reconnect to resync",
-    "rate_limited": "more frames per second than the server accepts from one connection; slow down",
+    "rate_limited": "more frames or requests than accepted from one connection, participant or address; slow down",
+    "workshop_full": "the workshop has as many participants as it may have",
+    "body_too_large": "the request body is larger than the server reads for that address",
 }
 
 

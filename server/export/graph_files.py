@@ -11,7 +11,7 @@ from server.export.mapview import MapView, iso
 
 
 def graphml(view: MapView) -> bytes:
-    g = view.graph.copy()
+    g = view.for_xml().graph.copy()
     for _, attrs in g.nodes(data=True):
         attrs["label"] = attrs["text"]
     out = io.BytesIO()
@@ -24,7 +24,7 @@ def _rgb(colour: str) -> dict[str, int | float]:
 
 
 def gexf(view: MapView, exported_at: int) -> bytes:
-    g = view.graph.copy()
+    g = view.for_xml().graph.copy()
     for _, attrs in g.nodes(data=True):
         attrs["label"] = attrs["text"]
         # Gephi draws the group's layout and colours from the viz attributes (y grows downwards on the board).

@@ -13,15 +13,32 @@ from typing import Any
 
 import networkx as nx
 
+from server.board import characters
+
 
 def iso(ms: int) -> str:
     """Milliseconds since the epoch as an ISO 8601 UTC timestamp."""
     return datetime.fromtimestamp(ms / 1000, UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
+def _clean(value: Any) -> Any:
+    if isinstance(value, str):
+        return characters.for_xml(value)
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    return value
+
+
 @dataclass(frozen=True)
 class MapView:
     snapshot: dict[str, Any]
+
+    def for_xml(self) -> MapView:
+        """The same map with every character XML 1.0 cannot carry replaced by U+FFFD. Boards and files from
+        before such text was refused may still hold it (U+000B and U+000C come with text pasted from Word)."""
+        return MapView(_clean(self.snapshot))
 
     @property
     def workshop(self) -> dict[str, Any]:

@@ -80,6 +80,8 @@ def _border_point(cx: float, cy: float, tx: float, ty: float) -> tuple[float, fl
 
 
 def layout(view: MapView) -> Layout:
+    # Text the SVG (XML) or Cairo (valid UTF-8 without noncharacters) cannot carry becomes U+FFFD.
+    view = view.for_xml()
     notes = view.notes
     min_x = min((n["x"] for n in notes), default=0.0)
     min_y = min((n["y"] for n in notes), default=0.0)

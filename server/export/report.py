@@ -86,4 +86,5 @@ def markdown(view: MapView) -> bytes:
 
 
 def html(view: MapView) -> bytes:
-    return _html_template.render(**_content(view)).encode()
+    # HTML forbids the same control characters XML does (a browser shows them as boxes, or drops them).
+    return _html_template.render(**_content(view.for_xml())).encode()

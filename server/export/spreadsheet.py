@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
+from collections.abc import Collection, Iterable, Iterator
 from typing import Any
 
 from server.export.mapview import MapView, iso
@@ -77,19 +79,66 @@ def export(view: MapView) -> bytes:
     return buffer.getvalue()
 
 
-def read_table(data: bytes, name: str) -> list[tuple[int, dict[str, str]]]:
-    """Rows of one CSV file as (line number, row), protection removed; ValueError names the file and line."""
+# Bounds on a CSV file being read, so that no file can make the reader hold more than the rows it keeps: a
+# header of at most this many columns, and a row (even one spread over several lines by quoted line breaks) of
+# at most this many characters (a note's text is at most 2,000).
+MAX_COLUMNS = 64
+MAX_ROW_CHARS = 64 * 1024
+_LINE = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+")  # a line with its ending (CRLF, CR or LF), or the last one
+
+
+def read_table(
+    data: bytes,
+    name: str,
+    max_rows: int | None = None,
+    columns: Collection[str] | None = None,
+    required: Iterable[str] = (),
+) -> list[tuple[int, dict[str, str]]]:
+    """Rows of one CSV file as (line number, row), protection removed; ValueError names the file and line.
+
+    Only `columns` are kept (all when None); a header without a `required` column, a header over MAX_COLUMNS,
+    a row over MAX_ROW_CHARS or more than `max_rows` rows stop the reading there.
+    """
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ValueError(f"{name}: not UTF-8 text (byte {exc.start}); save it as CSV UTF-8") from None
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    rows = []
+    row_chars, row_start = 0, 1
+
+    def lines() -> Iterator[str]:
+        nonlocal row_chars
+        # One line at a time, by a regular expression: a StringIO would hold four bytes for every character.
+        for match in _LINE.finditer(text):
+            line = match.group()
+            row_chars += len(line)
+            if row_chars > MAX_ROW_CHARS:
+                raise ValueError(f"{name} line {row_start}: a row longer than {MAX_ROW_CHARS:,} characters")
+            yield line
+
+    def next_row_starts() -> None:
+        nonlocal row_chars, row_start
+        row_chars, row_start = 0, reader.line_num + 1
+
+    reader = csv.reader(lines())
+    rows: list[tuple[int, dict[str, str]]] = []
     try:
-        for row in reader:
-            if None in row:
+        header = [cell.strip() for cell in next(reader, [])]
+        if len(header) > MAX_COLUMNS:
+            raise ValueError(f"{name}: {len(header):,} columns; at most {MAX_COLUMNS} are read")
+        for column in required:
+            if column not in header:
+                raise ValueError(f"{name}: no {column!r} column (columns: {', '.join(header)})")
+        kept = [(i, key) for i, key in enumerate(header) if columns is None or key in columns]
+        next_row_starts()
+        for cells in reader:
+            next_row_starts()
+            if not cells:
+                continue  # a blank line
+            if len(cells) > len(header):
                 raise ValueError(f"{name} line {reader.line_num}: more cells than the header has columns")
-            rows.append((reader.line_num, {k.strip(): unprotect(v or "") for k, v in row.items() if k is not None}))
+            if max_rows is not None and len(rows) >= max_rows:
+                raise ValueError(f"{name}: more than {max_rows:,} rows")
+            rows.append((reader.line_num, {key: unprotect(cells[i]) if i < len(cells) else "" for i, key in kept}))
     except csv.Error as exc:
         raise ValueError(f"{name} line {reader.line_num}: {exc}") from None
     return rows

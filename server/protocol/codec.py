@@ -13,7 +13,7 @@ from typing import Any
 import orjson
 from pydantic import ValidationError
 
-from server.board import ops
+from server.board import characters, ops
 from server.board.refusals import Refusal, refuse
 
 MAX_FRAME_BYTES = 64 * 1024
@@ -22,16 +22,24 @@ _CID = re.compile(r'"cid"\s*:\s*"([^"\\]{1,64})"')
 
 def decode(raw: str | bytes, max_bytes: int = MAX_FRAME_BYTES) -> tuple[ops.AnyOp | Refusal, str | None]:
     """Parse one client frame: (operation or refusal, the frame's client op id if one could be read)."""
-    size = len(raw.encode() if isinstance(raw, str) else raw)
+    size = len(raw.encode(errors="surrogatepass") if isinstance(raw, str) else raw)
     if size > max_bytes:
         return refuse("frame_too_large", f"frame is {size} bytes; the limit is {max_bytes}"), peek_cid(raw)
     try:
         obj = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
+        if is_unpaired_surrogate(exc):
+            return refuse("bad_value", f"a string holds an unpaired surrogate, which cannot be stored: {exc}"), (
+                peek_cid(raw)
+            )
         return refuse("malformed_json", f"frame is not valid JSON: {exc}"), None
     if not isinstance(obj, dict):
         return refuse("malformed_json", f"frame must be a JSON object, got {type(obj).__name__}"), None
     cid = obj.get("cid") if isinstance(obj.get("cid"), str) else None
+    if _may_hold_unstorable(raw) and (found := characters.find(obj)) is not None:
+        return refuse("bad_value", characters.describe(*found)), (
+            cid if cid is not None and not characters.problem(cid) else None
+        )
     name = obj.get("op")
     if not isinstance(name, str):
         return refuse("bad_frame", 'frame needs an "op" string naming the operation'), cid
@@ -43,11 +51,25 @@ def decode(raw: str | bytes, max_bytes: int = MAX_FRAME_BYTES) -> tuple[ops.AnyO
         return refuse("bad_frame", _describe(name, exc)), cid
 
 
+def _may_hold_unstorable(raw: str | bytes) -> bool:
+    """Whether a parsed frame needs the walk over its strings. JSON strings cannot hold raw control characters
+    (the parser refuses them), so only an escape or a raw U+FFFE/U+FFFF can put an unstorable one there."""
+    if isinstance(raw, bytes):
+        return b"\\" in raw or b"\xef\xbf\xbe" in raw or b"\xef\xbf\xbf" in raw
+    return "\\" in raw or "\ufffe" in raw or "\uffff" in raw
+
+
+def is_unpaired_surrogate(exc: orjson.JSONDecodeError) -> bool:
+    """Whether orjson refused a `\\ud800`-style escape with no partner: valid JSON grammar, but text that no one
+    can store or encode, so a `bad_value` rather than `malformed_json`. (Bytes that are not UTF-8 are malformed.)"""
+    return "surrogate in string" in str(exc)
+
+
 def peek_cid(raw: str | bytes) -> str | None:
     """The client op id of a frame that will not be parsed, so its sender can still drop that one operation."""
     head = raw[:512].decode(errors="replace") if isinstance(raw, bytes) else raw[:512]
     found = _CID.search(head)
-    return found.group(1) if found else None
+    return found.group(1) if found and not characters.problem(found.group(1)) else None
 
 
 def _describe(name: str, exc: ValidationError) -> str:

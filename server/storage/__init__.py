@@ -15,4 +15,17 @@ def open_storage(url: str) -> Storage:
         from server.storage.sql import SqlStorage
 
         return SqlStorage(url)
-    raise ValueError(f"unsupported database URL {url!r}: use sqlite:///path, postgresql://... or memory://")
+    raise ValueError(
+        f"unsupported database URL {without_password(url)!r}: use sqlite:///path, postgresql://... or memory://"
+    )
+
+
+def without_password(url: str) -> str:
+    """A database URL fit to print or log: any password in it is masked."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except (ArgumentError, ValueError):
+        return "(a database URL that could not be read)"

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Request, Response, UploadFile
+from fastapi import APIRouter, File, Form, Path, Request, Response, UploadFile
+from pydantic import AfterValidator
 from starlette.concurrency import run_in_threadpool
 
 from server import export, imports, workshops
+from server.board import characters
 from server.clock import now_ms
+from server.web import throttle
 from server.web.deps import ApiError, ParticipantDep, ServicesDep
 from server.web.http import WorkshopCreated, committed_map, problems, set_token_cookie, workshop_created
 
@@ -29,7 +32,12 @@ async def export_formats() -> list[dict[str, str]]:
     },
     response_class=Response,
 )
-async def download(workshop_id: str, format_name: str, participant: ParticipantDep, svc: ServicesDep) -> Response:
+async def download(
+    workshop_id: str,
+    format_name: Annotated[str, Path(examples=list(export.FORMATS))],
+    participant: ParticipantDep,
+    svc: ServicesDep,
+) -> Response:
     """The map as a file. Facilitator only, unless the facilitator has shared exports with participants."""
     if format_name not in export.FORMATS:
         raise ApiError(404, "unknown_format", f"no export format {format_name!r}; see /api/export-formats")
@@ -45,16 +53,19 @@ async def download(workshop_id: str, format_name: str, participant: ParticipantD
     )
 
 
-@router.post("/workshops/import", status_code=201, response_model=WorkshopCreated, responses=problems(400, 413))
+@router.post("/workshops/import", status_code=201, response_model=WorkshopCreated, responses=problems(400, 413, 429))
 async def import_workshop(
     request: Request,
     response: Response,
     svc: ServicesDep,
     file: Annotated[UploadFile, File(description="A Pathweaver JSON export, a CSV zip, or notes.csv")],
-    title: Annotated[str, Form(max_length=200)] = "",
-    facilitator_name: Annotated[str, Form(min_length=1, max_length=40)] = "Facilitator",
+    title: Annotated[str, Form(max_length=200), AfterValidator(characters.storable)] = "",
+    facilitator_name: Annotated[str, Form(min_length=1, max_length=40), AfterValidator(characters.storable)] = (
+        "Facilitator"
+    ),
 ) -> WorkshopCreated:
     """Create a new workshop from a map file; the uploader becomes its facilitator."""
+    throttle.check(throttle.limits(request).creation(throttle.client_address(request)))
     data = await file.read(imports.MAX_IMPORT_BYTES + 1)
     if len(data) > imports.MAX_IMPORT_BYTES:
         raise ApiError(413, "file_too_large", f"the file is over the {imports.MAX_IMPORT_BYTES:,}-byte limit")

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Request, Response
-from pydantic import BaseModel, Field, StringConstraints
+import orjson
+from fastapi import APIRouter, Body, Request, Response
+from pydantic import BaseModel, Field, StringConstraints, model_validator
 from starlette.concurrency import run_in_threadpool
 
 from server import workshops
+from server.board import characters
 from server.board.model import Kind
+from server.board.refusals import Refusal
 from server.board.rules import MAX_QUESTION, MAX_TITLE
+from server.protocol.codec import decode
 from server.room import StorageFailed
+from server.web import throttle
 from server.web.deps import ApiError, FacilitatorDep, ParticipantDep, Services, ServicesDep, cookie_name
 
 router = APIRouter(prefix="/api")
@@ -21,13 +26,23 @@ Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, ma
 Question = Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_QUESTION)]
 
 
-class KindIn(BaseModel):
+class StorableBody(BaseModel):
+    """A JSON request body. Any string in it that cannot be stored is refused (`bad_value`) before any field
+    is read, whatever the field."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _storable(cls, data: Any) -> Any:
+        return characters.storable(data)
+
+
+class KindIn(StorableBody):
     name: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{0,29}$")]
     label: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
     colour: Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
 
 
-class WorkshopIn(BaseModel):
+class WorkshopIn(StorableBody):
     title: Title
     question: Question = "What impacts do we seek, and how do we get there?"
     kinds: Annotated[list[KindIn], Field(min_length=1, max_length=12)] | None = None
@@ -52,7 +67,7 @@ class WorkshopCreated(BaseModel):
     token: str = Field(description="The creator's own participant token (also set as a cookie).")
 
 
-class JoinIn(BaseModel):
+class JoinIn(StorableBody):
     code: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
     name: Name
 
@@ -110,9 +125,10 @@ def workshop_created(request: Request, created: workshops.CreatedWorkshop, joine
     )
 
 
-@router.post("/workshops", status_code=201, response_model=WorkshopCreated, responses=problems(422))
+@router.post("/workshops", status_code=201, response_model=WorkshopCreated, responses=problems(413, 422, 429))
 async def create_workshop(body: WorkshopIn, request: Request, response: Response, svc: ServicesDep) -> WorkshopCreated:
     """Create a workshop; its creator joins as its first facilitator."""
+    throttle.check(throttle.limits(request).creation(throttle.client_address(request)))
     kinds = tuple(Kind(k.name, k.label, k.colour) for k in body.kinds) if body.kinds else None
     if kinds and len({k.name for k in kinds}) != len(kinds):
         raise ApiError(422, "bad_value", "note kind names must be unique")
@@ -126,14 +142,22 @@ async def create_workshop(body: WorkshopIn, request: Request, response: Response
     return workshop_created(request, created, joined)
 
 
-@router.post("/join", response_model=Joined, responses=problems(404))
+@router.post("/join", response_model=Joined, responses=problems(404, 409, 413, 429))
 async def join(body: JoinIn, request: Request, response: Response, svc: ServicesDep) -> Joined:
     """Join the workshop a join code (as participant) or facilitator key (as facilitator) opens."""
+    limits, address = throttle.limits(request), throttle.client_address(request)
+    throttle.check(limits.join(address))
     found = await run_in_threadpool(workshops.find_by_code, svc.storage, body.code)
     if found is None:
+        limits.join_failed(address)
         raise ApiError(404, "unknown_code", "this join link is not valid: it may have been mistyped or replaced")
     workshop, role = found
-    joined = await run_in_threadpool(workshops.join, svc.storage, workshop, role, body.name)
+    try:
+        joined = await run_in_threadpool(
+            workshops.join, svc.storage, workshop, role, body.name, svc.settings.limits.max_participants
+        )
+    except workshops.WorkshopFull as full:
+        raise ApiError(409, "workshop_full", f"{full}; ask the facilitator") from None
     set_token_cookie(response, request, workshop.id, joined.token)
     return Joined(workshop_id=workshop.id, participant=_out(joined.participant), token=joined.token)
 
@@ -180,6 +204,35 @@ _STATUS = {
     "link_duplicate": 409,
     "board_full": 409,
     "server_error": 503,
+    "frame_too_large": 413,
+}
+
+
+# Shown in /docs, and sent by the property-based test of the schema so that it reaches stored operations too.
+OP_EXAMPLES: dict[str, Any] = {
+    "add a note": {
+        "value": {
+            "op": "note.add",
+            "cid": "c1",
+            "id": "note0001",
+            "kind": "outcome",
+            "text": "Officials ask for evidence earlier",
+            "x": 120.0,
+            "y": 80.0,
+        }
+    },
+    "add a second note": {
+        "value": {
+            "op": "note.add",
+            "id": "note0002",
+            "kind": "impact",
+            "text": "Policy cites evidence",
+            "x": 400.0,
+            "y": 80.0,
+        }
+    },
+    "link them": {"value": {"op": "link.add", "id": "link0001", "source": "note0001", "target": "note0002"}},
+    "rename the workshop": {"value": {"op": "workshop.rename", "title": "Evidence into policy"}},
 }
 
 
@@ -191,15 +244,28 @@ class OpResult(BaseModel):
 @router.post(
     "/workshops/{workshop_id}/ops",
     response_model=OpResult,
-    responses={s: {"description": "refused: {code, message}"} for s in (400, 401, 403, 404, 409, 410, 423, 503)},
+    responses=problems(400, 401, 403, 404, 409, 410, 413, 423, 429, 503),
 )
-async def submit_op(workshop_id: str, frame: dict[str, Any], participant: ParticipantDep, svc: ServicesDep) -> OpResult:
+async def submit_op(
+    workshop_id: str,
+    frame: Annotated[dict[str, Any], Body(openapi_examples=OP_EXAMPLES)],
+    request: Request,
+    participant: ParticipantDep,
+    svc: ServicesDep,
+) -> OpResult:
     """Apply one operation, exactly as a websocket frame would (docs/protocol.md); answers once it is stored."""
+    throttle.operation(request, participant.id)
+    # `frame` documents the body; the bytes themselves go through the websocket's decoder, so HTTP refuses
+    # exactly what a socket would (with the same codes) before the room sees anything.
+    raw = await request.body()
+    op, _ = decode(raw, svc.settings.max_frame_bytes)
+    if isinstance(op, Refusal):
+        raise ApiError(_STATUS.get(op.code, 400), op.code, op.message)
     room = await svc.rooms.open(workshop_id)
     if room is None:
         raise ApiError(404, "unknown_workshop", "no such workshop")
     try:
-        answer = await room.submit(participant, frame)
+        answer = await room.submit(participant, orjson.loads(raw))
     finally:
         svc.rooms.release(room)
     if answer["type"] == "error":

@@ -16,7 +16,9 @@ from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 
 from server import export, imports, workshops
+from server.board import characters
 from server.board.model import Participant
+from server.web import throttle
 from server.web.deps import ApiError, ServicesDep, bearer_token
 from server.web.http import committed_map, set_token_cookie
 
@@ -61,9 +63,13 @@ async def create(
     question: Annotated[str, Form()] = "",
     facilitator_name: Annotated[str, Form()] = "Facilitator",
 ) -> Response:
+    if refused := throttle.limits(request).creation(throttle.client_address(request)):
+        return throttle.too_many_page(request, refused)
     title, name = title.strip(), facilitator_name.strip() or "Facilitator"
     if not title or len(title) > 200 or len(question) > 1000 or len(name) > 40:
         return _page(request, "home.html", 422, error="Give the workshop a title (up to 200 characters).")
+    if found := characters.find({"title": title, "question": question, "name": name}):
+        return _page(request, "home.html", 422, error=characters.describe(*found))
 
     def run() -> tuple[workshops.CreatedWorkshop, workshops.Joined]:
         created = workshops.create_workshop(svc.storage, svc.secret_key, title, question.strip())
@@ -77,6 +83,8 @@ async def create(
 
 @router.post("/import")
 async def import_file(request: Request, svc: ServicesDep, file: Annotated[UploadFile, File()]) -> Response:
+    if refused := throttle.limits(request).creation(throttle.client_address(request)):
+        return throttle.too_many_page(request, refused)
     data = await file.read(imports.MAX_IMPORT_BYTES + 1)
 
     def run() -> tuple[imports.Imported, workshops.Joined]:
@@ -95,8 +103,12 @@ async def import_file(request: Request, svc: ServicesDep, file: Annotated[Upload
 
 @router.get("/j/{code}", response_class=HTMLResponse)
 async def join_page(request: Request, code: str, svc: ServicesDep) -> Response:
+    limits, address = throttle.limits(request), throttle.client_address(request)
+    if refused := limits.code_lookup(address):
+        return throttle.too_many_page(request, refused)
     found = await run_in_threadpool(workshops.find_by_code, svc.storage, code)
     if found is None:
+        limits.join_failed(address)
         return _problem(
             request,
             "This join link does not work",
@@ -113,12 +125,16 @@ async def join_page(request: Request, code: str, svc: ServicesDep) -> Response:
 
 @router.post("/j/{code}")
 async def join(request: Request, code: str, svc: ServicesDep, name: Annotated[str, Form()]) -> Response:
+    limits, address = throttle.limits(request), throttle.client_address(request)
+    if refused := limits.join(address):
+        return throttle.too_many_page(request, refused)
     found = await run_in_threadpool(workshops.find_by_code, svc.storage, code)
     if found is None:
+        limits.join_failed(address)
         return _problem(request, "This join link does not work", "Ask the facilitator for the current link.", 404)
     workshop, role = found
     name = name.strip()
-    if not name or len(name) > 40:
+    if not name or len(name) > 40 or characters.problem(name):
         return _page(
             request,
             "join.html",
@@ -126,9 +142,15 @@ async def join(request: Request, code: str, svc: ServicesDep, name: Annotated[st
             workshop=workshop,
             role=role,
             code=code,
-            error="Your name must be 1 to 40 characters.",
+            error="Your name must be 1 to 40 characters, with no control characters.",
         )
-    joined = await run_in_threadpool(workshops.join, svc.storage, workshop, role, name)
+    try:
+        joined = await run_in_threadpool(
+            workshops.join, svc.storage, workshop, role, name, svc.settings.limits.max_participants
+        )
+    except workshops.WorkshopFull as full:
+        message = f"Sorry, {full}. Ask the facilitator."
+        return _page(request, "join.html", 409, workshop=workshop, role=role, code=code, error=message)
     response = RedirectResponse(f"/w/{workshop.id}", status_code=303)
     set_token_cookie(response, request, workshop.id, joined.token)
     return response
@@ -216,6 +238,8 @@ async def list_op(request: Request, workshop_id: str, svc: ServicesDep) -> Respo
     me = await _viewer(request, svc, workshop_id)
     if me is None:
         return _not_joined(request)
+    if refused := throttle.limits(request).operation(me.id, throttle.client_address(request)):
+        return throttle.too_many_page(request, refused)
     form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
     room = await svc.rooms.open(workshop_id)
     if room is None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from urllib.parse import urlsplit
 
 from fastapi import APIRouter, WebSocket
 from starlette.concurrency import run_in_threadpool
@@ -19,8 +18,10 @@ from server.board.model import Participant
 from server.board.refusals import refuse
 from server.clock import now_ms
 from server.protocol import frames
-from server.protocol.codec import encode
+from server.protocol.codec import encode, peek_cid
+from server.web import throttle
 from server.web.deps import Services, bearer_token
+from server.web.security import change_allowed
 from server.workshops import authenticate
 
 log = logging.getLogger(__name__)
@@ -80,17 +81,6 @@ class SocketConnection:
             pass
 
 
-def origin_allowed(ws: WebSocket, allowed: tuple[str, ...]) -> bool:
-    """Browsers always send Origin: it must be this server's own origin or a configured one. Programs send none."""
-    origin = ws.headers.get("origin")
-    if origin is None:
-        return True
-    origin = origin.rstrip("/")
-    if origin in allowed:
-        return True
-    return urlsplit(origin).netloc == ws.headers.get("host")
-
-
 async def _refuse(ws: WebSocket, code: str, message: str, close_code: int) -> None:
     await ws.accept()
     await ws.send_text(encode(frames.error(refuse(code, message), None)))
@@ -101,9 +91,10 @@ async def _refuse(ws: WebSocket, code: str, message: str, close_code: int) -> No
 async def board_socket(ws: WebSocket, workshop_id: str) -> None:
     svc: Services = ws.app.state.services
     raw_since = ws.query_params.get("since", "")
-    # A client that cannot say where it was gets the whole board, which is always correct.
-    since = int(raw_since) if raw_since.isdigit() and len(raw_since) < 16 else None
-    if not origin_allowed(ws, svc.settings.allowed_origins):
+    # A client that cannot say where it was gets the whole board, which is always correct. ASCII digits only:
+    # str.isdigit also accepts "²" and other digits int() refuses.
+    since = int(raw_since) if raw_since.isascii() and raw_since.isdigit() and len(raw_since) < 16 else None
+    if not change_allowed(ws.headers, svc.settings.allowed_origins):
         await _refuse(
             ws,
             "origin_forbidden",
@@ -120,6 +111,7 @@ async def board_socket(ws: WebSocket, workshop_id: str) -> None:
         return
     await ws.accept()
     conn = SocketConnection(ws, participant, svc.settings.max_queued_frames)
+    gate = throttle.limits(ws).frame_gate(participant.id, throttle.client_address(ws))
     room.join(conn, since, ws.query_params.get("epoch"))
     await run_in_threadpool(svc.storage.touch_participant, participant.id, now_ms())
     try:
@@ -128,7 +120,11 @@ async def board_socket(ws: WebSocket, workshop_id: str) -> None:
             if message["type"] == "websocket.disconnect":
                 break
             data = message.get("text")
-            room.receive(conn, data if data is not None else message.get("bytes") or b"")
+            raw = data if data is not None else message.get("bytes") or b""
+            if (refused := gate.admit()) is not None:
+                conn.send(encode(frames.error(refuse("rate_limited", refused.message), peek_cid(raw))))
+                continue
+            room.receive(conn, raw)
     except (WebSocketDisconnect, RuntimeError):
         # RuntimeError: a failed send from the writer task already marked the socket disconnected.
         pass

@@ -15,7 +15,11 @@ function refresh() {
     return;
   }
   stale = false;
-  htmx.ajax("GET", `/w/${live.workshopId}/list/items`, { target: "#list", swap: "outerHTML" });
+  // A re-render must not fold away a row someone has just opened to edit: reopen the same rows after it.
+  const open = [...document.querySelectorAll("#list details[open]")].map((d) => d.closest("li[id]")?.id);
+  htmx.ajax("GET", `/w/${live.workshopId}/list/items`, { target: "#list", swap: "outerHTML" }).then(() => {
+    for (const id of open) if (id) document.getElementById(id)?.querySelector("details")?.setAttribute("open", "");
+  });
 }
 
 live.addEventListener("change", (e) => {

@@ -1,4 +1,5 @@
-"""The benchmarks keep working: a tiny run of each prints its table. No timing is asserted."""
+"""The benchmarks keep working: a tiny run of each prints its table, and every operation it sent reached every
+client it should have. No timing is asserted."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import orjson
 import pytest
 
 from tests.support.server import ROOT
@@ -13,7 +15,11 @@ from tests.support.server import ROOT
 
 def run_bench(module: str, *args: str) -> str:
     command = [sys.executable, "-m", f"bench.{module}", *args]
-    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=180, check=True).stdout
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, (
+        f"bench.{module} failed ({done.returncode}):\n{done.stdout[-2000:]}{done.stderr[-2000:]}"
+    )
+    return done.stdout
 
 
 def test_acks_benchmark_runs_and_prints_its_table() -> None:
@@ -21,13 +27,19 @@ def test_acks_benchmark_runs_and_prints_its_table() -> None:
     assert "| Pathweaver server (group commit, 30 ticks/s) |" in out
     assert "| baseline: storage alone, one commit per event |" in out
     assert "ratio server / one-commit-per-event baseline" in out
+    assert "every acknowledged operation (40) reached all 2 clients" in out
 
 
 def test_plenary_benchmark_runs_against_both_servers(tmp_path: Path) -> None:
     out = run_bench("plenary", "--clients", "4", "--rates", "20", "--seconds", "1", "--quick", "--out", str(tmp_path))
     assert "| relay | 4 | 20 |" in out and "| pathweaver | 4 | 20 |" in out
     assert "ratio Pathweaver / relay" in out
-    assert (tmp_path / "plenary.json").exists() and (tmp_path / "plenary.md").exists()
+    assert (tmp_path / "plenary.md").exists()
+    steps = orjson.loads((tmp_path / "plenary.json").read_bytes())["steps"]
+    assert [(s["target"], s["complete"], s["errors"]) for s in steps] == [
+        ("relay", True, 0),
+        ("pathweaver", True, 0),
+    ], "a run left operations undelivered or refused"
 
 
 def test_browser_benchmark_runs() -> None:
@@ -54,3 +66,12 @@ def test_soak_benchmark_runs_and_every_client_equals_the_stored_map() -> None:
     )
     assert "every client equals the stored map: yes" in out and "every operation answered: yes" in out
     assert "server RSS MiB" in out
+
+
+@pytest.mark.rule("P29")
+def test_hostile_benchmark_refuses_every_case_with_its_expected_answer() -> None:
+    # run_bench fails when the benchmark exits non-zero, which it does when any case is not refused as expected.
+    out = run_bench("hostile", "--scale", "0.02", "--one-server")
+    rows = [line for line in out.splitlines() if line.startswith("| ") and not line.startswith("| hostile input")]
+    assert len(rows) >= 10 and all("| yes |" in row for row in rows), out
+    assert "all refused as expected: yes" in out

@@ -1,6 +1,8 @@
 """Browser tests: Playwright (async API) driving Debian's Chromium against a real server subprocess.
 
-Screenshots of every open page are saved under artifacts/screenshots/ when a test fails.
+Screenshots of every open page are saved under artifacts/screenshots/ when a test fails. Every page the
+server serves is watched for Content-Security-Policy violations: a test whose pages report one fails, so the
+pages are known to work fully under the policy they are sent with.
 """
 
 from __future__ import annotations
@@ -52,14 +54,51 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     proc.stop()
 
 
+# Runs in every page before its own scripts: reports each violation of the page's policy to the test.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__pathweaverCspViolation({directive: e.violatedDirective, blocked: e.blockedURI,
+                                   source: `${e.sourceFile}:${e.lineNumber}`, sample: e.sample});
+}, true);
+"""
+
+
+class WatchedBrowser:
+    """The browser, whose contexts record every Content-Security-Policy violation of every page."""
+
+    def __init__(self, browser: Any) -> None:
+        self._browser = browser
+        self.violations: list[dict[str, Any]] = []
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._browser, name)
+
+    async def new_context(self, **options: Any) -> Any:
+        context = await self._browser.new_context(**options)
+
+        def record(source: Any, violation: dict[str, Any]) -> None:
+            self.violations.append({**violation, "page": source["frame"].url})
+
+        await context.expose_binding("__pathweaverCspViolation", record)
+        await context.add_init_script(REPORT_CSP_VIOLATIONS)
+        return context
+
+    async def new_page(self, **options: Any) -> Any:
+        return await (await self.new_context(**options)).new_page()
+
+
 @pytest.fixture
-async def browser(request: pytest.FixtureRequest) -> AsyncIterator[Any]:
+async def browser(request: pytest.FixtureRequest, server: ServerProcess) -> AsyncIterator[Any]:
     from playwright.async_api import async_playwright
 
     async with async_playwright() as p:
         chromium = await p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        watched = WatchedBrowser(chromium)
         try:
-            yield chromium
+            yield watched
+            # Pages of other origins (the attacking pages of test_browser_defences.py) may break policies.
+            ours = [v for v in watched.violations if v["page"].startswith(server.url)]
+            assert not ours, f"pages broke their Content-Security-Policy: {ours}"
         finally:
             if getattr(request.node, "failed_call", False):
                 SCREENSHOTS.mkdir(parents=True, exist_ok=True)

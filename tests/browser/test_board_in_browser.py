@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import shutil
 import time
+from collections.abc import Awaitable
 from typing import Any
 
 import httpx
@@ -71,6 +72,17 @@ async def box(page: Page, text: str) -> dict[str, float]:
     return found
 
 
+async def all_within(ms: int, *expectations: Awaitable[None]) -> None:
+    """Wait for every expectation at once, from this one moment: all must hold within `ms` of it, not each in turn.
+
+    Pass each expectation with `timeout=ms`; they start together here, so none waits for another.
+    """
+    start = time.monotonic()
+    await asyncio.gather(*expectations)
+    waited = 1000 * (time.monotonic() - start)
+    assert waited <= ms, f"everyone saw it only after {waited:.0f} ms; the limit is {ms} ms"
+
+
 async def changed(read: Any, before: Any, timeout_ms: int) -> Any:
     """Wait until read() returns something other than `before`, for at most timeout_ms."""
     deadline = time.monotonic() + timeout_ms / 1000
@@ -87,8 +99,7 @@ async def test_three_people_see_every_change_within_a_second(browser: Any, serve
     await expect(fac.locator("[data-people] li.online")).to_have_count(3)
 
     await add_note(ana, "Ministers use evidence")
-    for page in (fac, ben):
-        await expect(note(page, "Ministers use evidence")).to_be_visible(timeout=LIVE)
+    await all_within(LIVE, *(expect(note(p, "Ministers use evidence")).to_be_visible(timeout=LIVE) for p in (fac, ben)))
     await ana.locator("[data-new-kind]").select_option("activity")
     await ana.click("[data-action=add-note]")
     await ana.keyboard.type("Evidence briefings")
@@ -100,8 +111,9 @@ async def test_three_people_see_every_change_within_a_second(browser: Any, serve
     await ben.keyboard.press("Control+a")
     await ben.keyboard.type("Monthly evidence briefings")
     await ben.keyboard.press("Enter")
-    for page in (fac, ana):
-        await expect(note(page, "Monthly evidence briefings")).to_be_visible(timeout=LIVE)
+    await all_within(
+        LIVE, *(expect(note(p, "Monthly evidence briefings")).to_be_visible(timeout=LIVE) for p in (fac, ana))
+    )
 
     # move: drag on Ana's screen, see it land elsewhere on Ben's
     before = await box(ben, "Ministers use evidence")
@@ -124,15 +136,16 @@ async def test_three_people_see_every_change_within_a_second(browser: Any, serve
     await ana.mouse.down()
     await ana.mouse.move(target["x"] + 100, target["y"] + 60, steps=8)
     await ana.mouse.up()
-    for page in (fac, ben):
-        await expect(page.locator(".link .link-line")).to_have_count(1, timeout=LIVE)
+    await all_within(LIVE, *(expect(p.locator(".link .link-line")).to_have_count(1, timeout=LIVE) for p in (fac, ben)))
 
     # delete
     await note(ben, "Ministers use evidence").focus()
     await ben.keyboard.press("Delete")
-    for page in (fac, ana):
-        await expect(note(page, "Ministers use evidence")).to_have_count(0, timeout=LIVE)
-        await expect(page.locator(".link")).to_have_count(0, timeout=LIVE)
+    await all_within(
+        LIVE,
+        *(expect(note(p, "Ministers use evidence")).to_have_count(0, timeout=LIVE) for p in (fac, ana)),
+        *(expect(p.locator(".link")).to_have_count(0, timeout=LIVE) for p in (fac, ana)),
+    )
     stored = await server_map(server, fac, workshop_id)
     assert [n["text"] for n in stored["notes"]] == ["Monthly evidence briefings"] and stored["links"] == []
 
@@ -234,6 +247,21 @@ async def test_phone_joins_and_adds_a_linked_note_in_the_list_view(browser: Any,
     assert await phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
 
+async def test_a_row_opened_in_the_list_view_stays_open_when_others_change_the_map(
+    browser: Any, server: ServerProcess
+) -> None:
+    fac, _, join_url = await start_workshop(browser, server, "Open rows")
+    await add_note(fac, "Evidence briefings")
+    phone = await join(browser, join_url, "Pat", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    await phone.click("text=List view")
+    row = phone.locator(".note-row").filter(has=phone.locator(".note-row-text", has_text="Evidence briefings"))
+    await row.locator("summary").click()
+    await expect(row.locator("details")).to_have_attribute("open", "")
+    await add_note(fac, "Ministers ask for syntheses")  # the list re-renders for everyone
+    await expect(phone.locator(".note-row-text", has_text="Ministers ask for syntheses")).to_be_visible(timeout=SETTLE)
+    await expect(row.locator("details")).to_have_attribute("open", "")
+
+
 async def test_the_facilitator_console(browser: Any, server: ServerProcess) -> None:
     fac, workshop_id, join_url = await start_workshop(browser, server, "Console")
     ana = await join(browser, join_url, "Ana")
@@ -296,14 +324,22 @@ async def test_a_locked_board_refuses_participants_in_the_page_and_on_the_wire(
     await expect(ana.locator("[data-toast]")).to_have_text("The facilitator has locked the board.")
     await expect(ana.locator("textarea")).to_have_count(0)
     # a forged frame, straight onto the socket, is refused by the server too
-    answer = await ana.evaluate("""() => new Promise((resolve) => {
+    # the page resolves once the server has answered both forged frames, whatever it answered
+    forged = ana.evaluate("""() => new Promise((resolve) => {
         const ws = window.pathweaver.ws;
-        ws.addEventListener("message", (m) => { const f = JSON.parse(m.data); if (f.type === "error") resolve(f); });
+        const answers = {};
+        ws.addEventListener("message", (m) => {
+            const f = JSON.parse(m.data);
+            if (f.type === "error" && f.cid) answers[f.cid] = f.code;
+            if (f.type === "ack") for (const a of f.acks) answers[a.cid] = "accepted";
+            if ("forged1" in answers && "forged2" in answers) resolve(answers);
+        });
         ws.send(JSON.stringify({op: "note.add", cid: "forged1", id: "forged01", kind: "impact", text: "sneaky",
                                 x: 0, y: 0}));
         ws.send(JSON.stringify({op: "workshop.unlock", cid: "forged2"}));
     })""")
-    assert answer["code"] == "board_locked"
+    answers = await asyncio.wait_for(forged, SETTLE / 1000)
+    assert answers == {"forged1": "board_locked", "forged2": "facilitator_only"}
     stored = await server_map(server, fac, workshop_id)
     assert [n["text"] for n in stored["notes"]] == ["Agreed impact"] and stored["workshop"]["locked"]
     await add_note(fac, "The facilitator can still write")

@@ -5,29 +5,41 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+import websockets
 
 from tests.support.client import BoardClient, create_workshop, join, read_map
 from tests.support.databases import BACKENDS, database_url
-from tests.support.server import ServerProcess
+from tests.support.server import UNLIMITED_FRAMES, ServerProcess
 
 
 async def stream(client: BoardClient, stop: asyncio.Event, sent: dict[str, tuple[str, int]]) -> None:
-    """Add notes and keep rewriting their text with a rising counter, without waiting for acks."""
+    """Add notes and keep rewriting their text with a rising counter, without waiting for acks, until `stop`."""
     i = 0
     while not stop.is_set():
         note_id = f"{client.name}n{i:04}"
         try:
-            cid = await client.send("note.add", id=note_id, kind="outcome", text=f"{client.name} 0", x=float(i), y=0.0)
-            sent[cid] = (note_id, 0)
-            for n in range(1, 4):
-                cid = await client.send("note.update", id=note_id, text=f"{client.name} {n}")
-                sent[cid] = (note_id, n)
-        except Exception:
-            return  # the server died under us
+            for n in range(4):
+                cid = client.new_cid()
+                sent[cid] = (note_id, n)  # before sending: a send the kill interrupts may still have gone out
+                if n == 0:
+                    text = f"{client.name} 0"
+                    await client.send("note.add", cid=cid, id=note_id, kind="outcome", text=text, x=float(i), y=0.0)
+                else:
+                    await client.send("note.update", cid=cid, id=note_id, text=f"{client.name} {n}")
+        except websockets.ConnectionClosed:
+            if stop.is_set():
+                return  # the server was killed under us, as the test intends
+            raise
         i += 1
         await asyncio.sleep(0.002)
+
+
+def content(op: str, data: dict[str, Any]) -> tuple[str, str, str | None]:
+    """What identifies one of `stream`'s operations in the event it became: every text it writes is unique."""
+    return op, data["id"], data.get("text")
 
 
 @pytest.fixture(params=BACKENDS)
@@ -38,7 +50,8 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 
 @pytest.mark.rule("P6", "P17")
 async def test_acknowledged_operations_survive_sigkill(db_url: str, tmp_path: Path) -> None:
-    server = ServerProcess(db_url).start(log_path=tmp_path / "server.log")
+    # A scripted stream far faster than people type: lift the per-connection frame limit.
+    server = ServerProcess(db_url, extra_env=UNLIMITED_FRAMES).start(log_path=tmp_path / "server.log")
     try:
         created = await create_workshop(server.url, "Crash test")
         clients = []
@@ -48,10 +61,17 @@ async def test_acknowledged_operations_survive_sigkill(db_url: str, tmp_path: Pa
         stop = asyncio.Event()
         sent: dict[str, tuple[str, int]] = {}
         tasks = [asyncio.create_task(stream(c, stop, sent)) for c in clients]
-        await clients[0].wait_for(lambda: len(clients[0].acks) >= 40, "a stream of acks")
+        await clients[0].wait_for(
+            lambda: len(clients[0].acks) >= 40 and any(c.pending for c in clients), "a stream of acks, more in flight"
+        )
+        # Sent but not yet acknowledged when the server dies: nothing runs between this line and the kill.
+        in_flight = {c.name: list(c.pending) for c in clients}
         server.kill()
         stop.set()
         await asyncio.gather(*tasks)
+        assert sum(map(len, in_flight.values())) > 0, "operations must be in flight at the kill"
+        for c in clients:
+            assert c.errors == [], f"{c.name} was refused: {c.errors[:3]}"
         acked = {c.name: dict(c.acks) for c in clients}
         for c in clients:
             await c.disconnect()
@@ -82,17 +102,43 @@ async def test_acknowledged_operations_survive_sigkill(db_url: str, tmp_path: Pa
         }
         assert seen_adds and seen_adds <= set(notes), f"lost: {sorted(seen_adds - set(notes))[:5]}"
 
-        # reconnect with the same tokens, resend what was unacknowledged, and converge
+        # Reconnect with the same tokens and resend every operation ever sent, acknowledged or not, in order.
         for c in clients:
             await c.connect(since=c.board.head)
-            await c.resend_pending()
+            c.acks.clear()
+            for raw in c.sent.values():
+                await c.send_raw(raw)
         for c in clients:
-            await c.wait_for(lambda c=c: not c.pending, f"{c.name}'s resends answered")
+            await c.wait_for(lambda c=c: c.errors or c.sent.keys() <= c.acks.keys(), f"{c.name}'s resends answered")
+            assert c.errors == [], f"{c.name}'s resends were refused: {c.errors[:3]}"
         final = await read_map(server.url, created["id"], created["token"])
         for c in clients:
             await c.wait_head(final["head"])
             assert c.problems == []
             assert c.board.to_dict() == final
+        # Each operation became exactly one event, and its resend was acknowledged with that event's seq: the
+        # original one when it was acknowledged (or stored unacknowledged) before the kill, a new one otherwise.
+        log: dict[int, dict[str, Any]] = {}
+        for c in clients:
+            for f in c.frames:
+                for e in f["events"] if f["type"] == "events" else ():
+                    assert log.setdefault(e["seq"], e) == e, f"two different events numbered {e['seq']}"
+        seqs_of: dict[tuple[str, str, str | None], list[int]] = {}
+        for seq, e in sorted(log.items()):
+            if e["op"].startswith("note."):
+                seqs_of.setdefault(content(e["op"], e["data"]), []).append(seq)
+        stored_unacked = 0
+        for c in clients:
+            for cid in c.sent:
+                note_id, n = sent[cid]
+                op = "note.update" if n else "note.add"
+                key = content(op, {"id": note_id, "text": f"{c.name} {n}"})
+                assert seqs_of.get(key) == [c.acks[cid]], f"{c.name} {op} {key}: events {seqs_of.get(key)}"
+                if cid in acked[c.name]:
+                    assert c.acks[cid] == acked[c.name][cid], f"{cid} acknowledged again with a new seq"
+                elif c.acks[cid] <= stored["head"]:
+                    stored_unacked += 1
+        print(f"in flight at the kill: {sum(map(len, in_flight.values()))}, of which stored: {stored_unacked}")
         # the sequence continues where it left off
         seq = await clients[0].do("note.add", id="afterrestart", kind="impact", text="after", x=0.0, y=0.0)
         assert seq == final["head"] + 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import subprocess
 import sys
 import zipfile
@@ -107,7 +108,9 @@ def test_command_line_export_and_import(tmp_path: Path) -> None:
     from tests.support.maps import awkward_map
 
     source.write_bytes(export.export(awkward_map(), "json", 0))
-    env_run = {"cwd": ROOT, "capture_output": True, "text": True, "timeout": 60}
+    # A key of its own: the default (sessions/secret.key in the working tree) belongs to whoever runs a server there.
+    env = {**os.environ, "PATHWEAVER_SECRET_KEY_FILE": str(tmp_path / "secret.key")}
+    env_run = {"cwd": ROOT, "env": env, "capture_output": True, "text": True, "timeout": 60}
     result = subprocess.run(
         [sys.executable, "-m", "server.cli", "import", str(source), "--database-url", db], **env_run
     )

@@ -43,6 +43,8 @@ class BoardClient:
         self.seen_seqs: list[int] = []
         # Operations sent but neither acknowledged nor refused: resent after a reconnect, as a real client does.
         self.pending: dict[str, str] = {}
+        # Every stored-kind operation this client ever sent, in order: tests resend from it.
+        self.sent: dict[str, str] = {}
         self.problems: list[str] = []
         self.ws: Any = None
         self._reader: asyncio.Task[None] | None = None
@@ -144,6 +146,7 @@ class BoardClient:
         raw = orjson.dumps({"op": op, "cid": cid, **fields}).decode()
         if op not in ("note.drag", "presence.set"):
             self.pending[cid] = raw
+            self.sent[cid] = raw
         await self.ws.send(raw)
         return cid
 

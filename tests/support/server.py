@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
 import tempfile
 import time
+import weakref
 from pathlib import Path
 
 import httpx
@@ -22,16 +24,51 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-# Loading a big board from one script connection is not a person typing: lift the per-connection frame limit.
-UNLIMITED_FRAMES = {"PATHWEAVER_FRAMES_PER_SECOND": "1000000", "PATHWEAVER_FRAME_BURST": "1000000"}
+# Loading a big board from one script connection is not a person typing: lift the frame limits (per connection,
+# per participant, per address).
+UNLIMITED_FRAMES = {
+    f"PATHWEAVER_{scope}{name}": "1000000"
+    for scope in ("", "PARTICIPANT_", "ADDRESS_")
+    for name in ("FRAMES_PER_SECOND", "FRAME_BURST")
+}
+# A plenary of a thousand simulated people on one machine is not one person either: lift every rate limit and
+# the participant cap too.
+LIMITS_LIFTED = {
+    **UNLIMITED_FRAMES,
+    **{
+        f"PATHWEAVER_{name}": "1000000"
+        for name in (
+            "PARTICIPANT_OPS_PER_SECOND",
+            "PARTICIPANT_OP_BURST",
+            "ADDRESS_OPS_PER_SECOND",
+            "ADDRESS_OP_BURST",
+            "ADDRESS_JOINS_PER_SECOND",
+            "ADDRESS_JOIN_BURST",
+            "ADDRESS_FAILED_JOINS_PER_SECOND",
+            "ADDRESS_FAILED_JOIN_BURST",
+            "ADDRESS_CREATIONS_PER_SECOND",
+            "ADDRESS_CREATION_BURST",
+            "MAX_PARTICIPANTS",
+        )
+    },
+}
 
 
 class ServerProcess:
-    def __init__(self, database_url: str, port: int | None = None, extra_env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        database_url: str,
+        port: int | None = None,
+        extra_env: dict[str, str] | None = None,
+        log_level: str = "warning",
+    ) -> None:
         self.database_url = database_url
+        self.log_level = log_level
         self.port = port or free_port()
         # Its own secret key file, kept across restarts of this server (join codes derive from it).
-        key_file = Path(tempfile.mkdtemp(prefix="pw-key-")) / "secret.key"
+        key_folder = tempfile.mkdtemp(prefix="pw-key-")
+        weakref.finalize(self, shutil.rmtree, key_folder, ignore_errors=True)  # gone with this object
+        key_file = Path(key_folder) / "secret.key"
         self.extra_env = {"PATHWEAVER_SECRET_KEY_FILE": str(key_file), **(extra_env or {})}
         self.proc: subprocess.Popen[bytes] | None = None
         self.log_path: Path | None = None
@@ -56,7 +93,7 @@ class ServerProcess:
             "--database-url",
             self.database_url,
             "--log-level",
-            "warning",
+            self.log_level,
         ]
         self.log_path = log_path
         out = open(log_path, "ab") if log_path else subprocess.DEVNULL

@@ -128,3 +128,38 @@ def test_a_zip_without_notes_is_refused() -> None:
         imports.read_csv_zip(buffer.getvalue(), "T")
     with pytest.raises(imports.ImportProblem, match="not a zip file"):
         imports.read_csv_zip(b"plain text", "T")
+
+
+@pytest.mark.rule("P24")
+@pytest.mark.parametrize(
+    ("data", "filename", "title", "message"),
+    [
+        (json_doc(notes__2__text="Pasted\x0bfrom Word"), "map.json", "", "notes[2].text: U+000B at character 7"),
+        (json_doc(participants__0__name="Ana\x00"), "map.json", "", "participants[0].name: U+0000 at character 4"),
+        (json_doc(workshop__kinds__1__label="Out\x1bcome"), "map.json", "", "workshop.kinds[1].label: U+001B"),
+        (json_doc(workshop__question="Why\ufffe"), "map.json", "", "workshop.question: U+FFFE"),
+        (json_doc(links__0__label="\uffff"), "map.json", "", "links[0].label: U+FFFF at character 1"),
+        (json_doc(notes__0__unused="\x01"), "map.json", "", "notes[0].unused: U+0001"),
+        (b'{"format": "pathweaver-map", "title": "\\ud800"}', "map.json", "", "unpaired surrogate"),
+        (json_doc(), "map.json", "New\x00title", "the title: U+0000 at character 4"),
+        (b"text,kind\nfine,impact\nbell\x07,outcome\n", "notes.csv", "", "notes.csv line 3, column text: U+0007"),
+        (b"text,kind\nfine,impact\n", "notes\x00.csv", "", "the title: U+0000"),
+    ],
+)
+def test_text_that_cannot_be_stored_refuses_the_import_naming_the_place(
+    data: bytes, filename: str, title: str, message: str
+) -> None:
+    storage = MemoryStorage()
+    with pytest.raises(imports.ImportProblem) as problem:
+        imports.import_map(storage, b"key", imports.read_upload(data, filename, title))
+    assert message in str(problem.value) and "cannot be stored" in str(problem.value)
+    assert storage._workshops == {}
+
+
+@pytest.mark.rule("P24")
+def test_an_unstorable_cell_in_links_csv_or_a_given_title_refuses_the_import() -> None:
+    notes = b"text,kind\nfine,impact\nalso,outcome\n"
+    with pytest.raises(imports.ImportProblem, match=r"links.csv line 2, column label: U\+000C"):
+        imports.read_csv(notes, b"source,target,label\nfine,also,form\x0cfeed\n", "T")
+    with pytest.raises(imports.ImportProblem, match=r"the title: U\+DC80"):
+        imports.read_csv(notes, None, "from argv \udc80")  # an undecodable byte in a command-line argument

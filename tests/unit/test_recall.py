@@ -224,7 +224,7 @@ async def test_a_connection_that_leaves_while_waiting_takes_its_frames_with_it()
 
 async def test_a_room_holds_a_bounded_number_of_ids_however_long_the_workshop() -> None:
     storage = GatedStorage()
-    room, _ = open_room(storage, recent_ids=50, frames_per_second=1e9, frame_burst=1e9)
+    room, _ = open_room(storage, recent_ids=50)
     ana = FakeSocket(ANA)
     room.join(ana, None)
     for i in range(1000):

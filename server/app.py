@@ -26,7 +26,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         storage = open_storage(settings.database_url)
         rooms = Rooms(
             storage,
-            RoomSettings(max_frame_bytes=settings.max_frame_bytes),
+            RoomSettings(max_frame_bytes=settings.max_frame_bytes, recent_ids=settings.recent_ids),
         )
         app.state.services = Services(settings=settings, storage=storage, rooms=rooms, secret_key=settings.secret_key())
         # Everything loaded so far lives as long as the process: keep the collector from walking it again and

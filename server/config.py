@@ -40,6 +40,8 @@ class Settings:
     limits: LimitSettings = field(default_factory=LimitSettings)
     # Proxies (addresses or networks) whose X-Forwarded-For names the client; without any, the socket's peer is.
     trusted_proxies: tuple[str, ...] = field(default_factory=tuple)
+    # Client operation ids and deleted ids each room holds exactly in memory; older ones are read from storage.
+    recent_ids: int = 10_000
     secure_cookies: bool = False
     # The key join codes are derived from. Keep it with the database: if it changes, join links change.
     secret_key_file: Path = DEFAULT_SECRET_KEY_FILE
@@ -68,6 +70,7 @@ class Settings:
             "max_queued_frames": int(env.get("PATHWEAVER_MAX_QUEUED_FRAMES", 2000)),
             "limits": LimitSettings.from_env(env),
             "trusted_proxies": _items(env.get("PATHWEAVER_TRUSTED_PROXIES", "")),
+            "recent_ids": int(env.get("PATHWEAVER_RECENT_IDS", 10_000)),
             "secure_cookies": env.get("PATHWEAVER_SECURE_COOKIES", "") in ("1", "true", "yes"),
             "secret_key_file": Path(env.get("PATHWEAVER_SECRET_KEY_FILE", DEFAULT_SECRET_KEY_FILE)),
         }

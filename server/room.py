@@ -27,9 +27,11 @@ from server.board import ops
 from server.board.model import Board, Event, Participant
 from server.board.refusals import Refusal, refuse
 from server.board.rules import Change, decide, participant_join
+from server.board.seen import SeenIds
 from server.clock import now_ms
 from server.protocol import frames
 from server.protocol.codec import MAX_FRAME_BYTES, decode, encode
+from server.recall import ClientOpKey, Recall
 from server.storage.base import Storage, StoredBoard
 
 log = logging.getLogger(__name__)
@@ -58,6 +60,11 @@ class RoomSettings:
     # frame per client, while a lone operation goes out at once (the first of a tick is never held back).
     tick: float = 1 / 30
     max_frame_bytes: int = MAX_FRAME_BYTES
+    # Client operation ids and deleted ids held exactly in memory (each kind); older ones are settled from
+    # storage when they come up again (server/recall.py). A resend comes within moments of the original.
+    recent_ids: int = 10_000
+    # Frames of one connection that may wait while storage settles an earlier one of its frames.
+    max_held_frames: int = 200
 
 
 class StorageFailed(RuntimeError):
@@ -111,7 +118,8 @@ class Room:
     clock: Callable[[], int] = now_ms
     on_broken: Callable[[Room], None] = lambda room: None
     on_idle: Callable[[Room], None] = lambda room: None
-    client_ops: dict[tuple[str, str], int] = field(default_factory=dict)
+    client_ops: SeenIds[ClientOpKey] = field(default_factory=SeenIds)
+    recall: Recall[Connection] = field(init=False)
     connections: set[Connection] = field(default_factory=set)
     committed_head: int = 0
     recent: deque[dict[str, Any]] = field(default_factory=deque)
@@ -132,11 +140,26 @@ class Room:
     # another epoch gets a snapshot, since the log may have changed under it while no server was watching.
     epoch: str = field(default_factory=lambda: secrets.token_urlsafe(6))
 
+    def __post_init__(self) -> None:
+        self.recall = Recall(
+            self.workshop_id,
+            self.storage,
+            self.board,
+            self.client_ops,
+            self._handle,
+            lambda: self.committed_head,
+            lambda: self.on_idle(self) if self.idle else None,
+            self.settings.max_held_frames,
+        )
+
     @classmethod
     def load(cls, workshop_id: str, stored: StoredBoard, storage: Storage, **kwargs: Any) -> Room:
-        """A room over a stored board; recent events are kept in memory for reconnect catch-up."""
+        """A room over a stored board; recent events are kept in memory for reconnect catch-up, and filters of
+        every client operation id and deleted id, streamed from storage (never the ids themselves)."""
         room = cls(workshop_id=workshop_id, board=stored.board, storage=storage, **kwargs)
-        room.client_ops = stored.client_ops
+        history = storage.id_history(workshop_id)
+        room.client_ops.use_filter(history.client_ops)
+        room.board.deleted.use_filter(history.deleted)
         room.committed_head = room._last_snapshot_head = stored.board.head
         room.recent = deque(maxlen=room.settings.catchup_events)
         start = max(0, stored.board.head - room.settings.catchup_events)
@@ -241,7 +264,13 @@ class Room:
 
     @property
     def idle(self) -> bool:
-        return not self.connections and not self._joining and not self._pending and self._flush_task is None
+        return (
+            not self.connections
+            and not self._joining
+            and not self._pending
+            and self._flush_task is None
+            and not self.recall.busy
+        )
 
     # -- operations ----------------------------------------------------------------------------------------
 
@@ -253,6 +282,13 @@ class Room:
         op, cid = decode(raw, self.settings.max_frame_bytes)
         if isinstance(op, Refusal):
             conn.send(encode(frames.error(op, cid)))
+            return
+        self.recall.admit(conn, op)  # handled now, or once storage has settled the ids memory no longer holds
+
+    def _handle(self, conn: Connection, op: ops.AnyOp) -> None:
+        """Decide one operation whose ids memory can answer for, and act on the result."""
+        if self.broken:  # it broke while storage settled this operation's ids
+            conn.close(1011, "storage failure")
             return
         actor = conn.participant
         if op.cid is not None and op.op not in ops.TRANSIENT_OPS:
@@ -279,12 +315,13 @@ class Room:
         event = Event(seq=self.board.head + 1, op=change.op, by=by, at=self.clock(), data=change.data, cid=cid)
         self.board.apply(event)
         if cid is not None:
-            self.client_ops[(by, cid)] = event.seq
+            self.client_ops.add((by, cid), event.seq)
+        self.recall.trim(self.settings.recent_ids)
         if change.op in ("note.move", "note.delete"):
             self._drags.pop(change.data["id"], None)  # a stored position supersedes any queued drag
         self._pending.append(_Pending(event, sender))
         if self.board.head - self._last_snapshot_head >= self.settings.snapshot_every:
-            self._pending_snapshot = self.board.to_dict(with_tombstones=True)
+            self._pending_snapshot = self.board.to_dict()
             self._last_snapshot_head = self.board.head
         self._schedule()
 

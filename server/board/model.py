@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from server.board.seen import SeenIds
+
 # One colour per kind. Light backgrounds so the dark note text keeps WCAG AA contrast.
 DEFAULT_KINDS: tuple[tuple[str, str, str], ...] = (
     ("impact", "Impact", "#f4a6a6"),
@@ -137,7 +139,8 @@ class Board:
     notes: dict[str, Note] = field(default_factory=dict)
     links: dict[str, Link] = field(default_factory=dict)
     # Ids of deleted notes and links: they stay taken, so nothing deleted is ever resurrected by a late resend.
-    deleted: set[str] = field(default_factory=set)
+    # A room holds only the newest exactly (all of them are in storage); see `SeenIds`.
+    deleted: SeenIds[str] = field(default_factory=SeenIds)
     # (source, target) -> link id: at most one link per ordered pair.
     pairs: dict[tuple[str, str], str] = field(default_factory=dict)
 
@@ -151,18 +154,18 @@ class Board:
     def links_of(self, note_id: str) -> list[str]:
         return [lid for lid, link in self.links.items() if link.source == note_id or link.target == note_id]
 
-    def to_dict(self, *, with_tombstones: bool = False) -> dict[str, Any]:
-        """The whole map as plain JSON-ready data (the snapshot clients and exports read)."""
-        out: dict[str, Any] = {
+    def to_dict(self) -> dict[str, Any]:
+        """The whole map as plain JSON-ready data (the snapshot clients, exports and storage read).
+
+        Deleted ids are not in it: storage keeps them apart, and a board from a snapshot learns them from there.
+        """
+        return {
             "workshop": self.workshop.to_dict(),
             "head": self.head,
             "participants": [asdict(p) for p in self.participants.values()],
             "notes": [asdict(n) for n in self.notes.values()],
             "links": [asdict(lk) for lk in self.links.values()],
         }
-        if with_tombstones:
-            out["deleted"] = sorted(self.deleted)
-        return out
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Board:
@@ -171,8 +174,18 @@ class Board:
         board.notes = {n["id"]: Note(**n) for n in d["notes"]}
         board.links = {lk["id"]: Link(**lk) for lk in d["links"]}
         board.pairs = {(lk.source, lk.target): lk.id for lk in board.links.values()}
-        board.deleted = set(d.get("deleted", ()))
+        for deleted in d.get("deleted", ()):  # snapshots stored before deleted ids had their own table
+            board.deleted.add(deleted, 0)
         return board
+
+
+def deleted_by(op: str, data: dict[str, Any]) -> list[str]:
+    """The ids of the notes and links an event deletes (a note takes its links with it)."""
+    if op == "note.delete":
+        return [data["id"], *data["links"]]
+    if op == "link.delete":
+        return [data["id"]]
+    return []
 
 
 def _participant_join(board: Board, d: dict[str, Any]) -> None:
@@ -194,7 +207,7 @@ def _note_delete(board: Board, d: dict[str, Any]) -> None:
     for link_id in d["links"]:
         _link_delete(board, {"id": link_id})
     del board.notes[d["id"]]
-    board.deleted.add(d["id"])
+    board.deleted.add(d["id"], board.head + 1)  # the seq of the event being applied
 
 
 def _link_add(board: Board, d: dict[str, Any]) -> None:
@@ -212,7 +225,7 @@ def _link_update(board: Board, d: dict[str, Any]) -> None:
 def _link_delete(board: Board, d: dict[str, Any]) -> None:
     link = board.links.pop(d["id"])
     del board.pairs[(link.source, link.target)]
-    board.deleted.add(link.id)
+    board.deleted.add(link.id, board.head + 1)
 
 
 def _workshop_lock(board: Board, d: dict[str, Any]) -> None:

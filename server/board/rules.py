@@ -43,6 +43,25 @@ def decide(board: Board, op: ops.AnyOp, actor: Participant, now: int) -> Change 
     return _DECIDERS[type(op)](board, op, actor, now)
 
 
+def unsure_ids(board: Board, op: ops.AnyOp) -> list[str]:
+    """The ids of `op` whose deletion only storage can tell (`SeenIds.unsure`): settle them before `decide`.
+
+    Only well-formed ids that are not on the board now: `decide` never asks `board.deleted` about others.
+    """
+    found = []
+    for name in ("id", "source", "target", "editing"):
+        value = getattr(op, name, None)
+        if (
+            isinstance(value, str)
+            and ID_PATTERN.fullmatch(value)
+            and value not in board.notes
+            and value not in board.links
+            and board.deleted.unsure(value)
+        ):
+            found.append(value)
+    return found
+
+
 def _id(value: str, what: str) -> Refusal | None:
     if not ID_PATTERN.fullmatch(value):
         return refuse("bad_value", f"{what} must be 4-64 characters of A-Z a-z 0-9 _ -, got {value[:80]!r}")
@@ -79,7 +98,7 @@ def _kind(board: Board, kind: str) -> Refusal | None:
 def _existing_note(board: Board, note_id: str) -> Refusal | None:
     if note_id in board.notes:
         return None
-    if note_id in board.deleted:
+    if ID_PATTERN.fullmatch(note_id) and note_id in board.deleted:  # no ill-formed id was ever stored
         return refuse("note_deleted", f"note {note_id} was deleted")
     return refuse("note_missing", f"no note {note_id[:80]!r} in this workshop")
 
@@ -87,7 +106,7 @@ def _existing_note(board: Board, note_id: str) -> Refusal | None:
 def _existing_link(board: Board, link_id: str) -> Refusal | None:
     if link_id in board.links:
         return None
-    if link_id in board.deleted:
+    if ID_PATTERN.fullmatch(link_id) and link_id in board.deleted:  # no ill-formed id was ever stored
         return refuse("link_deleted", f"link {link_id} was deleted")
     return refuse("link_missing", f"no link {link_id[:80]!r} in this workshop")
 

@@ -7,10 +7,11 @@ returns, those events are durable.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol
 
+from server.board.idfilter import IdFilter
 from server.board.model import Board, Event
 
 
@@ -46,8 +47,18 @@ class StoredBoard:
     """A workshop's board as storage holds it: the latest snapshot with every later event replayed."""
 
     board: Board
-    # (participant id, client op id) -> sequence number of the event it produced, for idempotent resends.
-    client_ops: dict[tuple[str, str], int] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class IdHistory:
+    """Every id a workshop has used, as filters built by streaming storage (never held whole in memory).
+
+    A filter answers "certainly never" at no cost and "maybe" otherwise; storage settles a "maybe" exactly
+    (`client_op_seq`, `deleted_among`).
+    """
+
+    client_ops: IdFilter  # (participant id, client op id) of every stored event that has one
+    deleted: IdFilter  # every deleted note and link id
 
 
 class Storage(Protocol):
@@ -75,12 +86,22 @@ class Storage(Protocol):
     def load_board(self, workshop_id: str) -> StoredBoard | None:
         """The board as of the last stored event, or None for an unknown workshop."""
 
+    def id_history(self, workshop_id: str) -> IdHistory:
+        """Filters of every client operation id and every deleted id the workshop has stored."""
+
+    def client_op_seq(self, workshop_id: str, participant_id: str, cid: str) -> int | None:
+        """The seq of the stored event this participant's client operation id produced, or None."""
+
+    def deleted_among(self, workshop_id: str, ids: Collection[str]) -> set[str]:
+        """Those of `ids` that name a deleted note or link of the workshop."""
+
     def append(self, workshop_id: str, events: Sequence[Event], snapshot: dict[str, Any] | None = None) -> None:
-        """Durably store consecutive events, and optionally a snapshot (`Board.to_dict(with_tombstones=True)`).
+        """Durably store consecutive events, and optionally a snapshot (`Board.to_dict()`).
 
         One transaction: all of it is stored or none. Events must continue the workshop's sequence without
         gaps; a (participant, client op id) pair may appear only once per workshop. The snapshot's head is
-        at most the last event's seq. A `workshop.rename` event also updates the workshop record's title.
+        at most the last event's seq. A `workshop.rename` event also updates the workshop record's title;
+        `note.delete` and `link.delete` events record the ids they delete (with the note's links).
         """
 
     def events_since(self, workshop_id: str, seq: int, limit: int) -> list[Event]:

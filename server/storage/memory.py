@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import copy
 import threading
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
-from server.board.model import Board, Event
-from server.storage.base import Conflict, ParticipantRecord, StoredBoard, WorkshopRecord
+from server.board.idfilter import IdFilter
+from server.board.model import Board, Event, deleted_by
+from server.storage.base import Conflict, IdHistory, ParticipantRecord, StoredBoard, WorkshopRecord
 
 
 class MemoryStorage:
@@ -21,6 +22,8 @@ class MemoryStorage:
         self._participants: dict[str, ParticipantRecord] = {}
         self._events: dict[str, list[Event]] = {}
         self._snapshot: dict[str, dict[str, Any]] = {}
+        self._client_ops: dict[str, dict[tuple[str | None, str], int]] = {}  # (by, cid) -> seq, per workshop
+        self._deleted: dict[str, set[str]] = {}
 
     def create_workshop(self, workshop: WorkshopRecord, board: Board) -> None:
         with self._lock:
@@ -28,7 +31,9 @@ class MemoryStorage:
                 raise Conflict(f"workshop {workshop.id} exists")
             self._workshops[workshop.id] = copy.deepcopy(workshop)
             self._events[workshop.id] = []
-            self._snapshot[workshop.id] = board.to_dict(with_tombstones=True)
+            self._client_ops[workshop.id] = {}
+            self._deleted[workshop.id] = set()
+            self._snapshot[workshop.id] = board.to_dict()
 
     def _find(self, **match: Any) -> WorkshopRecord | None:
         with self._lock:
@@ -76,31 +81,46 @@ class MemoryStorage:
             if workshop_id not in self._workshops:
                 return None
             board = Board.from_dict(copy.deepcopy(self._snapshot[workshop_id]))
-            events = copy.deepcopy(self._events[workshop_id])
-        client_ops = {}
+            events = copy.deepcopy([e for e in self._events[workshop_id] if e.seq > board.head])
         for e in events:
-            if e.seq > board.head:
-                board.apply(e)
-            if e.cid is not None:
-                client_ops[(e.by or "", e.cid)] = e.seq
-        return StoredBoard(board=board, client_ops=client_ops)
+            board.apply(e)
+        return StoredBoard(board=board)
+
+    def id_history(self, workshop_id: str) -> IdHistory:
+        with self._lock:
+            client_ops, deleted = IdFilter(), IdFilter()
+            client_ops.update(self._client_ops.get(workshop_id, {}))
+            deleted.update(self._deleted.get(workshop_id, ()))
+        return IdHistory(client_ops=client_ops, deleted=deleted)
+
+    def client_op_seq(self, workshop_id: str, participant_id: str, cid: str) -> int | None:
+        with self._lock:
+            return self._client_ops.get(workshop_id, {}).get((participant_id, cid))
+
+    def deleted_among(self, workshop_id: str, ids: Collection[str]) -> set[str]:
+        with self._lock:
+            return set(ids) & self._deleted.get(workshop_id, set())
 
     def append(self, workshop_id: str, events: Sequence[Event], snapshot: dict[str, Any] | None = None) -> None:
         with self._lock:
             log = self._events[workshop_id]
+            client_ops = self._client_ops[workshop_id]
             head = log[-1].seq if log else 0
-            seen: set[tuple[str | None, str | None]] = {(e.by, e.cid) for e in log if e.cid is not None}
+            new_ops: dict[tuple[str | None, str], int] = {}
             for e in events:
                 if e.seq != head + 1:
                     raise Conflict(f"workshop {workshop_id} is at event {head}; cannot append event {e.seq}")
-                if e.cid is not None and (e.by, e.cid) in seen:
-                    raise Conflict(f"client op {e.cid} of {e.by} is already stored")
-                seen.add((e.by, e.cid))
+                if e.cid is not None:
+                    if (e.by, e.cid) in client_ops or (e.by, e.cid) in new_ops:
+                        raise Conflict(f"client op {e.cid} of {e.by} is already stored")
+                    new_ops[(e.by, e.cid)] = e.seq
                 head = e.seq
             log.extend(copy.deepcopy(list(events)))
+            client_ops.update(new_ops)
             for e in events:
                 if e.op == "workshop.rename" and "title" in e.data:
                     self._workshops[workshop_id].title = e.data["title"]
+                self._deleted[workshop_id].update(deleted_by(e.op, e.data))
             if snapshot is not None:
                 self._snapshot[workshop_id] = copy.deepcopy(snapshot)
 

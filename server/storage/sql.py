@@ -6,7 +6,7 @@ is several times faster than an ORM object per row. The schema is Alembic's, upg
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -18,10 +18,11 @@ from sqlalchemy import Connection, Engine, create_engine, delete, event, func, i
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 
-from server.board.model import Board, Event
+from server.board.idfilter import FIRST_CAPACITY, IdFilter
+from server.board.model import Board, Event, deleted_by
 from server.clock import now_ms
-from server.storage.base import Conflict, ParticipantRecord, StoredBoard, WorkshopRecord
-from server.storage.tables import EventRow, ParticipantRow, SnapshotRow, WorkshopRow
+from server.storage.base import Conflict, IdHistory, ParticipantRecord, StoredBoard, WorkshopRecord
+from server.storage.tables import EventRow, ParticipantRow, SnapshotRow, TombstoneRow, WorkshopRow
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 SNAPSHOTS_KEPT = 2
@@ -30,6 +31,9 @@ _workshops = WorkshopRow.__table__  # type: ignore[attr-defined]
 _participants = ParticipantRow.__table__  # type: ignore[attr-defined]
 _events = EventRow.__table__  # type: ignore[attr-defined]
 _snapshots = SnapshotRow.__table__  # type: ignore[attr-defined]
+_tombstones = TombstoneRow.__table__  # type: ignore[attr-defined]
+# A whole history is read a few thousand rows at a time (a server-side cursor on PostgreSQL), never held whole.
+_STREAM = {"yield_per": 5000}
 
 
 def normalize_url(url: str) -> str:
@@ -104,7 +108,7 @@ class SqlStorage:
                     workshop_id=workshop.id,
                     head=board.head,
                     created_at=now_ms(),
-                    state=orjson.dumps(board.to_dict(with_tombstones=True)).decode(),
+                    state=orjson.dumps(board.to_dict()).decode(),
                 )
             )
 
@@ -175,15 +179,37 @@ class SqlStorage:
                 .order_by(_events.c.seq)
             ).mappings():
                 board.apply(_event(row))
-            client_ops = {
-                (r.by, r.cid): r.seq
-                for r in conn.execute(
-                    select(_events.c.by, _events.c.cid, _events.c.seq).where(
-                        _events.c.workshop_id == workshop_id, _events.c.cid.is_not(None)
-                    )
+        return StoredBoard(board=board)
+
+    def id_history(self, workshop_id: str) -> IdHistory:
+        with self._transaction() as conn:
+            has_cid = (_events.c.workshop_id == workshop_id, _events.c.cid.is_not(None))
+            client_ops = _filter_for(conn.execute(select(func.count()).where(*has_cid)).scalar() or 0)
+            rows = conn.execute(select(_events.c.by, _events.c.cid).where(*has_cid), execution_options=_STREAM)
+            client_ops.update((by, cid) for by, cid in rows)
+            of_workshop = _tombstones.c.workshop_id == workshop_id
+            deleted = _filter_for(conn.execute(select(func.count()).where(of_workshop)).scalar() or 0)
+            rows = conn.execute(select(_tombstones.c.id).where(of_workshop), execution_options=_STREAM)
+            deleted.update(item_id for (item_id,) in rows)
+        return IdHistory(client_ops=client_ops, deleted=deleted)
+
+    def client_op_seq(self, workshop_id: str, participant_id: str, cid: str) -> int | None:
+        with self._transaction() as conn:
+            seq = conn.execute(
+                select(_events.c.seq).where(
+                    _events.c.workshop_id == workshop_id, _events.c.by == participant_id, _events.c.cid == cid
                 )
-            }
-        return StoredBoard(board=board, client_ops=client_ops)
+            ).scalar()
+        return int(seq) if seq is not None else None
+
+    def deleted_among(self, workshop_id: str, ids: Collection[str]) -> set[str]:
+        if not ids:
+            return set()
+        with self._transaction() as conn:
+            rows = conn.execute(
+                select(_tombstones.c.id).where(_tombstones.c.workshop_id == workshop_id, _tombstones.c.id.in_(ids))
+            )
+            return {item_id for (item_id,) in rows}
 
     def append(self, workshop_id: str, events: Sequence[Event], snapshot: dict[str, Any] | None = None) -> None:
         if not events and snapshot is None:
@@ -216,6 +242,9 @@ class SqlStorage:
             for e in events:
                 if e.op == "workshop.rename" and "title" in e.data:
                     conn.execute(update(_workshops).where(_workshops.c.id == workshop_id).values(title=e.data["title"]))
+            tombstones = [{"workshop_id": workshop_id, "id": i} for e in events for i in deleted_by(e.op, e.data)]
+            if tombstones:
+                conn.execute(insert(_tombstones), tombstones)
             if snapshot is not None:
                 self._store_snapshot(conn, workshop_id, snapshot)
 
@@ -253,6 +282,11 @@ class SqlStorage:
                 .all()
             )
         return [_event(r) for r in rows]
+
+
+def _filter_for(count: int) -> IdFilter:
+    """A filter with room for what storage holds and as much again before it needs to grow."""
+    return IdFilter(capacity=max(FIRST_CAPACITY, 2 * count))
 
 
 def _event(row: Any) -> Event:

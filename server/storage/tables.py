@@ -1,4 +1,4 @@
-"""The tables: workshops, participants, the event log, and board snapshots.
+"""The tables: workshops, participants, the event log, board snapshots, and deleted ids.
 
 The event log is the record of truth; a snapshot is a shortcut that lets loading replay only the events after
 it. Migrations under `migrations/` create exactly these tables.
@@ -64,5 +64,14 @@ class SnapshotRow(SQLModel, table=True):
 
     workshop_id: str = Field(sa_column=Column(String(32), ForeignKey("workshop.id"), primary_key=True))
     head: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
-    state: str = Field(sa_column=Column(Text, nullable=False))  # JSON: Board.to_dict(with_tombstones=True)
+    state: str = Field(sa_column=Column(Text, nullable=False))  # JSON: Board.to_dict()
     created_at: int = Field(sa_column=Column(BigInteger, nullable=False))
+
+
+class TombstoneRow(SQLModel, table=True):
+    """A deleted note or link id: it stays taken for ever (written with the event that deleted it)."""
+
+    __tablename__ = "tombstone"
+
+    workshop_id: str = Field(sa_column=Column(String(32), ForeignKey("workshop.id"), primary_key=True))
+    id: str = Field(sa_column=Column(String(64), primary_key=True))

@@ -56,6 +56,18 @@ def test_exports_benchmark_runs() -> None:
     assert "| baseline: orjson.dumps of the snapshot |" in out and "| report-html |" in out
 
 
+def test_soak_benchmark_runs_and_every_client_equals_the_stored_map() -> None:
+    # A few seconds of a small workshop with reconnects; the run exits non-zero when a client's board differs
+    # from the stored map or an operation went unanswered. Memory figures are printed, never asserted.
+    out = run_bench(
+        "soak",
+        *("--seconds", "4", "--participants", "4", "--rate", "20", "--notes", "30"),
+        *("--sample-every", "1", "--reconnect-every", "1"),
+    )
+    assert "every client equals the stored map: yes" in out and "every operation answered: yes" in out
+    assert "server RSS MiB" in out
+
+
 @pytest.mark.rule("P29")
 def test_hostile_benchmark_refuses_every_case_with_its_expected_answer() -> None:
     # run_bench fails when the benchmark exits non-zero, which it does when any case is not refused as expected.

@@ -77,7 +77,7 @@ class Script:
 def populated(storage: Storage, wid: str = "w1", notes: int = 3) -> Script:
     record, board = workshop(wid)
     storage.create_workshop(record, board)
-    script = Script(Board.from_dict(board.to_dict(with_tombstones=True)))
+    script = Script(Board.from_dict(board.to_dict()))
     script.change(participant_join(FAC))
     for i in range(notes):
         script.op(
@@ -136,26 +136,80 @@ def test_load_replays_to_the_same_board(storage: Storage) -> None:
     storage.append("w1", script.take())
     loaded = storage.load_board("w1")
     assert loaded is not None
-    assert loaded.board.to_dict(with_tombstones=True) == script.board.to_dict(with_tombstones=True)
-    assert loaded.client_ops == {("fac1", "add0"): 2, ("fac1", "add1"): 3, ("fac1", "add2"): 4, ("fac1", "upd"): 6}
+    assert loaded.board.to_dict() == script.board.to_dict()
     assert storage.load_board("nope") is None
+
+
+def test_client_op_ids_are_found_by_participant_and_cid(storage: Storage) -> None:
+    script = populated(storage)
+    script.op("note.update", cid="upd", id="w1n000", text="changed")
+    storage.append("w1", script.take())
+    populated(storage, "w2", notes=1)  # the same cids in another workshop
+    assert [storage.client_op_seq("w1", "fac1", cid) for cid in ("add0", "add2", "upd")] == [2, 4, 5]
+    assert storage.client_op_seq("w1", "fac1", "never") is None
+    assert storage.client_op_seq("w1", "someone-else", "add0") is None
+    assert storage.client_op_seq("w2", "fac1", "add0") == 2 and storage.client_op_seq("w2", "fac1", "upd") is None
+    history = storage.id_history("w1")
+    assert all(("fac1", cid) in history.client_ops for cid in ("add0", "add1", "add2", "upd"))
+    assert history.client_ops.count == 4
+
+
+def test_deleted_ids_are_stored_with_the_events_that_delete_them(storage: Storage) -> None:
+    script = populated(storage, notes=4)
+    script.op("link.add", id="l001", source="w1n000", target="w1n001")
+    script.op("link.add", id="l002", source="w1n002", target="w1n001")
+    script.op("link.add", id="l003", source="w1n002", target="w1n003")
+    script.op("note.delete", id="w1n001")  # takes l001 and l002 with it
+    script.op("link.delete", id="l003")
+    storage.append("w1", script.take())
+    populated(storage, "w2", notes=2)
+    asked = ["w1n000", "w1n001", "w1n002", "l001", "l002", "l003", "nothing"]
+    assert storage.deleted_among("w1", asked) == {"w1n001", "l001", "l002", "l003"}
+    assert storage.deleted_among("w2", asked) == set() and storage.deleted_among("w1", []) == set()
+    history = storage.id_history("w1")
+    assert all(i in history.deleted for i in ("w1n001", "l001", "l002", "l003"))
+    assert history.deleted.count == 4
+
+
+def test_a_failed_append_stores_no_deleted_ids(storage: Storage) -> None:
+    script = populated(storage)
+    script.op("note.delete", id="w1n000")
+    script.op("note.update", cid="add0", id="w1n001", text="reuses a stored cid")
+    with pytest.raises(Conflict):
+        storage.append("w1", script.take())
+    assert storage.deleted_among("w1", ["w1n000"]) == set()
+
+
+def test_id_history_of_a_long_log_is_streamed_into_filters_without_false_negatives(storage: Storage) -> None:
+    script = populated(storage, notes=0)
+    for batch in range(3):
+        for i in range(2000):
+            n = batch * 2000 + i
+            script.op("note.add", cid=f"c{n}", id=f"n{n:05}", kind="outcome", text="x", x=0.0, y=0.0)
+            if n % 2:
+                script.op("note.delete", cid=f"d{n}", id=f"n{n:05}")
+        storage.append("w1", script.take())
+    history = storage.id_history("w1")
+    assert all(("fac1", f"c{n}") in history.client_ops for n in range(6000))
+    assert all(f"n{n:05}" in history.deleted for n in range(1, 6000, 2))
+    assert history.client_ops.count == 9000 and history.deleted.count == 3000
+    never = sum(f"n{n:05}" in history.deleted for n in range(0, 6000, 2))
+    assert never < 6000 * 0.05, f"{never} of 3,000 live ids look deleted: the filter is far too small"
 
 
 def test_snapshot_then_later_events(storage: Storage) -> None:
     script = populated(storage)
     script.op("note.move", id="w1n000", x=5.0, y=6.0)
-    snapshot = script.board.to_dict(with_tombstones=True)
+    snapshot = script.board.to_dict()
     script.op("note.update", id="w1n000", text="after the snapshot")
     storage.append("w1", script.take(), snapshot=snapshot)
     for i in range(3):  # more snapshots than are kept
         script.op("note.move", id="w1n001", x=float(i), y=0.0)
-        storage.append("w1", script.take(), snapshot=script.board.to_dict(with_tombstones=True))
+        storage.append("w1", script.take(), snapshot=script.board.to_dict())
     script.op("note.update", id="w1n002", text="tail")
     storage.append("w1", script.take())
     loaded = storage.load_board("w1")
-    assert loaded is not None and loaded.board.to_dict(with_tombstones=True) == script.board.to_dict(
-        with_tombstones=True
-    )
+    assert loaded is not None and loaded.board.to_dict() == script.board.to_dict()
 
 
 def test_events_since_in_order_with_limit(storage: Storage) -> None:
@@ -219,9 +273,9 @@ def test_everything_survives_reopening(storage_factory: Callable[[], Storage]) -
     first = storage_factory()
     script = populated(first)
     first.add_participant(participant("p1"))
-    expected = script.board.to_dict(with_tombstones=True)
+    expected = script.board.to_dict()
     first.close()
     second = storage_factory()
     loaded = second.load_board("w1")
-    assert loaded is not None and loaded.board.to_dict(with_tombstones=True) == expected
+    assert loaded is not None and loaded.board.to_dict() == expected
     assert second.participant_by_token("tok-p1") is not None

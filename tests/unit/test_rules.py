@@ -84,12 +84,12 @@ def test_update_move_and_link_to_a_deleted_note_are_refused() -> None:
     add_note(board, "n001")
     add_note(board, "n002")
     apply_op(board, FAC, "note.delete", id="n001")
-    before = board.to_dict(with_tombstones=True)
+    before = board.to_dict()
     refused(run(board, ALICE, "note.update", id="n001", text="late edit"), "note_deleted")
     refused(run(board, ALICE, "note.move", id="n001", x=0.0, y=0.0), "note_deleted")
     refused(run(board, ALICE, "link.add", id="l001", source="n002", target="n001"), "note_deleted")
     refused(run(board, ALICE, "note.add", id="n001", kind="impact", text="again", x=0.0, y=0.0), "note_exists")
-    assert board.to_dict(with_tombstones=True) == before
+    assert board.to_dict() == before
 
 
 @pytest.mark.rule("P11")
@@ -133,9 +133,9 @@ def test_bad_values_are_refused_and_change_nothing(name: str, fields: dict[str, 
     board = new_board()
     add_note(board, "n001")
     add_note(board, "n002")
-    before = board.to_dict(with_tombstones=True)
+    before = board.to_dict()
     refused(run(board, ALICE, name, **fields), code)
-    assert board.to_dict(with_tombstones=True) == before
+    assert board.to_dict() == before
 
 
 @pytest.mark.rule("P13")
@@ -144,9 +144,9 @@ def test_bad_values_are_refused_and_change_nothing(name: str, fields: dict[str, 
 )
 def test_facilitator_only_operations(name: str, fields: dict[str, Any]) -> None:
     board = new_board()
-    before = board.to_dict(with_tombstones=True)
+    before = board.to_dict()
     refused(run(board, ALICE, name, **fields), "facilitator_only")
-    assert board.to_dict(with_tombstones=True) == before
+    assert board.to_dict() == before
     assert isinstance(run(board, FAC, name, **fields), Change)
 
 
@@ -155,7 +155,7 @@ def test_locked_board_refuses_participants_but_not_the_facilitator() -> None:
     board = new_board()
     add_note(board, "n001")
     apply_op(board, FAC, "workshop.lock")
-    before = board.to_dict(with_tombstones=True)
+    before = board.to_dict()
     for name, fields in [
         ("note.add", {"id": "n002", "kind": "impact", "text": "x", "x": 0.0, "y": 0.0}),
         ("note.update", {"id": "n001", "text": "y"}),
@@ -164,7 +164,7 @@ def test_locked_board_refuses_participants_but_not_the_facilitator() -> None:
         ("note.delete", {"id": "n001"}),
     ]:
         refused(run(board, ALICE, name, **fields), "board_locked")
-    assert board.to_dict(with_tombstones=True) == before
+    assert board.to_dict() == before
     assert isinstance(run(board, ALICE, "presence.set", editing="n001"), Change)
     add_note(board, "n003", FAC)
     apply_op(board, FAC, "workshop.unlock")
@@ -186,7 +186,7 @@ def test_apply_refuses_out_of_order_events() -> None:
         board.apply(Event(seq=board.head + 2, op="workshop.lock", by="fac", at=0, data={"locked": True}))
 
 
-def test_snapshot_round_trip_keeps_tombstones_and_pairs() -> None:
+def test_snapshot_round_trip_keeps_pairs_and_leaves_deleted_ids_to_storage() -> None:
     board = new_board()
     add_note(board, "n001")
     add_note(board, "n002")
@@ -194,7 +194,19 @@ def test_snapshot_round_trip_keeps_tombstones_and_pairs() -> None:
     apply_op(board, ALICE, "note.delete", id="n002")
     add_note(board, "n003")
     apply_op(board, ALICE, "link.add", id="l002", source="n001", target="n003")
-    copy = Board.from_dict(board.to_dict(with_tombstones=True))
-    assert copy.to_dict(with_tombstones=True) == board.to_dict(with_tombstones=True)
+    snapshot = board.to_dict()
+    assert "deleted" not in snapshot, "deleted ids are stored apart, not in every snapshot"
+    copy = Board.from_dict(snapshot)
+    assert copy.to_dict() == snapshot
     refused(run(copy, ALICE, "link.add", id="l003", source="n001", target="n003"), "link_duplicate")
+
+
+@pytest.mark.rule("P10")
+def test_a_snapshot_from_before_deleted_ids_had_their_own_table_still_refuses_them() -> None:
+    board = new_board()
+    add_note(board, "n003")
+    old_snapshot = {**board.to_dict(), "deleted": ["n002", "l001"]}
+    copy = Board.from_dict(old_snapshot)
     refused(run(copy, ALICE, "note.update", id="n002", text="x"), "note_deleted")
+    refused(run(copy, ALICE, "link.update", id="l001", label="x"), "link_deleted")
+    refused(run(copy, ALICE, "note.add", id="n002", kind="impact", text="again", x=0.0, y=0.0), "note_exists")

@@ -1,0 +1,122 @@
+"""Upgrading a database written by an earlier version keeps every guarantee its data carried."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+
+from server.room import Room, RoomSettings
+from server.storage.sql import MIGRATIONS, SqlStorage, normalize_url
+from tests.contract.test_storage import FAC, Script, workshop
+from tests.support.databases import BACKENDS, database_url
+from tests.unit.test_room import FakeSocket
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    with database_url(request.param, tmp_path) as url:
+        yield url
+
+
+def schema_at(url: str, revision: str) -> sa.Engine:
+    engine = sa.create_engine(normalize_url(url))
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, revision)
+    return engine
+
+
+def old_workshop(engine: sa.Engine) -> Script:
+    """A workshop as the version before deleted ids had their own table stored it: deletes only in the event
+    log and in snapshots' `deleted` lists."""
+    record, board = workshop("w1")
+    script = Script(board)
+    script.op("note.add", cid="a", id="keep", kind="impact", text="stays", x=0.0, y=0.0)
+    script.op("note.add", cid="b", id="goner", kind="impact", text="goes", x=0.0, y=0.0)
+    script.op("note.add", cid="c", id="other", kind="impact", text="stays", x=0.0, y=0.0)
+    script.op("link.add", cid="d", id="withnote", source="keep", target="goner")
+    script.op("link.add", cid="e", id="alone", source="keep", target="other")
+    script.op("note.delete", cid="f", id="goner")  # takes `withnote` with it
+    script.op("link.delete", cid="g", id="alone")
+    snapshot: dict[str, Any] = {**script.board.to_dict(), "deleted": ["goner", "withnote", "alone", "fromsnap"]}
+    script.op("note.update", cid="h", id="keep", text="after the snapshot")
+    meta = sa.MetaData()
+    tables = {name: sa.Table(name, meta, autoload_with=engine) for name in ("workshop", "event", "snapshot")}
+    with engine.begin() as conn:
+        conn.execute(sa.insert(tables["workshop"]).values(**{k: getattr(record, k) for k in record.__slots__}))
+        conn.execute(
+            sa.insert(tables["snapshot"]),
+            [
+                {"workshop_id": "w1", "head": state["head"], "created_at": 1, "state": orjson.dumps(state).decode()}
+                for state in (board_at_zero(), snapshot)
+            ],
+        )
+        conn.execute(
+            sa.insert(tables["event"]),
+            [
+                {"workshop_id": "w1", "seq": e.seq, "op": e.op, "by": e.by, "at": e.at, "cid": e.cid,
+                 "data": orjson.dumps(e.data).decode()}
+                for e in script.take()
+            ],
+        )  # fmt: skip
+    return script
+
+
+def board_at_zero() -> dict[str, Any]:
+    return {**workshop("w1")[1].to_dict(), "deleted": []}
+
+
+async def answers_after_memory_forgot(storage: SqlStorage) -> dict[str, str]:
+    """What a room (holding no recent ids at all) answers about the old deleted ids."""
+    stored = storage.load_board("w1")
+    assert stored is not None
+    room = Room.load("w1", stored, storage, settings=RoomSettings(recent_ids=0))
+    sock = FakeSocket(FAC)
+    room.join(sock, None)  # an event: the room trims what memory held, storage holds it all
+    await room.drain()
+    assert room.board.deleted.unsure("goner") and room.board.deleted.unsure("fromsnap")
+    frames = [
+        {"op": "note.add", "cid": "1", "id": "goner", "kind": "impact", "text": "again", "x": 0, "y": 0},
+        {"op": "note.update", "cid": "2", "id": "goner", "text": "late"},
+        {"op": "link.update", "cid": "3", "id": "withnote", "label": "late"},
+        {"op": "link.add", "cid": "4", "id": "alone", "source": "other", "target": "keep"},
+        {"op": "note.add", "cid": "5", "id": "fromsnap", "kind": "impact", "text": "again", "x": 0, "y": 0},
+    ]
+    for f in frames:
+        room.receive(sock, orjson.dumps(f))
+    async with asyncio.timeout(10):
+        while len(sock.of_type("error")) < len(frames):
+            await asyncio.sleep(0.01)
+    return {m["cid"]: m["code"] for m in sock.of_type("error")}
+
+
+@pytest.mark.rule("P10")
+async def test_deleted_ids_of_an_old_database_stay_deleted_after_the_upgrade(db_url: str) -> None:
+    engine = schema_at(db_url, "0001")
+    script = old_workshop(engine)
+    engine.dispose()
+    storage = SqlStorage(db_url)  # upgrades to the newest schema
+    try:
+        deleted = {"goner", "withnote", "alone", "fromsnap"}
+        assert storage.deleted_among("w1", [*deleted, "keep", "other"]) == deleted
+        loaded = storage.load_board("w1")
+        assert loaded is not None and loaded.board.to_dict() == script.board.to_dict()
+        assert await answers_after_memory_forgot(storage) == {
+            "1": "note_exists",
+            "2": "note_deleted",
+            "3": "link_deleted",
+            "4": "note_exists",
+            "5": "note_exists",
+        }
+    finally:
+        storage.close()

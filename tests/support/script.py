@@ -64,7 +64,10 @@ class Script:
 
 
 def copy_board(board: Board) -> Board:
-    return Board.from_dict(board.to_dict(with_tombstones=True))
+    copy = Board.from_dict(board.to_dict())
+    for deleted in board.deleted:  # a board no room trims holds every deleted id
+        copy.deleted.add(deleted, board.deleted.get(deleted) or 0)
+    return copy
 
 
 def answer(board: Board, step: Step, actor: Participant) -> tuple[str, Event | None]:

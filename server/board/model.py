@@ -21,17 +21,19 @@ DEFAULT_KINDS: tuple[tuple[str, str, str], ...] = (
     ("assumption", "Assumption", "#d4c1ec"),
 )
 
+# A person's colour is the background of their "… is editing" badge, whose text is white: each is dark enough
+# for 4.5:1 contrast (the hues of d3's category10, darkened where they were too light).
 PARTICIPANT_COLOURS: tuple[str, ...] = (
     "#1f77b4",
     "#d62728",
-    "#2ca02c",
-    "#9467bd",
+    "#1e7b34",
+    "#7b52ab",
     "#8c564b",
-    "#e377c2",
-    "#17becf",
-    "#bcbd22",
-    "#ff7f0e",
-    "#7f7f7f",
+    "#b03a87",
+    "#0f7782",
+    "#6b6a12",
+    "#b04f00",
+    "#636b72",
 )
 
 

@@ -1,4 +1,4 @@
-"""Text on every note colour and status badge meets WCAG 2.2 AA contrast (4.5:1 for normal text)."""
+"""Text on every note colour, person colour and status badge meets WCAG 2.2 AA contrast (4.5:1 for normal text)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from server.board.model import DEFAULT_KINDS
+from server.board.model import DEFAULT_KINDS, PARTICIPANT_COLOURS
 
 CSS = (Path(__file__).resolve().parents[2] / "static" / "css" / "app.css").read_text()
 NOTE_INK = "#111111"
+EDITOR_BADGE_INK = re.search(r"\.note-editor \{[^}]*[^-]color: (#[0-9a-f]{3,6})", CSS)
 
 
 def luminance(colour: str) -> float:
@@ -27,6 +28,15 @@ def contrast(a: str, b: str) -> float:
 @pytest.mark.parametrize(("name", "label", "colour"), DEFAULT_KINDS)
 def test_note_text_on_every_kind_colour(name: str, label: str, colour: str) -> None:
     assert contrast(NOTE_INK, colour) >= 4.5, f"{label} notes"
+
+
+@pytest.mark.parametrize("colour", PARTICIPANT_COLOURS)
+def test_editing_badge_text_on_every_person_colour(colour: str) -> None:
+    """The "Ana is editing" badge on a note has the person's colour behind its text."""
+    assert EDITOR_BADGE_INK, "no .note-editor text colour"
+    ink = EDITOR_BADGE_INK.group(1)
+    ink = "#" + "".join(c * 2 for c in ink[1:]) if len(ink) == 4 else ink
+    assert contrast(ink, colour) >= 4.5
 
 
 @pytest.mark.parametrize("state", ["live", "connecting", "offline"])

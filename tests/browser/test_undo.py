@@ -279,3 +279,84 @@ async def test_ctrl_z_in_a_text_field_undoes_the_field_not_the_board(browser: An
     await expect(fac.locator("[data-toast]")).to_be_visible()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     await fac.screenshot(path=str(SCREENSHOTS / "undo-toast-desktop.png"))
+
+
+# The history module alone (static/js/history.js has no DOM): driven with a fake protocol client in a page.
+HISTORY_SCRIPT = """
+async () => {
+  const { History, LIMIT } = await import("/static/js/history.js");
+  const sent = [], notes = new Map(), links = new Map();
+  const store = new Map();
+  const storage = { getItem: (k) => store.get(k) ?? null, setItem: (k, v) => store.set(k, v) };
+  let clock = 0;
+  const make = () => new History({
+    me: "me", store: storage, key: "k", now: () => clock,
+    send: (op, fields) => { sent.push({ op, ...fields }); return `c${sent.length}`; },
+  });
+  const h = make();
+  const view = () => ({ notes, links });
+  const ack = (seq) => h.acked([{ cid: `c${sent.length}`, seq }]);
+  const out = {};
+
+  notes.set("n1", { id: "n1", kind: "impact", text: "A", x: 0, y: 0, version: 1 });
+  h.perform("note.add", { id: "n1", kind: "impact", text: "A", x: 0, y: 0 }, view());
+  out.queuedWhileSaving = h.undo();  // the add is not stored yet: the undo waits for it
+  out.sentWhileSaving = sent.length;
+  ack(5);  // stored: the queued undo goes now, expecting version 1
+  out.undoOfAdd = sent[sent.length - 1];
+  ack(6);
+  h.observe({ seq: 6, op: "note.delete", by: "me", data: { id: "n1", links: [] } }, { links });
+
+  // Moves of one note close together are one step; its undo expects the version the last one left.
+  h.redo();
+  ack(7);
+  h.observe({ seq: 7, op: "note.restore", by: "me", data: { id: "n1", version: 7, links: [] } }, { links });
+  for (const x of [10, 20, 30]) {
+    clock += 100;
+    h.perform("note.move", { id: "n1", x, y: 0 }, view());
+    h.observe({ seq: 8, op: "note.move", by: "me", data: { id: "n1", x, y: 0, version: 8 + x / 10 } }, { links });
+    notes.set("n1", { ...notes.get("n1"), x });
+    ack(8 + x / 10);
+  }
+  out.steps = h.done.length;
+  h.undo();
+  out.undoOfMoves = sent[sent.length - 1];
+  ack(12);
+
+  // Someone else's change is remembered, to say who when an undo is refused.
+  h.observe({ seq: 13, op: "note.update", by: "ana", data: { id: "n1", text: "B", version: 13 } }, { links });
+  h.redo();
+  out.refusal = h.refused(`c${sent.length}`, "changed_since", view(), new Map([["ana", { name: "Ana" }]]));
+  out.afterRefusal = [h.done.length, h.undone.length];
+
+  // A refused change of one's own is no step; history is bounded; and it survives a reload.
+  h.perform("note.update", { id: "n1", text: "C" }, view());
+  h.refused(`c${sent.length}`, "note_deleted", view(), new Map());
+  out.afterRefusedChange = h.done.length;
+  for (let i = 0; i < LIMIT + 20; i++) {
+    clock += 10000;
+    h.perform("note.move", { id: "n1", x: i, y: i }, view());
+    ack(100 + i);
+  }
+  out.bounded = h.done.length;
+  const again = make();
+  out.reloaded = [again.done.length, again.nextUndo.after.x];
+  return out;
+}
+"""
+
+
+async def test_the_history_module_expects_the_versions_left_and_waits_for_earlier_changes(
+    browser: Any, server: ServerProcess
+) -> None:
+    fac, _, _ = await start_workshop(browser, server, "History module")
+    out = await fac.evaluate(HISTORY_SCRIPT)
+    assert out["queuedWhileSaving"] == "queued" and out["sentWhileSaving"] == 1
+    assert out["undoOfAdd"] == {"op": "note.delete", "id": "n1", "expect": 1, "expect_links": []}
+    assert out["steps"] == 2  # the add, and one step for the three moves
+    assert out["undoOfMoves"] == {"op": "note.move", "id": "n1", "x": 0, "y": 0, "expect": 11}
+    assert out["refusal"] == "Ana changed this note since; not redone."
+    assert out["afterRefusal"] == [1, 0]
+    assert out["afterRefusedChange"] == 1
+    assert out["bounded"] == 100
+    assert out["reloaded"] == [100, 119]

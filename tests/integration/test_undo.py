@@ -78,6 +78,12 @@ async def test_restore_brings_a_note_and_its_links_back_with_the_same_ids(worksh
     await ben.do("note.update", id="note0001", text="back, and edited", expect=seq)
     refusal = await ben.refused("note.add", **note(1))
     assert refusal["code"] == "note_exists"
+    # Undo, redo, undo: deleted again and restored again, stored each time.
+    await ana.do("note.delete", id="note0001")
+    seq = await ana.do("note.restore", **as_restore(before, "note0001"))
+    await ben.wait_head(seq)
+    assert stored_map(workshop) == await read_map(workshop.server.url, workshop.id, workshop.created["token"])
+    assert ben.board is not None and set(ben.board.links) == {"link0001", "link0002"}
 
 
 @pytest.mark.rule("P33")

@@ -46,7 +46,7 @@ def linked_board() -> Board:
 @pytest.mark.rule("P33")
 def test_a_restored_note_comes_back_with_its_links_under_the_same_ids() -> None:
     board = linked_board()
-    before = Board.from_dict(board.to_dict(with_tombstones=True))
+    before = Board.from_dict(board.to_dict())
     fields = restore_fields(board, "n001")
     apply_op(board, FAC, "note.delete", id="n001")
     event = apply_op(board, FAC, "note.restore", **fields)
@@ -64,8 +64,8 @@ def test_a_restored_note_comes_back_with_its_links_under_the_same_ids() -> None:
     refused(run(board, ALICE, "note.add", id="n001", kind="impact", text="x", x=0.0, y=0.0), "note_exists")
     refused(run(board, ALICE, "note.restore", **fields), "note_exists")
     # A board rebuilt from a snapshot holds the same.
-    copy = Board.from_dict(board.to_dict(with_tombstones=True))
-    assert copy.to_dict(with_tombstones=True) == board.to_dict(with_tombstones=True)
+    copy = Board.from_dict(board.to_dict())
+    assert copy.to_dict() == board.to_dict()
 
 
 @pytest.mark.rule("P33")
@@ -100,12 +100,12 @@ def test_links_that_cannot_come_back_are_left_out() -> None:
 def test_only_ids_this_workshop_deleted_are_restored() -> None:
     board = linked_board()
     fields = restore_fields(board, "n001")
-    before = board.to_dict(with_tombstones=True)
+    before = board.to_dict()
     refused(run(board, ALICE, "note.restore", **fields), "note_exists")  # on the board
     refused(run(board, ALICE, "note.restore", **{**fields, "id": "l001", "links": []}), "note_exists")  # a link's
     refused(run(board, ALICE, "note.restore", **{**fields, "id": "other-workshops", "links": []}), "note_missing")
     apply_op(board, FAC, "note.delete", id="n001")
-    before = board.to_dict(with_tombstones=True)
+    before = board.to_dict()
     for bad, code in [
         ({"author": "stranger"}, "bad_value"),
         ({"created_at": 10**12 * 9}, "bad_value"),
@@ -119,7 +119,7 @@ def test_only_ids_this_workshop_deleted_are_restored() -> None:
     apply_op(board, FAC, "workshop.lock")
     refused(run(board, ALICE, "note.restore", **fields), "board_locked")
     apply_op(board, FAC, "workshop.unlock")
-    assert board.to_dict(with_tombstones=True)["notes"] == before["notes"]
+    assert board.to_dict()["notes"] == before["notes"]
     assert isinstance(run(board, ALICE, "note.restore", **fields), Change)
 
 
@@ -160,7 +160,7 @@ def test_an_expected_version_that_moved_on_is_refused_and_changes_nothing() -> N
     apply_op(board, ALICE, "note.update", id="n001", text="mine", expect=1)  # version 1 → 2
     apply_op(board, FAC, "note.update", id="n001", text="Fran's")  # → 3
     apply_op(board, FAC, "link.update", id="l001", label="Fran's label")  # link 1 → 2
-    before = board.to_dict(with_tombstones=True)
+    before = board.to_dict()
     for name, fields in [
         ("note.update", {"id": "n001", "text": "undo mine", "expect": 2}),
         ("note.update", {"id": "n001", "kind": "outcome", "expect": 2}),
@@ -170,7 +170,7 @@ def test_an_expected_version_that_moved_on_is_refused_and_changes_nothing() -> N
         ("link.delete", {"id": "l001", "expect": 1}),
     ]:
         refused(run(board, ALICE, name, **fields), "changed_since")
-    assert board.to_dict(with_tombstones=True) == before
+    assert board.to_dict() == before
     refused(decode('{"op": "note.update", "id": "n001", "text": "x", "expect": 0}')[0], "bad_frame")
     # The version as it is now is accepted; each change raises it.
     event = apply_op(board, ALICE, "link.update", id="l001", label="mine", expect=2)
@@ -184,10 +184,10 @@ def test_an_expected_version_that_moved_on_is_refused_and_changes_nothing() -> N
 @pytest.mark.rule("P34")
 def test_a_delete_expecting_fewer_links_is_refused() -> None:
     board = linked_board()
-    before = board.to_dict(with_tombstones=True)
+    before = board.to_dict()
     refused(run(board, ALICE, "note.delete", id="n001", expect=1, expect_links=["l001"]), "changed_since")
     refused(run(board, ALICE, "note.delete", id="n001", expect_links=[]), "changed_since")
-    assert board.to_dict(with_tombstones=True) == before
+    assert board.to_dict() == before
     # Links expected but gone already do not matter: nothing of anyone's is lost by deleting the note.
     apply_op(board, FAC, "link.delete", id="l002")
     event = apply_op(board, ALICE, "note.delete", id="n001", expect=1, expect_links=["l001", "l002"])
@@ -197,7 +197,7 @@ def test_a_delete_expecting_fewer_links_is_refused() -> None:
 @pytest.mark.rule("P34")
 def test_links_from_before_link_versions_load_as_version_one() -> None:
     board = linked_board()
-    old = board.to_dict(with_tombstones=True)
+    old = board.to_dict()
     for lk in old["links"]:
         del lk["version"]
     copy = Board.from_dict(old)

@@ -116,6 +116,7 @@ class Link:
     author: str
     created_at: int
     updated_at: int
+    version: int = 1  # links stored before links had versions read as version 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,6 +223,14 @@ def _link_update(board: Board, d: dict[str, Any]) -> None:
     link = board.links[d["id"]]
     link.label = d["label"]
     link.updated_at = d["updated_at"]
+    link.version = d.get("version", link.version + 1)  # events stored before links had versions
+
+
+def _note_restore(board: Board, d: dict[str, Any]) -> None:
+    # The ids stay in `deleted`: it holds every id ever deleted, and the rules look at the live board first.
+    _note_add(board, {k: v for k, v in d.items() if k != "links"})
+    for link in d["links"]:
+        _link_add(board, link)
 
 
 def _link_delete(board: Board, d: dict[str, Any]) -> None:
@@ -251,9 +260,11 @@ _APPLIERS = {
     "note.update": _note_update,
     "note.move": _note_update,
     "note.delete": _note_delete,
+    "note.restore": _note_restore,
     "link.add": _link_add,
     "link.update": _link_update,
     "link.delete": _link_delete,
+    "link.restore": _link_add,
     "workshop.lock": _workshop_lock,
     "workshop.unlock": _workshop_lock,
     "workshop.rename": _workshop_rename,

@@ -13,6 +13,10 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 # Client operation ids: opaque to the server, unique per participant.
 ClientOpId = Annotated[str, Field(min_length=1, max_length=64)]
+# The version of a note or link that the sender last saw (rule P34): refused with `changed_since` if it moved on.
+Expected = Annotated[int, Field(ge=1, le=2**53)]
+# How many links one note.restore brings back, and a note.delete may expect: more than a frame ever holds.
+MAX_RESTORED_LINKS = 1000
 
 
 class Op(BaseModel):
@@ -37,6 +41,7 @@ class NoteUpdate(Op):
     text: str | None = None
     kind: str | None = None
     colour: str | None = None
+    expect: Expected | None = None
 
 
 class NoteMove(Op):
@@ -46,6 +51,7 @@ class NoteMove(Op):
     id: str
     x: float
     y: float
+    expect: Expected | None = None
 
 
 class NoteDrag(Op):
@@ -60,6 +66,49 @@ class NoteDrag(Op):
 class NoteDelete(Op):
     op: Literal["note.delete"]
     id: str
+    expect: Expected | None = None
+    # The links the sender expects to go with the note: refused with `changed_since` if it has others.
+    expect_links: Annotated[list[str], Field(max_length=MAX_RESTORED_LINKS)] | None = None
+
+
+class RestoredLink(BaseModel):
+    """A link as it was when it was deleted, to be brought back under its own id."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+    id: str
+    source: str
+    target: str
+    label: str = ""
+    author: str | None = None  # who made it, when that is a participant of the workshop; else the restorer
+    created_at: int | None = None
+
+
+class NoteRestore(Op):
+    """Bring a deleted note back under its own id (undoing its deletion), with those of its links that can come."""
+
+    op: Literal["note.restore"]
+    id: str
+    kind: str
+    text: str
+    x: float
+    y: float
+    colour: str | None = None
+    author: str | None = None
+    created_at: int | None = None
+    links: Annotated[list[RestoredLink], Field(max_length=MAX_RESTORED_LINKS)] = []
+
+
+class LinkRestore(Op):
+    """Bring a deleted link back under its own id (undoing its deletion)."""
+
+    op: Literal["link.restore"]
+    id: str
+    source: str
+    target: str
+    label: str = ""
+    author: str | None = None
+    created_at: int | None = None
 
 
 class LinkAdd(Op):
@@ -74,11 +123,13 @@ class LinkUpdate(Op):
     op: Literal["link.update"]
     id: str
     label: str
+    expect: Expected | None = None
 
 
 class LinkDelete(Op):
     op: Literal["link.delete"]
     id: str
+    expect: Expected | None = None
 
 
 class WorkshopLock(Op):
@@ -115,9 +166,11 @@ AnyOp = Union[  # noqa: UP007 - a runtime value too: OP_NAMES reads its members
     NoteMove,
     NoteDrag,
     NoteDelete,
+    NoteRestore,
     LinkAdd,
     LinkUpdate,
     LinkDelete,
+    LinkRestore,
     WorkshopLock,
     WorkshopUnlock,
     WorkshopRename,

@@ -38,6 +38,7 @@ CODES: dict[str, str] = {
     "rate_limited": "more frames or requests than accepted from one connection, participant or address; slow down",
     "workshop_full": "the workshop has as many participants as it may have",
     "body_too_large": "the request body is larger than the server reads for that address",
+    "changed_since": "the note or link is no longer at the version the operation expected: someone changed it since",
 }
 
 

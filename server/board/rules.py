@@ -12,8 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from server.board import ops
-from server.board.model import Board, Participant
+from server.board import ops, restore
+from server.board.model import Board, Link, Note, Participant
 from server.board.refusals import Refusal, refuse
 
 MAX_TEXT = 2000
@@ -115,6 +115,15 @@ def _first(*checks: Refusal | None) -> Refusal | None:
     return next((c for c in checks if c is not None), None)
 
 
+def _expected(item: Note | Link, expect: int | None, what: str) -> Refusal | None:
+    """The version the sender last saw, if it said (rule P34): anything else means someone changed it since."""
+    if expect is not None and item.version != expect:
+        return refuse(
+            "changed_since", f"{what} {item.id} is at version {item.version}, not {expect}: it was changed since"
+        )
+    return None
+
+
 def _note_add(board: Board, op: ops.NoteAdd, actor: Participant, now: int) -> Change | Refusal:
     problem = _first(
         _id(op.id, "note id"),
@@ -147,7 +156,7 @@ def _note_add(board: Board, op: ops.NoteAdd, actor: Participant, now: int) -> Ch
 
 
 def _note_update(board: Board, op: ops.NoteUpdate, actor: Participant, now: int) -> Change | Refusal:
-    problem = _existing_note(board, op.id)
+    problem = _existing_note(board, op.id) or _expected(board.notes[op.id], op.expect, "note")
     if problem:
         return problem
     data: dict[str, Any] = {"id": op.id}
@@ -171,6 +180,7 @@ def _note_update(board: Board, op: ops.NoteUpdate, actor: Participant, now: int)
 
 def _note_move(board: Board, op: ops.NoteMove, actor: Participant, now: int) -> Change | Refusal:
     problem = _first(_existing_note(board, op.id), _position(op.x, op.y))
+    problem = problem or _expected(board.notes[op.id], op.expect, "note")
     if problem:
         return problem
     version = board.notes[op.id].version + 1
@@ -185,10 +195,13 @@ def _note_drag(board: Board, op: ops.NoteDrag, actor: Participant, now: int) -> 
 
 
 def _note_delete(board: Board, op: ops.NoteDelete, actor: Participant, now: int) -> Change | Refusal:
-    problem = _existing_note(board, op.id)
+    problem = _existing_note(board, op.id) or _expected(board.notes[op.id], op.expect, "note")
     if problem:
         return problem
-    return Change("note.delete", {"id": op.id, "links": board.links_of(op.id)})
+    links = board.links_of(op.id)
+    if op.expect_links is not None and (unexpected := sorted(set(links) - set(op.expect_links))):
+        return refuse("changed_since", f"note {op.id} has links made since: {', '.join(unexpected[:5])}")
+    return Change("note.delete", {"id": op.id, "links": links})
 
 
 def _link_add(board: Board, op: ops.LinkAdd, actor: Participant, now: int) -> Change | Refusal:
@@ -219,22 +232,88 @@ def _link_add(board: Board, op: ops.LinkAdd, actor: Participant, now: int) -> Ch
             "author": actor.id,
             "created_at": now,
             "updated_at": now,
+            "version": 1,
         },
     )
 
 
 def _link_update(board: Board, op: ops.LinkUpdate, actor: Participant, now: int) -> Change | Refusal:
     problem = _first(_existing_link(board, op.id), _text(op.label, "link label", MAX_LABEL, allow_empty=True))
+    problem = problem or _expected(board.links[op.id], op.expect, "link")
     if problem:
         return problem
-    return Change("link.update", {"id": op.id, "label": op.label, "updated_at": now})
+    version = board.links[op.id].version + 1
+    return Change("link.update", {"id": op.id, "label": op.label, "updated_at": now, "version": version})
 
 
 def _link_delete(board: Board, op: ops.LinkDelete, actor: Participant, now: int) -> Change | Refusal:
-    problem = _existing_link(board, op.id)
+    problem = _existing_link(board, op.id) or _expected(board.links[op.id], op.expect, "link")
     if problem:
         return problem
     return Change("link.delete", {"id": op.id})
+
+
+def _restorable(board: Board, item_id: str, what: str) -> Refusal | None:
+    """Only an id this workshop deleted comes back (rule P33); one on the board, or never deleted here, does not."""
+    if item_id in board.notes or item_id in board.links:
+        return refuse("note_exists", f"{item_id} is on the board: there is nothing to restore")
+    if item_id not in board.deleted:
+        code = "note_missing" if what == "note" else "link_missing"
+        return refuse(code, f"this workshop never deleted a {what} {item_id[:80]!r}")
+    return None
+
+
+def _origin(board: Board, author: str | None, created_at: int | None, now: int) -> Refusal | None:
+    if author is not None and author not in board.participants:
+        return refuse("bad_value", f"author {author[:80]!r} is not a participant of this workshop")
+    if created_at is not None and not 0 <= created_at <= now:
+        return refuse("bad_value", f"created_at must be a time in the past, got {created_at}")
+    return None
+
+
+def _note_restore(board: Board, op: ops.NoteRestore, actor: Participant, now: int) -> Change | Refusal:
+    problem = _first(
+        _id(op.id, "note id"),
+        _kind(board, op.kind),
+        _text(op.text, "note text", MAX_TEXT),
+        _position(op.x, op.y),
+        _colour(op.colour),
+        _origin(board, op.author, op.created_at, now),
+    )
+    for lk in op.links:
+        problem = problem or _first(
+            _id(lk.id, "link id"),
+            _text(lk.label, "link label", MAX_LABEL, allow_empty=True),
+            _origin(board, lk.author, lk.created_at, now),
+        )
+        if problem is None and op.id not in (lk.source, lk.target):
+            problem = refuse("bad_value", f"link {lk.id} does not end at note {op.id}")
+    problem = problem or _restorable(board, op.id, "note")
+    if problem:
+        return problem
+    if len(board.notes) >= MAX_NOTES:
+        return refuse("board_full", f"a workshop holds at most {MAX_NOTES} notes")
+    return Change("note.restore", restore.note_data(board, op, actor.id, now, MAX_LINKS))
+
+
+def _link_restore(board: Board, op: ops.LinkRestore, actor: Participant, now: int) -> Change | Refusal:
+    problem = _first(
+        _id(op.id, "link id"),
+        _text(op.label, "link label", MAX_LABEL, allow_empty=True),
+        _origin(board, op.author, op.created_at, now),
+    )
+    problem = problem or _restorable(board, op.id, "link")
+    problem = problem or _first(_existing_note(board, op.source), _existing_note(board, op.target))
+    if problem:
+        return problem
+    if op.source == op.target:
+        return refuse("link_self", "a link must join two different notes")
+    if (op.source, op.target) in board.pairs:
+        existing = board.pairs[(op.source, op.target)]
+        return refuse("link_duplicate", f"link {existing} already joins {op.source} to {op.target}")
+    if len(board.links) >= MAX_LINKS:
+        return refuse("board_full", f"a workshop holds at most {MAX_LINKS} links")
+    return Change("link.restore", restore.link_data(board, op, actor.id, now))
 
 
 def _workshop_lock(board: Board, op: ops.WorkshopLock, actor: Participant, now: int) -> Change | Refusal:
@@ -282,9 +361,11 @@ _DECIDERS: dict[type, Callable[..., Change | Refusal]] = {
     ops.NoteMove: _note_move,
     ops.NoteDrag: _note_drag,
     ops.NoteDelete: _note_delete,
+    ops.NoteRestore: _note_restore,
     ops.LinkAdd: _link_add,
     ops.LinkUpdate: _link_update,
     ops.LinkDelete: _link_delete,
+    ops.LinkRestore: _link_restore,
     ops.WorkshopLock: _workshop_lock,
     ops.WorkshopUnlock: _workshop_unlock,
     ops.WorkshopRename: _workshop_rename,

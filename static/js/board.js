@@ -6,6 +6,7 @@ import { changedBoard, live, queueRender, setRenderer } from "./board/context.js
 import { listenForInput } from "./board/input.js";
 import { MESSAGES, listenToControls, renderConnection, toast } from "./board/panels.js";
 import { render } from "./board/render.js";
+import { listenForUndo } from "./board/undo.js";
 import { applyCamera, fit, listenForWheel } from "./board/viewport.js";
 
 setRenderer(render);
@@ -18,6 +19,7 @@ live.addEventListener("presence", changedBoard);
 live.addEventListener("connection", renderConnection);
 live.addEventListener("pending", () => { renderConnection(); changedBoard(); });
 live.addEventListener("problem", (e) => toast(MESSAGES[e.detail.code] || e.detail.message));
+listenForUndo(); // after the general "problem" toast: a refused undo says more
 let fitted = false;
 live.addEventListener("change", (e) => {
   if (e.detail?.snapshot && !fitted) { fitted = true; requestAnimationFrame(fit); }

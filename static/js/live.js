@@ -23,7 +23,13 @@ export function applyEvent(map, e) {
     case "note.delete":
       for (const id of d.links) map.links.delete(id);
       map.notes.delete(d.id); break;
-    case "link.add": map.links.set(d.id, d); break;
+    case "note.restore": {
+      const { links, ...note } = d;
+      map.notes.set(d.id, note);
+      for (const l of links) map.links.set(l.id, l);
+      break;
+    }
+    case "link.add": case "link.restore": map.links.set(d.id, d); break;
     case "link.update": map.links.set(d.id, { ...map.links.get(d.id), ...d }); break;
     case "link.delete": map.links.delete(d.id); break;
     case "workshop.lock": case "workshop.unlock": map.workshop = { ...map.workshop, locked: d.locked }; break;
@@ -52,6 +58,21 @@ function applyPending(notes, links, op, me) {
       break;
     case "link.update": if (links.has(op.id)) links.set(op.id, { ...links.get(op.id), label: op.label, pending: true }); break;
     case "link.delete": links.delete(op.id); break;
+    case "note.restore":
+      if (!notes.has(op.id)) {
+        const { links: attached, op: _name, cid: _cid, ...fields } = op;
+        notes.set(op.id, { ...fields, colour: op.colour ?? null, author: op.author || me, pending: true });
+        for (const l of attached) {
+          const other = l.source === op.id ? l.target : l.source;
+          if (notes.has(other) && !links.has(l.id)) links.set(l.id, { ...l, pending: true });
+        }
+      }
+      break;
+    case "link.restore":
+      if (notes.has(op.source) && notes.has(op.target) && !links.has(op.id)) {
+        links.set(op.id, { id: op.id, source: op.source, target: op.target, label: op.label || "", pending: true });
+      }
+      break;
   }
 }
 
@@ -139,6 +160,7 @@ export class Live extends EventTarget {
         for (const e of m.events) {
           if (!this.map || e.seq <= this.map.head) continue; // already in the snapshot we started from
           if (e.seq !== this.map.head + 1) { this.ws?.close(); return; } // a gap: reconnect and catch up
+          this.emit("applying", { event: e, map: this.map }); // the map as it was, for the undo history
           applyEvent(this.map, e);
           if (e.data && e.data.id) this.drags.delete(e.data.id);
         }
@@ -148,6 +170,7 @@ export class Live extends EventTarget {
       case "ack": {
         const done = new Set(m.acks.map((a) => a.cid));
         this.setPending(this.pending.filter((op) => !done.has(op.cid)));
+        this.emit("acked", m.acks);
         break;
       }
       case "error":

@@ -5,6 +5,7 @@ import { newId } from "../live.js";
 import { NOTE_H, NOTE_W, canvas, kindOf, kindPicker, kinds, live, notesLayer, queueRender, ui } from "./context.js";
 import { MESSAGES, say, toast } from "./panels.js";
 import { makeNote, noteEls } from "./render.js";
+import { perform } from "./undo.js";
 import { toBoard } from "./viewport.js";
 
 export function allowed() {
@@ -12,8 +13,9 @@ export function allowed() {
   return true;
 }
 
+/** Change the board (as a step the person can undo). */
 export function send(op, fields) {
-  if (allowed()) live.send(op, fields);
+  if (allowed()) perform(op, fields);
 }
 
 export function addNoteAt(x, y) {
@@ -60,7 +62,7 @@ export function startEditing(el, { draft } = {}) {
     if (draft) {
       el.remove();
       if (save && text) {
-        live.send("note.add", { id: draft.id, kind, text, x: draft.x, y: draft.y });
+        perform("note.add", { id: draft.id, kind, text, x: draft.x, y: draft.y });
         // Focus the new note once drawn, unless the person has already started another one.
         requestAnimationFrame(() => { if (!ui.editing) noteEls.get(draft.id)?.focus(); });
       }

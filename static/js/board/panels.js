@@ -67,12 +67,29 @@ export function say(message) {
   status.textContent = message;
 }
 
-export function toast(message) {
+/** Show a message for a while; with an action ({label, shortcut, run}), a button for it too. */
+export function toast(message, action) {
   const el = root.querySelector("[data-toast]");
-  el.textContent = message;
+  const text = document.createElement("span");
+  text.textContent = message;
+  el.replaceChildren(text);
+  if (action) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "toast-action";
+    button.textContent = action.label;
+    if (action.shortcut) button.setAttribute("aria-keyshortcuts", action.shortcut);
+    button.addEventListener("click", () => { el.hidden = true; action.run(); });
+    el.append(button);
+  }
   el.hidden = false;
   clearTimeout(toast.timer);
-  toast.timer = setTimeout(() => { el.hidden = true; }, 5000);
+  // Long enough to act on; never while the pointer or the focus is on it.
+  const hide = () => {
+    if (el.matches(":hover, :focus-within")) toast.timer = setTimeout(hide, 1000);
+    else el.hidden = true;
+  };
+  toast.timer = setTimeout(hide, action ? 10000 : 5000);
 }
 
 /** The console, the zoom buttons and the link panel. */

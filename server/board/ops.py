@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 # Client operation ids: opaque to the server, unique per participant.
 ClientOpId = Annotated[str, Field(min_length=1, max_length=64)]
-# The version of a note or link that the sender last saw (rule P34): refused with `changed_since` if it moved on.
+# The version of a note or link that the sender last saw (rule P32): refused with `changed_since` if it moved on.
 Expected = Annotated[int, Field(ge=1, le=2**53)]
 # How many links one note.restore brings back, and a note.delete may expect: more than a frame ever holds.
 MAX_RESTORED_LINKS = 1000

@@ -1,9 +1,9 @@
-"""Bringing deleted notes and links back (rule P33): what a restore event holds, once the rules have checked it.
+"""Bringing deleted notes and links back (rule P31): what a restore event holds, once the rules have checked it.
 
 Ids of deleted notes and links are never used again by `note.add` or `link.add` (rule P10). Undoing a
 deletion instead restores the same id, from the fields the restorer's client kept. A restored note or link
 gets a version above any it ever had — the sequence number of the event that restores it — so an operation
-that expected one of its old versions (rule P34) is refused rather than applied to what came back.
+that expected one of its old versions (rule P32) is refused rather than applied to what came back.
 """
 
 from __future__ import annotations

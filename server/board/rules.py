@@ -49,8 +49,9 @@ def unsure_ids(board: Board, op: ops.AnyOp) -> list[str]:
     Only well-formed ids that are not on the board now: `decide` never asks `board.deleted` about others.
     """
     found = []
-    for name in ("id", "source", "target", "editing"):
-        value = getattr(op, name, None)
+    named = [getattr(op, name, None) for name in ("id", "source", "target", "editing")]
+    named += [link.id for link in getattr(op, "links", ())]  # the links a note.restore brings back
+    for value in named:
         if (
             isinstance(value, str)
             and ID_PATTERN.fullmatch(value)
@@ -116,7 +117,7 @@ def _first(*checks: Refusal | None) -> Refusal | None:
 
 
 def _expected(item: Note | Link, expect: int | None, what: str) -> Refusal | None:
-    """The version the sender last saw, if it said (rule P34): anything else means someone changed it since."""
+    """The version the sender last saw, if it said (rule P32): anything else means someone changed it since."""
     if expect is not None and item.version != expect:
         return refuse(
             "changed_since", f"{what} {item.id} is at version {item.version}, not {expect}: it was changed since"
@@ -254,7 +255,7 @@ def _link_delete(board: Board, op: ops.LinkDelete, actor: Participant, now: int)
 
 
 def _restorable(board: Board, item_id: str, what: str) -> Refusal | None:
-    """Only an id this workshop deleted comes back (rule P33); one on the board, or never deleted here, does not."""
+    """Only an id this workshop deleted comes back (rule P31); one on the board, or never deleted here, does not."""
     if item_id in board.notes or item_id in board.links:
         return refuse("note_exists", f"{item_id} is on the board: there is nothing to restore")
     if item_id not in board.deleted:

@@ -242,9 +242,15 @@ class SqlStorage:
             for e in events:
                 if e.op == "workshop.rename" and "title" in e.data:
                     conn.execute(update(_workshops).where(_workshops.c.id == workshop_id).values(title=e.data["title"]))
-            tombstones = [{"workshop_id": workshop_id, "id": i} for e in events for i in deleted_by(e.op, e.data)]
-            if tombstones:
-                conn.execute(insert(_tombstones), tombstones)
+            deleted = sorted({i for e in events for i in deleted_by(e.op, e.data)})
+            if deleted:  # an id restored (rule P31) and deleted again has its row already
+                of_workshop = _tombstones.c.workshop_id == workshop_id
+                known = set(
+                    conn.execute(select(_tombstones.c.id).where(of_workshop, _tombstones.c.id.in_(deleted))).scalars()
+                )
+                new = [{"workshop_id": workshop_id, "id": i} for i in deleted if i not in known]
+                if new:
+                    conn.execute(insert(_tombstones), new)
             if snapshot is not None:
                 self._store_snapshot(conn, workshop_id, snapshot)
 

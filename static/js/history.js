@@ -3,9 +3,9 @@
 //
 // Undoing is never a local rewrite: each undo or redo is a new operation sent through the protocol client,
 // ordered, stored and broadcast like any other. Every operation that changes an existing note or link carries
-// `expect`, the version this person left it at (rule P34), so when someone else changed it since, the server
+// `expect`, the version this person left it at (rule P32), so when someone else changed it since, the server
 // refuses with `changed_since` and nothing is overwritten. A deleted note comes back by `note.restore` with
-// its links (rule P33). Steps are kept in localStorage, per workshop and participant, so a reload keeps them.
+// its links (rule P31). Steps are kept in localStorage, per workshop and participant, so a reload keeps them.
 
 export const LIMIT = 100; // steps kept each way
 const QUEUE_LIMIT = 20; // undo/redo presses waiting for earlier changes to be saved

@@ -57,7 +57,7 @@ async def focus_board(page: Page) -> None:
     await page.evaluate("document.activeElement && document.activeElement.blur()")
 
 
-@pytest.mark.rule("P33")
+@pytest.mark.rule("P31")
 async def test_each_change_is_undone_and_redone_through_the_server(browser: Any, server: ServerProcess) -> None:
     fac, workshop_id, join_url = await start_workshop(browser, server, "Undo everything")
     ana = await join(browser, join_url, "Ana")
@@ -119,7 +119,7 @@ async def test_each_change_is_undone_and_redone_through_the_server(browser: Any,
     assert await fac.evaluate("window.pathweaver.map.head") == await ana.evaluate("window.pathweaver.map.head")
 
 
-@pytest.mark.rule("P33")
+@pytest.mark.rule("P31")
 async def test_undoing_a_delete_brings_the_note_back_with_its_links(browser: Any, server: ServerProcess) -> None:
     fac, workshop_id, _ = await start_workshop(browser, server, "Links come back")
     for text in ("Research synthesis", "Ministers read it", "Briefing sessions"):
@@ -155,7 +155,7 @@ async def test_undoing_a_delete_brings_the_note_back_with_its_links(browser: Any
     await until_server_has(server, fac, workshop_id, before)  # the same ids, links and labels
 
 
-@pytest.mark.rule("P34")
+@pytest.mark.rule("P32")
 async def test_undo_after_someone_else_changed_the_note_is_refused_and_says_who(
     browser: Any, server: ServerProcess
 ) -> None:

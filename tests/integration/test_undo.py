@@ -1,4 +1,4 @@
-"""Undo over the wire, on both databases: restoring deleted notes and links (P33), expected versions (P34)."""
+"""Undo over the wire, on both databases: restoring deleted notes and links (P31), expected versions (P32)."""
 
 from __future__ import annotations
 
@@ -49,7 +49,7 @@ def stored_map(workshop: Workshop) -> dict[str, Any]:
         storage.close()
 
 
-@pytest.mark.rule("P33")
+@pytest.mark.rule("P31")
 async def test_restore_brings_a_note_and_its_links_back_with_the_same_ids(workshop: Workshop) -> None:
     ana = await workshop.participant("Ana")
     ben = await workshop.participant("Ben")
@@ -86,7 +86,7 @@ async def test_restore_brings_a_note_and_its_links_back_with_the_same_ids(worksh
     assert ben.board is not None and set(ben.board.links) == {"link0001", "link0002"}
 
 
-@pytest.mark.rule("P33")
+@pytest.mark.rule("P31")
 async def test_restoring_a_live_id_or_another_workshops_id_is_refused(workshop: Workshop) -> None:
     ana = await workshop.participant("Ana")
     await linked_notes(ana)
@@ -118,7 +118,7 @@ async def test_restoring_a_live_id_or_another_workshops_id_is_refused(workshop: 
     assert [lk["id"] for lk in event.data["links"]] == ["link0002"]
 
 
-@pytest.mark.rule("P34")
+@pytest.mark.rule("P32")
 async def test_a_conflicting_undo_is_refused_and_changes_nothing(workshop: Workshop) -> None:
     ana = await workshop.participant("Ana")
     ben = await workshop.participant("Ben")

@@ -1,4 +1,4 @@
-"""Restoring deleted notes and links (P33), and operations that expect a version (P34): the rules, directly."""
+"""Restoring deleted notes and links (P31), and operations that expect a version (P32): the rules, directly."""
 
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ def linked_board() -> Board:
     return board
 
 
-@pytest.mark.rule("P33")
+@pytest.mark.rule("P31")
 def test_a_restored_note_comes_back_with_its_links_under_the_same_ids() -> None:
     board = linked_board()
     before = Board.from_dict(board.to_dict())
@@ -68,7 +68,7 @@ def test_a_restored_note_comes_back_with_its_links_under_the_same_ids() -> None:
     assert copy.to_dict() == board.to_dict()
 
 
-@pytest.mark.rule("P33")
+@pytest.mark.rule("P31")
 def test_links_that_cannot_come_back_are_left_out() -> None:
     board = linked_board()
     add_note(board, "n004")
@@ -96,7 +96,7 @@ def test_links_that_cannot_come_back_are_left_out() -> None:
     refused(run(board, ALICE, "note.restore", **{**fields, "links": [stray]}), "bad_value")
 
 
-@pytest.mark.rule("P33")
+@pytest.mark.rule("P31")
 def test_only_ids_this_workshop_deleted_are_restored() -> None:
     board = linked_board()
     fields = restore_fields(board, "n001")
@@ -123,7 +123,7 @@ def test_only_ids_this_workshop_deleted_are_restored() -> None:
     assert isinstance(run(board, ALICE, "note.restore", **fields), Change)
 
 
-@pytest.mark.rule("P33")
+@pytest.mark.rule("P31")
 def test_a_deleted_link_comes_back_when_both_ends_are_there() -> None:
     board = linked_board()
     link = {"id": "l001", "source": "n001", "target": "n002", "label": "leads to", "author": "alice"}
@@ -142,7 +142,7 @@ def test_a_deleted_link_comes_back_when_both_ends_are_there() -> None:
     refused(run(board, ALICE, "link.restore", **{**link, "target": "n001"}), "link_self")
 
 
-@pytest.mark.rule("P33")
+@pytest.mark.rule("P31")
 def test_a_restored_id_can_be_deleted_and_restored_again() -> None:
     board = linked_board()
     fields = restore_fields(board, "n001")
@@ -154,7 +154,7 @@ def test_a_restored_id_can_be_deleted_and_restored_again() -> None:
     refused(run(board, ALICE, "note.update", id="n001", text="x", expect=1), "changed_since")
 
 
-@pytest.mark.rule("P34")
+@pytest.mark.rule("P32")
 def test_an_expected_version_that_moved_on_is_refused_and_changes_nothing() -> None:
     board = linked_board()
     apply_op(board, ALICE, "note.update", id="n001", text="mine", expect=1)  # version 1 → 2
@@ -181,7 +181,7 @@ def test_an_expected_version_that_moved_on_is_refused_and_changes_nothing() -> N
     apply_op(board, ALICE, "note.delete", id="n001", expect=5)
 
 
-@pytest.mark.rule("P34")
+@pytest.mark.rule("P32")
 def test_a_delete_expecting_fewer_links_is_refused() -> None:
     board = linked_board()
     before = board.to_dict()
@@ -194,7 +194,7 @@ def test_a_delete_expecting_fewer_links_is_refused() -> None:
     assert event.data["links"] == ["l001"]
 
 
-@pytest.mark.rule("P34")
+@pytest.mark.rule("P32")
 def test_links_from_before_link_versions_load_as_version_one() -> None:
     board = linked_board()
     old = board.to_dict()

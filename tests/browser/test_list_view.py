@@ -18,7 +18,8 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touc
 
 def row(page: Page, text: str) -> Any:
     """The list row of the note whose text is exactly `text`."""
-    return page.locator(".note-row").filter(has=page.locator(".note-row-text", has_text=re.compile(f"^{re.escape(text)}$")))
+    exactly = page.locator(".note-row-text", has_text=re.compile(f"^{re.escape(text)}$"))
+    return page.locator(".note-row").filter(has=exactly)
 
 
 async def token(page: Page, workshop_id: str) -> str:
@@ -87,9 +88,9 @@ async def test_edits_made_offline_in_the_list_view_are_kept_and_saved_once(brows
     stored = await server_map(server, fac, workshop_id)
     notes = {n["id"]: n for n in stored["notes"]}
     assert sorted(n["text"] for n in notes.values()) == ["Monthly evidence briefings", "Officials trained"]
-    assert [
-        (notes[lk["source"]]["text"], notes[lk["target"]]["text"], lk["label"]) for lk in stored["links"]
-    ] == [("Officials trained", "Monthly evidence briefings", "asks for")]
+    assert [(notes[lk["source"]]["text"], notes[lk["target"]]["text"], lk["label"]) for lk in stored["links"]] == [
+        ("Officials trained", "Monthly evidence briefings", "asks for")
+    ]
     assert notes["brief001"]["version"] == 2  # edited once, not once per resend
     assert stored["head"] == (await server_map(server, ana, workshop_id))["head"]
 
@@ -159,9 +160,14 @@ async def test_others_edits_never_take_a_list_view_users_focus_typing_or_open_ro
     async def others_busy() -> None:
         for i in range(4):
             await add_note(fac, f"Someone else's note {i}")
-        await apply(server, fac, workshop_id, {"op": "link.add", "id": "link0001", "source": "brief001",
-                                               "target": (await server_map(server, fac, workshop_id))["notes"][1]["id"]})
-        await apply(server, fac, workshop_id, {"op": "note.update", "id": "brief001", "text": "Changed by the facilitator"})
+        first = (await server_map(server, fac, workshop_id))["notes"][1]["id"]
+        await apply(
+            server,
+            fac,
+            workshop_id,
+            {"op": "link.add", "id": "link0001", "source": "brief001", "target": first},
+            {"op": "note.update", "id": "brief001", "text": "Changed by the facilitator"},
+        )
 
     # Ana types, a key at a time, while the facilitator adds notes, links hers and edits its text.
     await asyncio.gather(others_busy(), ana.keyboard.type(" weekly", delay=40))
@@ -224,6 +230,24 @@ async def test_the_list_view_works_without_scripts_and_reads_the_same_with_them(
         await row(page, "Officials trained").locator("summary").click()
     await expect(fac.locator("#text-skill001")).to_be_visible()
     assert await fac.locator("#list").aria_snapshot() == await plain.locator("#list").aria_snapshot()
+
+
+async def test_locking_takes_the_list_views_forms_from_participants_and_unlocking_gives_them_back(
+    browser: Any, server: ServerProcess
+) -> None:
+    fac, workshop_id, join_url = await start_workshop(browser, server, "Locked list")
+    await apply(server, fac, workshop_id, add("brief001", "output", "Evidence briefings"))
+    ana = await join(browser, join_url, "Ana")
+    await open_list(ana, server, workshop_id)
+    await expect(ana.locator("#row-brief001 summary")).to_be_visible()
+    await fac.click("[data-action=lock]")
+    await expect(ana.locator("[data-locked-banner]")).to_be_visible(timeout=SETTLE)
+    await expect(ana.locator("form[data-add-form]")).to_be_hidden()
+    await expect(ana.locator("#row-brief001 details")).to_have_count(0)
+    await fac.click("[data-action=lock]")
+    await expect(ana.locator("[data-locked-banner]")).to_be_hidden(timeout=SETTLE)
+    await expect(ana.locator("form[data-add-form]")).to_be_visible()
+    await expect(ana.locator("#row-brief001 summary")).to_be_visible()
 
 
 async def test_export_links_in_the_console_are_at_least_24_px_tall(browser: Any, server: ServerProcess) -> None:

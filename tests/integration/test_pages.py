@@ -56,7 +56,8 @@ async def test_the_list_view_refuses_what_the_rules_refuse(workshop: Workshop) -
 async def test_the_list_views_forms_relabel_links_and_place_new_notes_apart(workshop: Workshop) -> None:
     """Without scripts the list view's forms do what its scripts do: each post, then the list again."""
     ana = await workshop.participant("Ana", connect=False)
-    async with httpx.AsyncClient(base_url=workshop.server.url, headers={"Authorization": f"Bearer {ana.token}"}) as http:
+    bearer = {"Authorization": f"Bearer {ana.token}"}
+    async with httpx.AsyncClient(base_url=workshop.server.url, headers=bearer) as http:
         for text in ("Train officials", "Officials trained"):
             r = await http.post(f"/w/{workshop.id}/list/op", data={"action": "add", "text": text, "kind": "output"})
             assert r.status_code == 303
@@ -72,4 +73,5 @@ async def test_the_list_views_forms_relabel_links_and_place_new_notes_apart(work
         assert 'class="links-in"' in page and 'value="trains"' in page
         r = await http.post(f"/w/{workshop.id}/list/op", data={"action": "relabel", "link": "nosuchlink", "label": "x"})
         assert r.status_code == 404 and "data-problem" in r.text
-        assert [lk["label"] for lk in (await http.get(f"/api/workshops/{workshop.id}/map")).json()["links"]] == ["trains"]
+        links = (await http.get(f"/api/workshops/{workshop.id}/map")).json()["links"]
+        assert [lk["label"] for lk in links] == ["trains"]

@@ -250,6 +250,16 @@ async def test_locking_takes_the_list_views_forms_from_participants_and_unlockin
     await expect(ana.locator("#row-brief001 summary")).to_be_visible()
 
 
+async def test_a_note_given_a_colour_never_used_before_shows_it_in_the_list_at_once(
+    browser: Any, server: ServerProcess
+) -> None:
+    fac, workshop_id, _ = await start_workshop(browser, server, "Colours, live")
+    await apply(server, fac, workshop_id, add("brief001", "output", "Evidence briefings"))
+    await open_list(fac, server, workshop_id)
+    await apply(server, fac, workshop_id, {"op": "note.update", "id": "brief001", "colour": "#123456"})
+    await expect(fac.locator("#row-brief001")).to_have_css("border-left-color", "rgb(18, 52, 86)", timeout=SETTLE)
+
+
 async def test_export_links_in_the_console_are_at_least_24_px_tall(browser: Any, server: ServerProcess) -> None:
     fac, _, _ = await start_workshop(browser, server, "Targets")
     links = fac.locator(".console .exports a")

@@ -123,15 +123,21 @@ root.addEventListener("submit", (e) => {
   const data = Object.fromEntries(new FormData(form, e.submitter));
   if (locked(view)) { showProblem(MESSAGES.board_locked); return; }
   const wanted = operationFor(data, view);
-  if (!wanted) return;
-  if (wanted.refused) { showProblem(wanted.refused); return; }
+  if (wanted?.refused) { showProblem(wanted.refused); return; }
   showProblem("");
-  live.send(wanted.op, wanted.fields);
+  const details = form.closest(".note-row details");
+  if (wanted) live.send(wanted.op, wanted.fields); // (none when nothing was changed)
   render(); // now, so that the form below adopts what the list already shows
   if (data.action === "add") form.elements.text.value = "";
   if (data.action === "link") form.elements.label.value = "";
   if (form.isConnected) adopt(form);
-  say(wanted.said);
+  // A row closes once its person has done what they opened it for (others' changes never close it), and
+  // their focus stays on it, on its summary.
+  if (details?.isConnected) {
+    details.open = false;
+    details.querySelector("summary").focus();
+  }
+  if (wanted) say(wanted.said);
 });
 
 // -- start --------------------------------------------------------------------------------------------------

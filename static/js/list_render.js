@@ -237,7 +237,7 @@ export class ListView {
             saveText: h("span", { class: "visually-hidden" }), unlinkText: h("span", { class: "visually-hidden" }) };
       f.form = this.form(h("input", { type: "hidden", name: "link", value: l.id }), f.label,
         h("div", { class: "row" }, f.input,
-          h("button", { type: "submit", name: "action", value: "relabel" }, "Save", f.saveText),
+          h("button", { type: "submit", name: "action", value: "relabel" }, "Relabel", f.saveText),
           h("button", { type: "submit", name: "action", value: "unlink", class: "danger" }, "Unlink", f.unlinkText)));
       f.form.className = "link-edit";
       t.linkForms.set(l.id, f);
@@ -246,7 +246,7 @@ export class ListView {
     const other = short(ctx.view.notes.get(outgoing ? l.target : l.source)?.text ?? "?", SUMMARY_TEXT);
     const which = `${outgoing ? "to" : "from"} ${other}`;
     setText(f.label, `Label of the link ${which}`);
-    setText(f.saveText, ` the label of the link ${which}`);
+    setText(f.saveText, ` the link ${which}`);
     setText(f.unlinkText, ` ${which}`);
     setDefault(f.input, l.label);
     return f.form;

@@ -127,7 +127,9 @@ async def test_the_list_shows_what_leads_here_and_relabels_and_unlinks(browser: 
         "Officials trained trains", timeout=SETTLE
     )
     await expect(fac.locator(".link .link-label", has_text="trains")).to_be_visible(timeout=SETTLE)
-    await expect(field).to_be_focused()
+    # Done, the row folds away, and the keyboard is still on it.
+    await expect(trained.locator("details")).not_to_have_attribute("open", "")
+    await expect(trained.locator("summary")).to_be_focused()
     assert await phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
     # Unlink from the other end: the note that is led to.
@@ -137,6 +139,7 @@ async def test_the_list_shows_what_leads_here_and_relabels_and_unlinks(browser: 
     await expect(cites.get_by_role("list", name="What leads here")).to_have_count(0)
     await expect(trained.get_by_role("list", name="Leads to")).to_have_count(0)
     await expect(cites.locator("summary")).to_be_focused()  # not lost with the form that went
+    await expect(cites.locator("details")).not_to_have_attribute("open", "")
     stored = await server_map(server, fac, workshop_id)
     assert [(lk["id"], lk["label"]) for lk in stored["links"]] == [("link0001", "trains")]
 
@@ -218,7 +221,7 @@ async def test_the_list_view_works_without_scripts_and_reads_the_same_with_them(
     trained = row(plain, "Officials trained")
     await trained.locator("summary").click()
     await trained.get_by_label("Label of the link from Train officials").fill("trains")
-    await trained.get_by_role("button", name="Save the label of the link from Train officials").click()
+    await trained.get_by_role("button", name="Relabel the link from Train officials").click()
     await expect(row(plain, "Train officials").locator(".links-out")).to_have_text("Officials trained trains")
     stored = await server_map(server, fac, workshop_id)
     assert [lk["label"] for lk in stored["links"]] == ["trains"]

@@ -1,0 +1,125 @@
+// The panels around the board: people, the facilitator's console, the selected link, the connection, toasts
+// and the status line read by screen readers; and the controls in them.
+
+import { canvas, live, root, status, ui } from "./context.js";
+import { addNoteAt, freeSpot, send } from "./editing.js";
+import { fit, zoomAround } from "./viewport.js";
+
+export const MESSAGES = {
+  board_locked: "The facilitator has locked the board.",
+  note_deleted: "Someone deleted that note.",
+  note_missing: "That note is no longer on the board.",
+  link_duplicate: "Those notes are already linked that way.",
+  link_self: "A note cannot link to itself.",
+  facilitator_only: "Only the facilitator can do that.",
+  text_too_long: "That is too long for a note (2,000 characters at most).",
+  rate_limited: "Too many changes at once: the last ones were not saved.",
+};
+
+export function renderPanels(view) {
+  const people = root.querySelector("[data-people]");
+  const rows = [...view.participants.values()]
+    .filter((p) => p.id !== "imported")
+    .sort((a, b) => Number(live.online.has(b.id)) - Number(live.online.has(a.id)) || a.name.localeCompare(b.name));
+  people.replaceChildren(...rows.map((p) => {
+    const li = document.createElement("li");
+    li.className = live.online.has(p.id) ? "online" : "offline";
+    const dot = document.createElement("span");
+    dot.className = "dot";
+    dot.style.background = p.colour;
+    const name = document.createElement("span");
+    name.textContent = p.name + (p.id === live.me ? " (you)" : "") + (p.role === "facilitator" ? " · facilitator" : "");
+    const state = document.createElement("span");
+    state.className = "visually-hidden";
+    state.textContent = live.online.has(p.id) ? " online" : " offline";
+    li.append(dot, name, state);
+    return li;
+  }));
+  root.querySelector("[data-online-count]").textContent = String(live.online.size);
+  const lockButton = root.querySelector("[data-action=lock]");
+  if (lockButton) {
+    lockButton.textContent = view.workshop.locked ? "Unlock the board" : "Lock the board";
+    lockButton.setAttribute("aria-pressed", String(view.workshop.locked));
+  }
+  const share = root.querySelector("[data-action=share-exports]");
+  if (share) share.checked = Boolean(view.workshop.exports_for_participants);
+  const linkPanel = root.querySelector("[data-link-panel]");
+  const link = ui.selectedLink && view.links.get(ui.selectedLink);
+  linkPanel.hidden = !link;
+  if (link) {
+    const input = linkPanel.querySelector("input");
+    if (document.activeElement !== input) input.value = link.label;
+    const a = view.notes.get(link.source), b = view.notes.get(link.target);
+    linkPanel.querySelector("[data-link-ends]").textContent = `${a ? a.text : "?"} → ${b ? b.text : "?"}`;
+  }
+}
+
+export function renderConnection() {
+  const el = root.querySelector("[data-connection]");
+  const labels = { live: "Live", connecting: "Connecting…", offline: "Offline — your changes are kept" };
+  el.textContent = labels[live.state];
+  el.className = `connection ${live.state}`;
+  const pending = root.querySelector("[data-pending]");
+  pending.textContent = live.pending.length ? `${live.pending.length} change${live.pending.length > 1 ? "s" : ""} waiting to be saved` : "";
+}
+
+export function say(message) {
+  status.textContent = message;
+}
+
+export function toast(message) {
+  const el = root.querySelector("[data-toast]");
+  el.textContent = message;
+  el.hidden = false;
+  clearTimeout(toast.timer);
+  toast.timer = setTimeout(() => { el.hidden = true; }, 5000);
+}
+
+/** The console, the zoom buttons and the link panel. */
+export function listenToControls() {
+  root.addEventListener("click", async (e) => {
+    const button = e.target.closest("[data-action]");
+    if (!button) return;
+    const action = button.dataset.action;
+    if (action === "add-note") { const p = freeSpot(); addNoteAt(p.x, p.y); }
+    if (action === "zoom-in") zoomAround(canvas.clientWidth / 2, canvas.clientHeight / 2, 1.25);
+    if (action === "zoom-out") zoomAround(canvas.clientWidth / 2, canvas.clientHeight / 2, 0.8);
+    if (action === "fit") fit();
+    if (action === "lock") live.send(live.map.workshop.locked ? "workshop.unlock" : "workshop.lock", {});
+    if (action === "delete-link" && ui.selectedLink) { send("link.delete", { id: ui.selectedLink }); ui.selectedLink = null; }
+    if (action === "copy-link") {
+      const input = root.querySelector("[data-join-url]");
+      try { await navigator.clipboard.writeText(input.value); toast("Join link copied."); }
+      catch { input.select(); document.execCommand("copy"); toast("Join link copied."); }
+    }
+    if (action === "rotate-link") {
+      if (!confirm("Replace the join link? The old link and QR code stop working; people already here stay.")) return;
+      const r = await fetch(`/api/workshops/${live.workshopId}/join-code`, { method: "POST" });
+      if (r.ok) {
+        const body = await r.json();
+        root.querySelector("[data-join-url]").value = body.join_url;
+        const qr = root.querySelector("[data-qr]");
+        qr.src = `${qr.src.split("?")[0]}?v=${Date.now()}`;
+        toast("New join link ready; the old one no longer works.");
+      }
+    }
+  });
+
+  root.addEventListener("change", (e) => {
+    if (e.target.matches("[data-action=share-exports]")) live.send("workshop.share_exports", { enabled: e.target.checked });
+  });
+
+  root.addEventListener("submit", (e) => {
+    const form = e.target;
+    if (form.matches("[data-rename]")) {
+      e.preventDefault();
+      const title = form.elements.title.value.trim();
+      const question = form.elements.question.value.trim();
+      if (title) live.send("workshop.rename", { title, question });
+    }
+    if (form.matches("[data-link-panel]")) {
+      e.preventDefault();
+      if (ui.selectedLink) send("link.update", { id: ui.selectedLink, label: form.elements.label.value.trim() });
+    }
+  });
+}

@@ -208,6 +208,11 @@ _STATUS = {
 }
 
 
+def refusal_status(code: str, default: int = 400) -> int:
+    """The HTTP status a refusal code reads as (`default` for codes that only describe bad input)."""
+    return _STATUS.get(code, default)
+
+
 # Shown in /docs, and sent by the property-based test of the schema so that it reaches stored operations too.
 OP_EXAMPLES: dict[str, Any] = {
     "add a note": {

@@ -1,10 +1,11 @@
 """The pages people use: home (create or import), join, the board (with the facilitator's console), the
-list view, and the projector's join code. Server-rendered with Jinja2; htmx and static/js/board.js add the
+list view, and the projector's join code. Server-rendered with Jinja2; static/js/board.js and list.js add the
 live parts. Routes parse, call one function, render."""
 
 from __future__ import annotations
 
 import io
+import itertools
 import secrets
 from pathlib import Path
 from typing import Annotated, Any
@@ -20,13 +21,11 @@ from server.board import characters
 from server.board.model import Participant
 from server.web import throttle
 from server.web.deps import ApiError, ServicesDep, bearer_token
-from server.web.http import committed_map, set_token_cookie
+from server.web.http import committed_map, refusal_status, set_token_cookie
 
 ROOT = Path(__file__).resolve().parents[2]
 templates = Jinja2Templates(directory=ROOT / "templates")
 router = APIRouter(include_in_schema=False)
-
-GRID_COLUMNS = 6
 
 
 def _page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
@@ -178,11 +177,11 @@ async def _board_view(request: Request, svc: Any, workshop_id: str, template: st
 
 
 async def _render_board(
-    request: Request, svc: Any, workshop_id: str, me: Participant, template: str, **extra: Any
+    request: Request, svc: Any, workshop_id: str, me: Participant, template: str, status: int = 200, **extra: Any
 ) -> Response:
     """A page showing the stored map (never changes still being committed)."""
     try:
-        return _page(request, template, **await _board_context(request, svc, workshop_id, me), **extra)
+        return _page(request, template, status, **await _board_context(request, svc, workshop_id, me), **extra)
     except ApiError as exc:
         return _problem(request, "The board is not available", exc.message, exc.status_code)
 
@@ -197,24 +196,30 @@ async def list_page(request: Request, workshop_id: str, svc: ServicesDep) -> Res
     return await _board_view(request, svc, workshop_id, "list.html")
 
 
-@router.get("/w/{workshop_id}/list/items", response_class=HTMLResponse)
-async def list_items(request: Request, workshop_id: str, svc: ServicesDep) -> Response:
-    return await _board_view(request, svc, workshop_id, "_list.html")
+# Where the list view puts a new note on the board: the first free place in a grid of note-sized cells.
+GRID_COLUMNS, CELL_W, CELL_H, NOTE_W, NOTE_H = 6, 240, 160, 200, 120
+
+
+def free_spot(notes: list[dict[str, Any]]) -> tuple[float, float]:
+    """The first grid cell, row by row, that no note overlaps (static/js/list_forms.js does the same)."""
+    taken = set()
+    for n in notes:
+        column, row = int(n["x"] // CELL_W), int(n["y"] // CELL_H)
+        for c in (column, column + 1):
+            for r in (row, row + 1):
+                if abs(n["x"] - c * CELL_W) < NOTE_W and abs(n["y"] - r * CELL_H) < NOTE_H:
+                    taken.add((c, r))
+    cell = next(i for i in itertools.count() if (i % GRID_COLUMNS, i // GRID_COLUMNS) not in taken)
+    return float((cell % GRID_COLUMNS) * CELL_W), float((cell // GRID_COLUMNS) * CELL_H)
 
 
 def list_frame(form: dict[str, str], board: dict[str, Any]) -> dict[str, Any]:
-    """The operation a list-view form asks for."""
+    """The operation a list-view form asks for (without scripts; static/js/list_forms.js reads the same forms)."""
     action, note = form.get("action", ""), form.get("note", "")
     if action == "add":
-        count = len(board["notes"])
-        return {
-            "op": "note.add",
-            "id": "n" + secrets.token_urlsafe(9),
-            "kind": form.get("kind", ""),
-            "text": form.get("text", ""),
-            "x": float((count % GRID_COLUMNS) * 240),
-            "y": float((count // GRID_COLUMNS) * 160),
-        }
+        x, y = free_spot(board["notes"])
+        text, kind = form.get("text", ""), form.get("kind", "")
+        return {"op": "note.add", "id": "n" + secrets.token_urlsafe(9), "kind": kind, "text": text, "x": x, "y": y}
     if action == "edit":
         fields = {k: form[k] for k in ("text", "kind") if form.get(k)}
         return {"op": "note.update", "id": note, **fields}
@@ -226,6 +231,8 @@ def list_frame(form: dict[str, str], board: dict[str, Any]) -> dict[str, Any]:
             "target": form.get("target", ""),
             "label": form.get("label", ""),
         }
+    if action == "relabel":
+        return {"op": "link.update", "id": form.get("link", ""), "label": form.get("label", "")}
     if action == "unlink":
         return {"op": "link.delete", "id": form.get("link", "")}
     if action == "delete":
@@ -235,6 +242,7 @@ def list_frame(form: dict[str, str], board: dict[str, Any]) -> dict[str, Any]:
 
 @router.post("/w/{workshop_id}/list/op", response_class=HTMLResponse)
 async def list_op(request: Request, workshop_id: str, svc: ServicesDep) -> Response:
+    """A list-view form posted by a browser without scripts: the change, then the list again (or why not)."""
     me = await _viewer(request, svc, workshop_id)
     if me is None:
         return _not_joined(request)
@@ -248,8 +256,10 @@ async def list_op(request: Request, workshop_id: str, svc: ServicesDep) -> Respo
         answer = await room.submit(me, list_frame(form, room.board.to_dict()))
     finally:
         svc.rooms.release(room)
-    error = answer["message"] if answer["type"] == "error" else None
-    return await _render_board(request, svc, workshop_id, me, "_list.html", error=error)
+    if answer["type"] == "error":
+        status = refusal_status(answer["code"], default=422)
+        return await _render_board(request, svc, workshop_id, me, "list.html", status, error=answer["message"])
+    return RedirectResponse(f"/w/{workshop_id}/list", status_code=303)
 
 
 async def _facilitator_join_url(request: Request, svc: Any, workshop_id: str) -> str | None:

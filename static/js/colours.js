@@ -3,7 +3,7 @@
 // here through the CSSOM — `[data-colour="#1f77b4"] { --colour: #1f77b4 }` — and only values the browser
 // reads as a colour get a rule, so a colour can never smuggle in other CSS. (Not el.style: htmx copies the
 // style attribute of elements it swaps, and writing that attribute is what the policy refuses.) Elements
-// added later (htmx swaps in the list view) are picked up too.
+// added later, and colours changed later (the list view draws its rows in place), are picked up too.
 
 const sheet = new CSSStyleSheet();
 document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
@@ -25,6 +25,7 @@ function paint(root) {
 paint(document.documentElement);
 new MutationObserver((changes) => {
   for (const change of changes) {
+    if (change.type === "attributes" && change.target.dataset.colour) define(change.target.dataset.colour); // recoloured
     for (const node of change.addedNodes) if (node instanceof Element) paint(node);
   }
-}).observe(document.documentElement, { childList: true, subtree: true });
+}).observe(document.documentElement, { childList: true, subtree: true, attributeFilter: ["data-colour"] });

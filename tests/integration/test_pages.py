@@ -44,8 +44,34 @@ async def test_the_list_view_refuses_what_the_rules_refuse(workshop: Workshop) -
     cookies = {"Authorization": f"Bearer {ana.token}"}
     async with httpx.AsyncClient(base_url=workshop.server.url, headers=cookies) as http:
         r = await http.post(f"/w/{workshop.id}/list/op", data={"action": "add", "text": "x" * 2001, "kind": "impact"})
-        assert r.status_code == 200 and "limit is 2000" in r.text
+        assert r.status_code == 422 and "limit is 2000" in r.text
         r = await http.post(f"/w/{workshop.id}/list/op", data={"action": "add", "text": "<b>A</b>", "kind": "impact"})
+        assert r.status_code == 303 and r.headers["location"] == f"/w/{workshop.id}/list"  # then the list again
+        r = await http.get(r.headers["location"])
         assert "&lt;b&gt;A&lt;/b&gt;" in r.text and "<b>A</b>" not in r.text
         r = await http.post(f"/w/{workshop.id}/list/op", data={"action": "explode"})
-        assert "unknown operation" in r.text
+        assert r.status_code == 422 and "unknown operation" in r.text
+
+
+async def test_the_list_views_forms_relabel_links_and_place_new_notes_apart(workshop: Workshop) -> None:
+    """Without scripts the list view's forms do what its scripts do: each post, then the list again."""
+    ana = await workshop.participant("Ana", connect=False)
+    bearer = {"Authorization": f"Bearer {ana.token}"}
+    async with httpx.AsyncClient(base_url=workshop.server.url, headers=bearer) as http:
+        for text in ("Train officials", "Officials trained"):
+            r = await http.post(f"/w/{workshop.id}/list/op", data={"action": "add", "text": text, "kind": "output"})
+            assert r.status_code == 303
+        notes = (await http.get(f"/api/workshops/{workshop.id}/map")).json()["notes"]
+        assert len({(n["x"], n["y"]) for n in notes}) == 2
+        first, second = (n["id"] for n in notes)
+        link = {"action": "link", "note": first, "target": second, "label": "produces"}
+        assert (await http.post(f"/w/{workshop.id}/list/op", data=link)).status_code == 303
+        link_id = (await http.get(f"/api/workshops/{workshop.id}/map")).json()["links"][0]["id"]
+        relabel = {"action": "relabel", "link": link_id, "label": "trains"}
+        assert (await http.post(f"/w/{workshop.id}/list/op", data=relabel)).status_code == 303
+        page = (await http.get(f"/w/{workshop.id}/list")).text
+        assert 'class="links-in"' in page and 'value="trains"' in page
+        r = await http.post(f"/w/{workshop.id}/list/op", data={"action": "relabel", "link": "nosuchlink", "label": "x"})
+        assert r.status_code == 404 and "data-problem" in r.text
+        links = (await http.get(f"/api/workshops/{workshop.id}/map")).json()["links"]
+        assert [lk["label"] for lk in links] == ["trains"]

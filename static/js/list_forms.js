@@ -1,0 +1,75 @@
+// What a list-view form asks for, as a protocol operation. The forms are the same ones that post to the
+// server when scripts do not run (server/web/pages.py list_frame reads them alike); here they go through the
+// live client instead, which queues them while offline.
+
+import { newId } from "./live.js";
+
+// A new note from the list goes to the first free place, row by row, in a grid of note-sized cells (as
+// server/web/pages.py free_spot does), so that it never lands on top of another note on the board.
+const COLUMNS = 6, CELL_W = 240, CELL_H = 160, NOTE_W = 200, NOTE_H = 120;
+
+export function freeSpot(notes) {
+  const taken = new Set();
+  for (const n of notes) {
+    const column = Math.floor(n.x / CELL_W), row = Math.floor(n.y / CELL_H);
+    for (const c of [column, column + 1]) {
+      for (const r of [row, row + 1]) {
+        if (Math.abs(n.x - c * CELL_W) < NOTE_W && Math.abs(n.y - r * CELL_H) < NOTE_H) taken.add(`${c},${r}`);
+      }
+    }
+  }
+  let cell = 0;
+  while (taken.has(`${cell % COLUMNS},${Math.floor(cell / COLUMNS)}`)) cell++;
+  return { x: (cell % COLUMNS) * CELL_W, y: Math.floor(cell / COLUMNS) * CELL_H };
+}
+
+function short(text, length = 60) {
+  const chars = Array.from(text);
+  return chars.length > length ? `${chars.slice(0, length - 1).join("")}…` : text;
+}
+
+// The operation a submitted form asks for: {op, fields, said} (said: what to tell the person), or
+// {refused} when the map as this person sees it already shows it cannot be done, or null for no change.
+export function operationFor(data, view) {
+  const note = view.notes.get(data.note);
+  switch (data.action) {
+    case "add": {
+      const { x, y } = freeSpot(view.notes.values());
+      return { op: "note.add", fields: { id: newId("n"), kind: data.kind, text: data.text, x, y },
+               said: `Added: ${short(data.text)}` };
+    }
+    case "edit": {
+      if (!note) return { refused: "That note is no longer on the board." };
+      // Only what this person changed: a field someone else is changing meanwhile is left to them.
+      const fields = {};
+      if (data.text && data.text !== note.text) fields.text = data.text;
+      if (data.kind && data.kind !== note.kind) fields.kind = data.kind;
+      if (!Object.keys(fields).length) return null;
+      return { op: "note.update", fields: { id: note.id, ...fields }, said: `Saved: ${short(data.text || note.text)}` };
+    }
+    case "link": {
+      const target = view.notes.get(data.target);
+      if (!note || !target) return { refused: "That note is no longer on the board." };
+      for (const l of view.links.values()) {
+        if (l.source === note.id && l.target === target.id) return { refused: "Those notes are already linked that way." };
+      }
+      return { op: "link.add", fields: { id: newId("l"), source: note.id, target: target.id, label: data.label || "" },
+               said: `Linked to ${short(target.text)}` };
+    }
+    case "relabel": {
+      const link = view.links.get(data.link);
+      if (!link) return { refused: "That link is no longer on the board." };
+      if ((data.label || "") === link.label) return null;
+      return { op: "link.update", fields: { id: link.id, label: data.label || "" },
+               said: data.label ? `Label saved: ${short(data.label)}` : "Label removed" };
+    }
+    case "unlink":
+      if (!view.links.has(data.link)) return { refused: "That link is no longer on the board." };
+      return { op: "link.delete", fields: { id: data.link }, said: "Unlinked" };
+    case "delete":
+      if (!note) return null;
+      return { op: "note.delete", fields: { id: note.id }, said: `Deleted: ${short(note.text)}` };
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,254 @@
+// The list view drawn from the live map (Live.view(): the server's map with this person's unsaved changes on
+// top), in the markup templates/_list.html and _note_row.html render without scripts. The page is changed in
+// place: a row is made once and afterwards only what differs is touched, so that others' edits never close an
+// open row, move focus, reset a caret or overwrite what someone is typing. User text only ever goes into the
+// page as text and attribute values, never as markup.
+
+const OPTION_TEXT = 80;
+const SUMMARY_TEXT = 60;
+
+function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) {
+    if (value !== false && value != null) el.setAttribute(name, value === true ? "" : value);
+  }
+  el.append(...children);
+  return el;
+}
+
+function setText(el, text) {
+  if (el.textContent !== text) el.textContent = text;
+}
+
+function setAttr(el, name, value) {
+  if (el.getAttribute(name) !== value) el.setAttribute(name, value);
+}
+
+// A field shows the map's value unless the person is in it (it catches up when they leave: the caller
+// renders again on focusout) or has changed it without saving: defaultValue moves, and the browser keeps a
+// value the person edited (its "dirty" flag) — so what someone is typing is never overwritten.
+function setDefault(field, value) {
+  if (field !== document.activeElement && field.defaultValue !== value) field.defaultValue = value;
+}
+
+// Move a node without losing its state: moveBefore keeps focus, a caret and an open <details> where the browser
+// has it; elsewhere insertBefore does (and the caller restores focus).
+function place(parent, node, before) {
+  if (parent.moveBefore && node.isConnected && parent.isConnected) {
+    try { parent.moveBefore(node, before); return; } catch { /* fall back below */ }
+  }
+  parent.insertBefore(node, before);
+}
+
+// Make `nodes` the first children of `parent`, in this order, touching only those out of place.
+function arrange(parent, nodes) {
+  let cursor = parent.firstChild;
+  for (const node of nodes) {
+    if (node === cursor) cursor = cursor.nextSibling;
+    else place(parent, node, cursor);
+  }
+}
+
+// The first `length` characters, counted as the server's templates count them (code points, so an emoji is
+// never cut in half).
+function short(text, length) {
+  return text.length > length ? Array.from(text).slice(0, length).join("") : text;
+}
+
+export class ListView {
+  constructor(region, { action, kinds }) {
+    this.region = region; // [data-notes]: the sections of rows
+    this.action = action; // where the forms would post without scripts
+    this.kinds = kinds;
+    this.sections = new Map(); // kind name -> {section, label, list}
+    this.rows = new Map(); // note id -> the parts of its row
+    region.replaceChildren(); // the server's rendering gives way to this one
+  }
+
+  render(view, locked) {
+    const links = { out: new Map(), in: new Map() };
+    for (const l of view.links.values()) {
+      if (!links.out.has(l.source)) links.out.set(l.source, []);
+      if (!links.in.has(l.target)) links.in.set(l.target, []);
+      links.out.get(l.source).push(l);
+      links.in.get(l.target).push(l);
+    }
+    const byKind = new Map(this.kinds.map((k) => [k.name, []]));
+    for (const n of view.notes.values()) byKind.get(n.kind)?.push(n);
+    const ctx = { view, links, locked, names: view.participants };
+
+    const wanted = [];
+    for (const kind of this.kinds) {
+      const notes = byKind.get(kind.name);
+      if (!notes.length) continue;
+      const s = this.section(kind);
+      wanted.push(s.section);
+      setText(s.label, `${kind.label} (${notes.length})`);
+      arrange(s.list, notes.map((n) => this.row(n, kind, ctx).li));
+    }
+    arrange(this.region, wanted);
+    for (const [id, row] of this.rows) {
+      if (!view.notes.has(id)) { row.li.remove(); this.rows.delete(id); }
+    }
+    for (const [name, s] of this.sections) {
+      if (!byKind.get(name)?.length) { s.section.remove(); this.sections.delete(name); }
+    }
+  }
+
+  section(kind) {
+    let s = this.sections.get(kind.name);
+    if (!s) {
+      const label = h("span");
+      const list = h("ul", { class: "note-list" });
+      const section = h("section", { "aria-labelledby": `kind-${kind.name}`, "data-kind": kind.name },
+        h("h2", { id: `kind-${kind.name}` }, h("span", { class: "swatch", "data-colour": kind.colour }), label), list);
+      s = { section, label, list };
+      this.sections.set(kind.name, s);
+    }
+    return s;
+  }
+
+  row(note, kind, ctx) {
+    let row = this.rows.get(note.id);
+    if (!row) {
+      row = this.makeRow(note.id);
+      this.rows.set(note.id, row);
+    }
+    const pending = Boolean(note.pending);
+    setAttr(row.li, "class", pending ? "note-row pending" : "note-row");
+    setAttr(row.li, "data-colour", note.colour || kind.colour);
+    setText(row.text, note.text);
+    const author = ctx.names.get(note.author)?.name || "someone";
+    setText(row.meta, `by ${author}${pending ? " — not yet saved" : ""}`);
+    this.showLinks(row, note, ctx);
+    if (ctx.locked) {
+      row.details.remove();
+    } else {
+      if (!row.details.isConnected) row.li.append(row.details);
+      setText(row.summaryText, `: ${short(note.text, SUMMARY_TEXT)}`);
+      if (row.tools) this.updateTools(row, note, ctx);
+    }
+    return row;
+  }
+
+  makeRow(id) {
+    const row = { id, tools: null };
+    row.text = h("p", { class: "note-row-text" });
+    row.meta = h("p", { class: "hint note-row-meta" });
+    row.summaryText = h("span", { class: "visually-hidden" });
+    row.details = h("details", { class: "note-tools" }, h("summary", {}, "Edit, link or delete", row.summaryText));
+    // The forms inside are made when the row is first opened: a closed row costs a few elements, not a list
+    // of every other note.
+    row.details.addEventListener("toggle", () => {
+      if (row.details.open && !row.tools) {
+        row.tools = this.makeTools(id);
+        row.details.append(...row.tools.forms);
+        row.li.dispatchEvent(new CustomEvent("list:tools", { bubbles: true }));
+      }
+    });
+    row.li = h("li", { class: "note-row", id: `row-${id}` }, row.text, row.meta, row.details);
+    row.linksShown = null;
+    return row;
+  }
+
+  showLinks(row, note, ctx) {
+    const out = ctx.links.out.get(note.id) || [];
+    const inc = ctx.links.in.get(note.id) || [];
+    const text = (id) => ctx.view.notes.get(id)?.text ?? "?";
+    const shown = JSON.stringify([out.map((l) => [text(l.target), l.label]), inc.map((l) => [text(l.source), l.label])]);
+    if (row.linksShown === shown) return;
+    row.linksShown = shown;
+    row.links?.forEach((el) => el.remove());
+    row.links = [];
+    const item = (end, l) => h("li", {}, end, ...(l.label ? [" ", h("span", { class: "link-label" }, l.label)] : []));
+    if (out.length) {
+      row.links.push(h("p", { class: "links-heading", id: `out-${note.id}` }, "Leads to"),
+        h("ul", { class: "links-out", "aria-labelledby": `out-${note.id}` }, ...out.map((l) => item(text(l.target), l))));
+    }
+    if (inc.length) {
+      row.links.push(h("p", { class: "links-heading", id: `in-${note.id}` }, "What leads here"),
+        h("ul", { class: "links-in", "aria-labelledby": `in-${note.id}` }, ...inc.map((l) => item(text(l.source), l))));
+    }
+    const before = row.details.parentNode === row.li ? row.details : null;
+    for (const el of row.links) row.li.insertBefore(el, before);
+  }
+
+  form(...children) {
+    return h("form", { method: "post", action: this.action }, ...children);
+  }
+
+  makeTools(id) {
+    const hidden = (name, value) => h("input", { type: "hidden", name, value });
+    const t = {};
+    t.text = h("textarea", { id: `text-${id}`, name: "text", required: true, maxlength: "2000", rows: "2" });
+    t.kind = h("select", { id: `kind-${id}`, name: "kind" },
+      ...this.kinds.map((k) => h("option", { value: k.name }, k.label)));
+    const edit = this.form(hidden("action", "edit"), hidden("note", id),
+      h("label", { for: t.text.id }, "Text"), t.text, h("label", { for: t.kind.id }, "Kind"), t.kind,
+      h("button", { type: "submit" }, "Save"));
+    edit.className = "stack";
+    t.target = h("select", { id: `target-${id}`, name: "target" });
+    t.targetsShown = null;
+    const label = h("input", { id: `label-${id}`, name: "label", maxlength: "200", placeholder: "e.g. leads to" });
+    const link = this.form(hidden("action", "link"), hidden("note", id),
+      h("label", { for: t.target.id }, "Link this note to"), t.target,
+      h("label", { for: label.id }, "Label (optional)"), label, h("button", { type: "submit" }, "Link"));
+    link.className = "stack";
+    t.linkForms = new Map(); // link id -> {form, label, input, save, unlink}
+    t.fieldset = h("fieldset", { class: "link-edits" }, h("legend", {}, "Its links"));
+    t.remove = h("button", { type: "submit", class: "danger" });
+    const remove = this.form(hidden("action", "delete"), hidden("note", id), t.remove);
+    t.forms = [edit, t.fieldset, link, remove]; // what it is, what it is linked to, a new link, away
+    return t;
+  }
+
+  updateTools(row, note, ctx) {
+    const t = row.tools;
+    setDefault(t.text, note.text);
+    if (t.kind !== document.activeElement) {
+      for (const o of t.kind.options) if (o.defaultSelected !== (o.value === note.kind)) o.defaultSelected = o.value === note.kind;
+    }
+    // The notes this one can link to; rebuilt only when they change, never under the person choosing one.
+    const others = [...ctx.view.notes.values()].filter((n) => n.id !== note.id);
+    const targets = JSON.stringify(others.map((n) => [n.id, short(n.text, OPTION_TEXT)]));
+    if (t.targetsShown !== targets && t.target !== document.activeElement) {
+      t.targetsShown = targets;
+      const chosen = t.target.value;
+      t.target.replaceChildren(...others.map((n) => h("option", { value: n.id }, short(n.text, OPTION_TEXT))));
+      if (others.some((n) => n.id === chosen)) t.target.value = chosen;
+    }
+    const mine = [...(ctx.links.out.get(note.id) || []), ...(ctx.links.in.get(note.id) || [])];
+    for (const [id, f] of t.linkForms) {
+      if (!mine.some((l) => l.id === id)) { f.form.remove(); t.linkForms.delete(id); }
+    }
+    const forms = mine.map((l) => this.linkForm(row, l, ctx));
+    t.fieldset.hidden = !forms.length;
+    arrange(t.fieldset, [t.fieldset.firstChild, ...forms]);
+    const count = mine.length;
+    setText(t.remove, `Delete note${count ? ` and its ${count} link${count > 1 ? "s" : ""}` : ""}`);
+  }
+
+  linkForm(row, l, ctx) {
+    const t = row.tools;
+    let f = t.linkForms.get(l.id);
+    if (!f) {
+      const id = `link-${row.id}-${l.id}`;
+      f = { input: h("input", { id, name: "label", maxlength: "200" }), label: h("label", { for: id }),
+            saveText: h("span", { class: "visually-hidden" }), unlinkText: h("span", { class: "visually-hidden" }) };
+      f.form = this.form(h("input", { type: "hidden", name: "link", value: l.id }), f.label,
+        h("div", { class: "row" }, f.input,
+          h("button", { type: "submit", name: "action", value: "relabel" }, "Relabel", f.saveText),
+          h("button", { type: "submit", name: "action", value: "unlink", class: "danger" }, "Unlink", f.unlinkText)));
+      f.form.className = "link-edit";
+      t.linkForms.set(l.id, f);
+    }
+    const outgoing = l.source === row.id;
+    const other = short(ctx.view.notes.get(outgoing ? l.target : l.source)?.text ?? "?", SUMMARY_TEXT);
+    const which = `${outgoing ? "to" : "from"} ${other}`;
+    setText(f.label, `Label of the link ${which}`);
+    setText(f.saveText, ` the link ${which}`);
+    setText(f.unlinkText, ` ${which}`);
+    setDefault(f.input, l.label);
+    return f.form;
+  }
+}

@@ -112,12 +112,20 @@ class Boxes {
   }
 }
 
-/** Put every label where it covers no note and no other label, if its arrow has such a place. */
-function placeLabels(view, positions) {
+function overlaps(a, b) {
+  return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+}
+
+/**
+ * Put labels where they cover no note and no other label, if their arrow has such a place: all of them, or
+ * only those in `some` (the rest stay where they are, and are kept clear of).
+ */
+function placeLabels(positions, some = null) {
   const taken = new Boxes();
   for (const [id, at] of positions) taken.add(noteBox(id, at));
-  for (const parts of linkEls.values()) {
-    if (!parts.text || !parts.curve || !view.links.has(parts.id)) continue;
+  const labelled = [...linkEls.values()].filter((parts) => parts.text && parts.curve);
+  if (some) for (const parts of labelled) if (!some.has(parts) && parts.box) taken.add(parts.box);
+  for (const parts of some ? labelled.filter((p) => some.has(p)) : labelled) {
     const w = parts.labelSize.w + 2 * LABEL_GAP, h = parts.labelSize.h + 2 * LABEL_GAP;
     // The first spot that covers nothing; failing that, the one that covers least.
     let best = null, bestCover = Infinity;
@@ -128,22 +136,24 @@ function placeLabels(view, positions) {
       if (!cover) break;
     }
     taken.add(best);
-    const p = { x: best.x + w / 2, y: best.y + h / 2 };
-    const place = `translate(${Math.round(p.x)}px, ${Math.round(p.y)}px) translate(-50%, -50%)`;
+    parts.box = best;
+    const place = `translate(${Math.round(best.x + w / 2)}px, ${Math.round(best.y + h / 2)}px) translate(-50%, -50%)`;
     if (parts.place !== place) { parts.place = place; parts.label.style.transform = place; }
   }
 }
 
 /**
- * Draw the links of the map, given where each note is now (its drag position while dragged); `moved` says
- * whether any note moved, came, went or changed size since the last frame (labels are placed again then), and
- * `everything` that labels must be measured again (fonts arrived).
+ * Draw the links of the map, given where each note is now (its drag position while dragged). `change` says what
+ * happened to the notes since the last frame: `moved`, the ids of notes that moved; `reshaped`, whether notes
+ * came, went or changed size; `everything`, whether labels must be measured again (fonts arrived). Labels are
+ * all placed again when the map's shape changed, and only those near what moved when notes were dragged.
  */
-export function drawLinks(view, positions, moved, everything = false) {
-  let relabel = moved;
+export function drawLinks(view, positions, { moved = new Set(), reshaped = false, everything = false } = {}) {
+  let all = reshaped || everything;
+  const redrawn = new Set();
   const measureLabels = [];
   for (const [id, parts] of linkEls) {
-    if (!view.links.has(id)) { parts.g.remove(); parts.label.remove(); linkEls.delete(id); }
+    if (!view.links.has(id)) { parts.g.remove(); parts.label.remove(); linkEls.delete(id); all = true; }
   }
   const pairs = new Set();
   for (const link of view.links.values()) pairs.add(`${link.source} ${link.target}`);
@@ -151,7 +161,7 @@ export function drawLinks(view, positions, moved, everything = false) {
     const a = positions.get(link.source), b = positions.get(link.target);
     if (!a || !b) continue;
     let parts = linkEls.get(link.id);
-    if (!parts) { parts = makeLink(link.id); linkEls.set(link.id, parts); relabel = true; }
+    if (!parts) { parts = makeLink(link.id); linkEls.set(link.id, parts); all = true; }
     const sa = noteSize(link.source), sb = noteSize(link.target);
     const bent = pairs.has(`${link.target} ${link.source}`);
     const geometry = `${a.x},${a.y},${sa.w},${sa.h},${b.x},${b.y},${sb.w},${sb.h},${bent}`;
@@ -161,7 +171,7 @@ export function drawLinks(view, positions, moved, everything = false) {
       parts.hit.setAttribute("d", arrow.d);
       parts.line.setAttribute("d", arrow.d);
       parts.curve = arrow.curve;
-      relabel = true;
+      redrawn.add(parts);
     }
     if (parts.text !== link.label) {
       parts.text = link.label;
@@ -169,10 +179,9 @@ export function drawLinks(view, positions, moved, everything = false) {
       parts.label.title = link.label;
       parts.label.hidden = !link.label;
       if (link.label) measureLabels.push(parts);
-      relabel = true;
+      all = true;
     } else if (everything && link.label) {
       measureLabels.push(parts);
-      relabel = true;
     }
     const selected = ui.selectedLink === link.id, pending = Boolean(link.pending);
     if (parts.selected !== selected) {
@@ -186,7 +195,14 @@ export function drawLinks(view, positions, moved, everything = false) {
     }
   }
   for (const parts of measureLabels) parts.labelSize = { w: parts.label.offsetWidth, h: parts.label.offsetHeight };
-  if (relabel) placeLabels(view, positions);
+  if (all) { placeLabels(positions); return; }
+  if (!redrawn.size && !moved.size) return;
+  // Notes were dragged: place again the labels of their links, and any label a moved note now lies on.
+  const movedBoxes = [...moved].map((id) => noteBox(id, positions.get(id)));
+  for (const parts of linkEls.values()) {
+    if (parts.box && movedBoxes.some((b) => overlaps(b, parts.box))) redrawn.add(parts);
+  }
+  placeLabels(positions, redrawn);
 }
 
 function makeLink(id) {
@@ -208,7 +224,7 @@ function makeLink(id) {
   label.hidden = true;
   labelsLayer.append(label);
   return {
-    id, g, hit, line, label, geometry: null, curve: null, text: null, labelSize: { w: 0, h: 0 }, place: null,
-    selected: false, pending: false,
+    id, g, hit, line, label, geometry: null, curve: null, text: null, labelSize: { w: 0, h: 0 }, box: null,
+    place: null, selected: false, pending: false,
   };
 }

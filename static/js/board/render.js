@@ -37,10 +37,11 @@ export function render() {
   const positions = new Map();
   const everything = takeMeasureEverything();
   const resized = [];
-  let moved = false;
+  const moved = new Set();
+  let reshaped = false;
 
   for (const [id, el] of noteEls) {
-    if (!view.notes.has(id)) { el.remove(); noteEls.delete(id); forget(id); moved = true; }
+    if (!view.notes.has(id)) { el.remove(); noteEls.delete(id); forget(id); reshaped = true; }
   }
   for (const note of view.notes.values()) {
     let el = noteEls.get(note.id);
@@ -54,7 +55,7 @@ export function render() {
       x: pos.x, y: pos.y, fill: note.colour || kind.colour, pending: Boolean(note.pending), text: note.text,
       label: kind.label, source: ui.linkFrom === note.id, editor, editing: ui.editing === note.id,
     });
-    if (changed("x") || changed("y")) { el.style.transform = `translate(${pos.x}px, ${pos.y}px)`; moved = true; }
+    if (changed("x") || changed("y")) { el.style.transform = `translate(${pos.x}px, ${pos.y}px)`; moved.add(note.id); }
     if (changed("fill")) el.style.background = note.colour || kind.colour;
     if (changed("pending")) el.classList.toggle("pending", Boolean(note.pending));
     if (changed("source")) el.classList.toggle("link-source", ui.linkFrom === note.id);
@@ -78,8 +79,8 @@ export function render() {
     }
   }
 
-  if (measure(resized)) moved = true;
-  drawLinks(view, positions, moved, everything);
+  if (measure(resized)) reshaped = true;
+  drawLinks(view, positions, { moved, reshaped, everything });
   if (ui.panelsDirty) { ui.panelsDirty = false; renderPanels(view); }
 }
 

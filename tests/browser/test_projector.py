@@ -234,9 +234,17 @@ async def test_presentation_mode_shows_the_question_join_code_and_count_and_noth
     question = presenter.locator("[data-presenter-question]")
     font_px = await question.evaluate("(h) => parseFloat(getComputedStyle(h).fontSize)")
     assert font_px >= 40, f"the focal question is only {font_px} px on a projector"
-    code = join_url.rsplit("/", 1)[1]
+    # the code people type: the short code where the server offers one, else the join link's own
+    host = server.url.split("://")[1]
+    short = fac.locator("[data-short-code]")
+    if await short.count():
+        code = await short.get_attribute("data-short-code")
+        assert code is not None
+        code, address = f"{code[: len(code) // 2]} {code[len(code) // 2 :]}", f"{host}/join"
+    else:
+        code, address = join_url.rsplit("/", 1)[1], f"{host}/j/"
     await expect(presenter.locator("[data-presenter-code]")).to_have_text(code)
-    await expect(presenter.locator("[data-presenter-address]")).to_have_text(f"{server.url.split('://')[1]}/j/")
+    await expect(presenter.locator("[data-presenter-address]")).to_have_text(address)
     assert await presenter.locator("img").evaluate("(img) => img.complete && img.naturalWidth > 50")
     await expect(presenter.locator("[data-presenter-count]")).to_have_text("2 people online")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

@@ -33,17 +33,22 @@ function setPresenting(on, { fullScreen = false } = {}) {
 }
 
 /**
- * What people type to join: an address and a code. A short join code, where the page offers one (an element
- * with data-join-short-code, and data-join-address for where to type it), wins over the join link's own code.
+ * What people type to join: an address and a code. A short join code, where the console offers one (an element
+ * with data-short-code, on a line whose link is the address to type it at), wins over the join link's own code.
  */
 function joinDetails() {
-  const short = root.querySelector("[data-join-short-code]");
-  if (short) return { address: short.dataset.joinAddress || `${location.host}/`, code: short.dataset.joinShortCode };
+  const short = root.querySelector("[data-short-code]");
+  const code = short?.dataset.shortCode;
+  if (code) {
+    const at = short.parentElement.querySelector("a")?.textContent.trim() || `${location.host}/join`;
+    const half = Math.floor(code.length / 2);
+    return { address: at, code: `${code.slice(0, half)} ${code.slice(half)}` };
+  }
   const link = root.querySelector("[data-join-url]");
   if (!link?.value) return null;
   const url = new URL(link.value);
-  const code = url.pathname.split("/").pop();
-  return { address: `${url.host}${url.pathname.slice(0, -code.length)}`, code };
+  const linkCode = url.pathname.split("/").pop();
+  return { address: `${url.host}${url.pathname.slice(0, -linkCode.length)}`, code: linkCode };
 }
 
 function drawPresenter() {
@@ -83,8 +88,11 @@ export function listenForPresentation() {
     }
   });
   for (const type of ["change", "presence"]) live.addEventListener(type, drawPresenter);
-  // A new join link (the console's "New join link") shows at once.
+  // A new join link or short code (the console's "New join link") shows at once.
+  const redraw = new MutationObserver(drawPresenter);
   const qr = root.querySelector(".console [data-qr]");
-  if (qr) new MutationObserver(drawPresenter).observe(qr, { attributes: true, attributeFilter: ["src"] });
+  if (qr) redraw.observe(qr, { attributes: true, attributeFilter: ["src"] });
+  const short = root.querySelector("[data-short-code]");
+  if (short) redraw.observe(short, { attributes: true, attributeFilter: ["data-short-code"] });
   if (new URLSearchParams(location.search).has(PARAM)) setPresenting(true);
 }

@@ -4,7 +4,7 @@
 
 import { canvas, isFacilitator, live, root } from "./context.js";
 import { say } from "./panels.js";
-import { cameraMoves, showRegion, visibleRegion } from "./viewport.js";
+import { onCameraChange, showRegion, visibleRegion } from "./viewport.js";
 
 const SEND_MS = 50; // a facilitator's pan goes out ~20 times a second; the server sends on ~30 at most anyway
 
@@ -100,8 +100,7 @@ export function listenForSharedViews() {
     draw();
   });
 
-  cameraMoves.addEventListener("move", (e) => {
-    const origin = e.detail.origin;
+  onCameraChange((origin) => {
     if (origin === "person" && isFollowing()) {
       state.following = false; // they looked elsewhere: stop pulling them back until they ask
       draw();

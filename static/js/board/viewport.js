@@ -1,12 +1,17 @@
 // The camera over the board: pan, zoom around a point, fit the map or a region, and screen ↔ board coordinates.
-// Every camera change is announced on `cameraMoves` with where it came from ("person" unless said otherwise),
-// so that following the facilitator's view can tell a person's own pan or zoom from a followed one.
+// Every camera change is announced to its watchers with where it came from ("person" unless said otherwise), so
+// that following the facilitator's view can tell a person's own pan or zoom from a followed one.
 
 import { canvas, live, world } from "./context.js";
 import { noteBox } from "./sizes.js";
 
 export const camera = { x: 40, y: 40, zoom: 1 };
-export const cameraMoves = new EventTarget();
+const cameraWatchers = [];
+
+/** Run `fn(origin)` after every camera change: "person", "follow" (a followed shared view) or "auto". */
+export function onCameraChange(fn) {
+  cameraWatchers.push(fn);
+}
 
 const MIN_ZOOM = 0.05, MAX_ZOOM = 4; // a shared view from a big screen may need far less than a phone's 1:5
 const FIT_MAX_ZOOM = 1.5; // a small map is not blown up beyond this
@@ -14,7 +19,7 @@ const MARGIN = 40; // screen px around a fitted map or region
 
 export function applyCamera(origin = "person") {
   world.style.transform = `translate(${camera.x}px, ${camera.y}px) scale(${camera.zoom})`;
-  cameraMoves.dispatchEvent(new CustomEvent("move", { detail: { origin } }));
+  for (const fn of cameraWatchers) fn(origin);
 }
 
 /** A point on the screen as a point on the board. */

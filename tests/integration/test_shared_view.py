@@ -52,6 +52,10 @@ async def test_a_late_joiner_gets_the_shared_view_in_its_welcome(workshop: Works
     await fac.do("workshop.lock")
     await fac.send("view.share", view=region(7))  # the lock does not stop the facilitator sharing
     await late.wait_for(lambda: late.views and late.views[-1]["view"] == region(7), "the view shared while locked")
+    await fac.disconnect()  # the facilitator's wifi drops: the view stays shared until they end it
+    dropped = await workshop.participant("During the drop")
+    assert dropped.welcome_view == region(7)
+    await fac.connect()
     await fac.send("view.share", view=None)
     await late.wait_for(lambda: late.views[-1]["view"] is None, "the end of sharing")
     after = await workshop.participant("After")

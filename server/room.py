@@ -32,6 +32,7 @@ from server.clock import now_ms
 from server.protocol import frames
 from server.protocol.codec import MAX_FRAME_BYTES, decode, encode
 from server.recall import ClientOpKey, Recall
+from server.shared_view import SharedView
 from server.storage.base import Storage, StoredBoard
 
 log = logging.getLogger(__name__)
@@ -133,6 +134,7 @@ class Room:
     _snapshot_cache: tuple[int, str] | None = None
     _editing: dict[str, str | None] = field(default_factory=dict)
     _online: dict[str, int] = field(default_factory=dict)
+    shared_view: SharedView = field(default_factory=SharedView)
     broken: bool = False
     _joining: list[_Joiner] = field(default_factory=list)
     _head_waiters: list[tuple[int, asyncio.Future[None]]] = field(default_factory=list)
@@ -188,7 +190,8 @@ class Room:
     def _admit(self, conn: Connection, head: int, first: list[str]) -> None:
         """Welcome a connection at a committed `head`, send what brings it there, and add it to the room."""
         me = conn.participant
-        conn.send(encode(frames.welcome(PROTOCOL_VERSION, me, head, self._presence_list(), self.epoch)))
+        view = self.shared_view.current  # a late joiner follows the facilitator's shared view too (P33)
+        conn.send(encode(frames.welcome(PROTOCOL_VERSION, me, head, self._presence_list(), self.epoch, view)))
         for text in first:
             conn.send(text)
         self.connections.add(conn)
@@ -308,6 +311,8 @@ class Room:
         elif change.op == "presence.set":
             self._editing[actor.id] = change.data["editing"]
             self._broadcast(encode(frames.presence(actor.id, True, change.data["editing"])))
+        elif change.op == "view.share":
+            self.shared_view.share(conn, change.data, lambda: self.connections, self.settings.tick)
         else:
             self._accept(change, actor.id, conn, op.cid)
 

@@ -160,6 +160,24 @@ class PresenceSet(Op):
     editing: str | None = None
 
 
+class ViewRect(BaseModel):
+    """A region of the board, in board coordinates: what a screen shows, whatever its size."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+    x: float
+    y: float
+    width: float
+    height: float
+
+
+class ViewShare(Op):
+    """The facilitator's view for everyone to follow (`null` ends it): relayed, never stored."""
+
+    op: Literal["view.share"]
+    view: ViewRect | None
+
+
 AnyOp = Union[  # noqa: UP007 - a runtime value too: OP_NAMES reads its members
     NoteAdd,
     NoteUpdate,
@@ -176,6 +194,7 @@ AnyOp = Union[  # noqa: UP007 - a runtime value too: OP_NAMES reads its members
     WorkshopRename,
     WorkshopShareExports,
     PresenceSet,
+    ViewShare,
 ]
 
 OP_ADAPTER: TypeAdapter[AnyOp] = TypeAdapter(Annotated[AnyOp, Field(discriminator="op")])
@@ -186,7 +205,7 @@ OP_NAMES: frozenset[str] = frozenset(
 )
 
 # Operations that change the map and are numbered, stored and acknowledged. The rest are transient.
-TRANSIENT_OPS: frozenset[str] = frozenset({"note.drag", "presence.set"})
+TRANSIENT_OPS: frozenset[str] = frozenset({"note.drag", "presence.set", "view.share"})
 FACILITATOR_OPS: frozenset[str] = frozenset(
-    {"workshop.lock", "workshop.unlock", "workshop.rename", "workshop.share_exports"}
+    {"workshop.lock", "workshop.unlock", "workshop.rename", "workshop.share_exports", "view.share"}
 )

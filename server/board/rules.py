@@ -356,6 +356,20 @@ def _presence_set(board: Board, op: ops.PresenceSet, actor: Participant, now: in
     return Change("presence.set", {"participant": actor.id, "editing": op.editing})
 
 
+def _view_share(board: Board, op: ops.ViewShare, actor: Participant, now: int) -> Change | Refusal:
+    if op.view is None:
+        return Change("view.share", {"view": None, "by": actor.id})
+    v = op.view
+    problem = _position(v.x, v.y)
+    sizes = (v.width, v.height)
+    if problem is None and not all(math.isfinite(s) and 0 < s <= 2 * COORD_LIMIT for s in sizes):
+        problem = refuse("bad_value", f"a view's width and height must be above 0 and at most {2 * COORD_LIMIT:g}")
+    if problem:
+        return problem
+    view = {"x": v.x, "y": v.y, "width": v.width, "height": v.height}
+    return Change("view.share", {"view": view, "by": actor.id})
+
+
 _DECIDERS: dict[type, Callable[..., Change | Refusal]] = {
     ops.NoteAdd: _note_add,
     ops.NoteUpdate: _note_update,
@@ -372,6 +386,7 @@ _DECIDERS: dict[type, Callable[..., Change | Refusal]] = {
     ops.WorkshopRename: _workshop_rename,
     ops.WorkshopShareExports: _workshop_share_exports,
     ops.PresenceSet: _presence_set,
+    ops.ViewShare: _view_share,
 }
 
 

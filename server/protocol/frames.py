@@ -9,7 +9,14 @@ from server.board.model import Participant
 from server.board.refusals import Refusal
 
 
-def welcome(protocol: int, you: Participant, head: int, online: list[dict[str, Any]], epoch: str) -> dict[str, Any]:
+def welcome(
+    protocol: int,
+    you: Participant,
+    head: int,
+    online: list[dict[str, Any]],
+    epoch: str,
+    view: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     return {
         "type": "welcome",
         "protocol": protocol,
@@ -17,6 +24,7 @@ def welcome(protocol: int, you: Participant, head: int, online: list[dict[str, A
         "head": head,
         "epoch": epoch,
         "online": online,
+        "view": view,
     }
 
 
@@ -45,3 +53,8 @@ def drags(positions: list[dict[str, Any]]) -> dict[str, Any]:
 
 def presence(participant_id: str, online: bool, editing: str | None) -> dict[str, Any]:
     return {"type": "presence", "id": participant_id, "online": online, "editing": editing}
+
+
+def view(region: dict[str, Any] | None, by: str | None) -> dict[str, Any]:
+    """The facilitator's shared view (a board rectangle), or None when sharing ended."""
+    return {"type": "view", "view": region, "by": by}

@@ -1,18 +1,25 @@
 // The board page: the canvas, its panels and the facilitator's console, live over the protocol client.
 // Each concern is a module under board/: context (shared elements and state), viewport, render, panels,
-// editing and input.
+// editing and input; notes' measured sizes, arrows, presentation mode, following a shared view, regions.
 
 import { changedBoard, live, queueRender, setRenderer } from "./board/context.js";
+import { isFollowing, listenForSharedViews } from "./board/follow.js";
 import { listenForInput } from "./board/input.js";
 import { MESSAGES, listenToControls, renderConnection, toast } from "./board/panels.js";
+import { listenForPresentation } from "./board/presentation.js";
+import { listenForRegionKeys } from "./board/regions.js";
 import { render } from "./board/render.js";
 import { listenForUndo } from "./board/undo.js";
+import { measureEverything } from "./board/sizes.js";
 import { applyCamera, fit, listenForWheel } from "./board/viewport.js";
 
 setRenderer(render);
 listenForInput();
 listenForWheel();
 listenToControls();
+listenForSharedViews();
+listenForPresentation();
+listenForRegionKeys();
 live.addEventListener("change", changedBoard);
 live.addEventListener("drag", queueRender);
 live.addEventListener("presence", changedBoard);
@@ -22,9 +29,14 @@ live.addEventListener("problem", (e) => toast(MESSAGES[e.detail.code] || e.detai
 listenForUndo(); // after the general "problem" toast: a refused undo says more
 let fitted = false;
 live.addEventListener("change", (e) => {
-  if (e.detail?.snapshot && !fitted) { fitted = true; requestAnimationFrame(fit); }
+  // Fit once the notes are drawn and measured (the frame after), unless a shared view is being followed.
+  if (e.detail?.snapshot && !fitted) {
+    fitted = true;
+    requestAnimationFrame(() => requestAnimationFrame(() => { if (!isFollowing()) fit("auto"); }));
+  }
 });
-applyCamera();
+document.fonts.ready.then(() => { measureEverything(); queueRender(); }); // sizes measured before fonts came
+applyCamera("auto");
 renderConnection();
 live.connect();
 window.pathweaver = live; // for the browser tests and the curious

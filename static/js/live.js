@@ -90,6 +90,7 @@ export class Live extends EventTarget {
     this.map = null; // {head, workshop, participants, notes, links} as the server has it
     this.online = new Map(); // participant id -> {id, editing}
     this.drags = new Map(); // note id -> {x, y, by, at}: others' notes in mid-drag
+    this.sharedView = null; // the facilitator's shared view {x, y, width, height}, or null (rule P33)
     this.storageKey = `pathweaver:pending:${workshopId}:${me}`;
     this.pending = JSON.parse(localStorage.getItem(this.storageKey) || "[]");
     this.ws = null;
@@ -140,6 +141,8 @@ export class Live extends EventTarget {
         this.you = m.you;
         this.epoch = m.epoch;
         this.online = new Map(m.online.map((p) => [p.id, p]));
+        this.sharedView = m.view ?? null;
+        this.emit("view", { view: this.sharedView, welcome: true });
         this.setState("live");
         // Everything not yet acknowledged goes again, with the same cids: the server applies each once.
         for (const op of this.pending) this.transmit(op);
@@ -181,6 +184,10 @@ export class Live extends EventTarget {
       case "drags":
         this.takeDrags(m.drags);
         this.emit("drag");
+        break;
+      case "view":
+        this.sharedView = m.view;
+        this.emit("view", { view: m.view, by: m.by });
         break;
       case "presence":
         if (m.online) this.online.set(m.id, m); else this.online.delete(m.id);

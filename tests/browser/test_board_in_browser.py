@@ -240,7 +240,7 @@ async def test_phone_joins_and_adds_a_linked_note_in_the_list_view(browser: Any,
     await row.locator("textarea[name=text]").fill("Practitioners trained in using evidence")
     await row.locator("text=Save").click()
     await expect(note(fac, "Practitioners trained in using evidence")).to_be_visible(timeout=SETTLE)
-    await expect(fac.locator(".link .link-label", has_text="leads to")).to_be_visible(timeout=SETTLE)
+    await expect(fac.locator(".link-label", has_text="leads to")).to_be_visible(timeout=SETTLE)
     stored = await server_map(server, fac, workshop_id)
     assert [lk["label"] for lk in stored["links"]] == ["leads to"]
     assert "Practitioners trained in using evidence" in [n["text"] for n in stored["notes"]]

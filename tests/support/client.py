@@ -15,6 +15,7 @@ import httpx
 import orjson
 import websockets
 
+from server.board import ops
 from server.board.model import Board, Event
 
 
@@ -39,6 +40,8 @@ class BoardClient:
         self.errors_by_cid: dict[str, dict[str, Any]] = {}
         self.presence: dict[str, dict[str, Any]] = {}
         self.drags: list[dict[str, Any]] = []
+        self.views: list[dict[str, Any]] = []  # `view` messages: the facilitator's shared view (P33)
+        self.welcome_view: dict[str, Any] | None = None
         self.frames: list[dict[str, Any]] = []
         self.seen_seqs: list[int] = []
         # Operations sent but neither acknowledged nor refused: resent after a reconnect, as a real client does.
@@ -100,6 +103,7 @@ class BoardClient:
         if kind == "welcome":
             self.me = frame["you"]
             self.epoch, self.welcome_head = frame["epoch"], frame["head"]
+            self.welcome_view = frame.get("view")
             self.presence = {p["id"]: p for p in frame["online"]}
         elif kind == "snapshot":
             self.board = Board.from_dict(frame["board"])
@@ -123,6 +127,8 @@ class BoardClient:
                 self.presence.pop(frame["id"], None)
         elif kind == "drags":
             self.drags.extend(frame["drags"])
+        elif kind == "view":
+            self.views.append(frame)
 
     def _apply(self, e: dict[str, Any]) -> None:
         if self.board is None:
@@ -144,7 +150,7 @@ class BoardClient:
     async def send(self, op: str, **fields: Any) -> str:
         cid = fields.pop("cid", None) or self.new_cid()
         raw = orjson.dumps({"op": op, "cid": cid, **fields}).decode()
-        if op not in ("note.drag", "presence.set"):
+        if op not in ops.TRANSIENT_OPS:
             self.pending[cid] = raw
             self.sent[cid] = raw
         await self.ws.send(raw)

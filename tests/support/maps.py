@@ -142,3 +142,84 @@ def sample_map() -> dict[str, Any]:
     ):
         m.link(f"link-{i:02}", f"note-{source}", f"note-{target}", label)
     return m.snapshot()
+
+
+def projector_map() -> dict[str, Any]:
+    """A realistic 25-note map as a workshop leaves it, to be read on a projector: notes in columns by kind
+    (activities → outputs → outcomes → impacts, assumptions beside what they qualify), one note far longer than
+    the rest, labelled links, two notes linked both ways."""
+    m = MapBuilder("Evidence into policy: a day's map", "How does our evidence reach policy and practice?")
+    columns = {
+        0: [
+            ("a1", "activity", "Rapid evidence reviews for ministries"),
+            ("a2", "activity", "Train officials in using evidence"),
+            ("a3", "activity", "Convene researchers and policymakers"),
+            ("a4", "activity", "Embed researchers in two ministries"),
+            ("a5", "activity", "Publish plain-English summaries"),
+            ("a6", "activity", "Answer officials' questions within a week"),
+        ],
+        1: [
+            ("o1", "output", "Policy briefs"),
+            ("o2", "output", "Officials trained (120 a year)"),
+            ("o3", "output", "Standing evidence network"),
+            ("o4", "output", "Secondments completed"),
+            ("o5", "output", "Summaries read by practitioners"),
+            ("o6", "output", "Evidence helpdesk"),
+        ],
+        2: [
+            ("c1", "outcome", "Officials ask for evidence earlier"),
+            ("c2", "outcome", "Trust between researchers and officials"),
+            ("c3", "outcome", "Ministries commission evaluations"),
+            (
+                "c4",
+                "outcome",
+                "Practitioners change what they do, because the summaries answer the questions they actually have "
+                "on a Monday morning, in their words, with what it costs and what it takes to start",
+            ),
+            ("c7", "outcome", "Officials share evidence with colleagues"),
+        ],
+        3: [
+            ("c5", "outcome", "Evidence is used in spending reviews"),
+            ("c6", "outcome", "Fewer programmes without an evaluation"),
+            ("s1", "assumption", "Ministries have time to read briefs"),
+            ("s2", "assumption", "Officials stay in post long enough"),
+        ],
+        4: [
+            ("i1", "impact", "Policies cite and use the best evidence"),
+            ("i2", "impact", "Services change in practice"),
+            ("i3", "impact", "Public money goes to what works"),
+            ("s3", "assumption", "Budgets hold for three years"),
+        ],
+    }
+    for col, notes in columns.items():
+        for row, (note_id, kind, text) in enumerate(notes):
+            m.note(f"note-{note_id}", kind, text, x=float(col * 380), y=float(row * 180))
+    links = [
+        ("a1", "o1", "produces"),
+        ("a2", "o2", "produces"),
+        ("a3", "o3", "builds"),
+        ("a4", "o4", ""),
+        ("a5", "o5", "reaches"),
+        ("a6", "o6", ""),
+        ("o1", "c1", "informs"),
+        ("o2", "c1", "leads to"),
+        ("o3", "c2", "builds"),
+        ("o4", "c2", ""),
+        ("o5", "c4", "helps"),
+        ("o6", "c3", ""),
+        ("c1", "c5", "contributes to"),
+        ("c2", "c3", "enables"),
+        ("c3", "c2", "strengthens"),
+        ("c3", "c6", "leads to"),
+        ("c5", "i1", "contributes to"),
+        ("c6", "i3", ""),
+        ("c4", "i2", "contributes to"),
+        ("s1", "c5", "assumed by"),
+        ("s2", "c2", ""),
+        ("o2", "c7", ""),
+        ("c7", "c1", "reinforces"),
+        ("s3", "i3", ""),
+    ]
+    for i, (source, target, label) in enumerate(links):
+        m.link(f"link-{i:02}", f"note-{source}", f"note-{target}", label)
+    return m.snapshot()

@@ -3,6 +3,7 @@
 
 import { Live } from "../live.js";
 
+// A note's size before it is drawn and measured (a new note, a draft): real sizes come from board/sizes.js.
 export const NOTE_W = 200;
 export const NOTE_H = 120;
 export const SVG_NS = "http://www.w3.org/2000/svg";
@@ -17,6 +18,7 @@ export const canvas = root.querySelector("[data-canvas]");
 export const world = root.querySelector("[data-world]");
 export const notesLayer = root.querySelector("[data-notes]");
 export const linksLayer = root.querySelector("[data-links]");
+export const labelsLayer = root.querySelector("[data-link-labels]");
 export const kindPicker = root.querySelector("[data-new-kind]");
 export const status = root.querySelector("[data-status]");
 

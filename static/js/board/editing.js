@@ -6,6 +6,7 @@ import { NOTE_H, NOTE_W, canvas, kindOf, kindPicker, kinds, live, notesLayer, qu
 import { MESSAGES, say, toast } from "./panels.js";
 import { makeNote, noteEls } from "./render.js";
 import { perform } from "./undo.js";
+import { noteSize } from "./sizes.js";
 import { toBoard } from "./viewport.js";
 
 export function allowed() {
@@ -106,7 +107,10 @@ export function freeSpot() {
   const r = canvas.getBoundingClientRect();
   const c = toBoard(r.left + r.width / 2, r.top + r.height / 2);
   const notes = [...(live.view()?.notes.values() || [])];
-  const free = (x, y) => notes.every((n) => Math.abs(n.x - x) >= NOTE_W + 16 || Math.abs(n.y - y) >= NOTE_H + 16);
+  const free = (x, y) => notes.every((n) => {
+    const s = noteSize(n.id); // the new note is assumed NOTE_W × NOTE_H until it has text
+    return x >= n.x + s.w + 16 || n.x >= x + NOTE_W + 16 || y >= n.y + s.h + 16 || n.y >= y + NOTE_H + 16;
+  });
   for (let ring = 0; ring < 12; ring++) {
     for (let dx = -ring; dx <= ring; dx++) {
       for (let dy = -ring; dy <= ring; dy++) {

@@ -5,6 +5,7 @@ import { NOTE_H, NOTE_W, SVG_NS, canvas, changedBoard, linksLayer, live, queueRe
 import { addNoteAt, freeSpot, link, noteAt, send, startEditing } from "./editing.js";
 import { say } from "./panels.js";
 import { noteEls } from "./render.js";
+import { noteSize } from "./sizes.js";
 import { startPan, toBoard } from "./viewport.js";
 
 const DRAG_SEND_MS = 33; // ~30 positions a second while dragging is plenty (rule P12)
@@ -12,9 +13,9 @@ const DRAG_SEND_MS = 33; // ~30 positions a second while dragging is plenty (rul
 /** Pointer and keyboard listeners on the board. */
 export function listenForInput() {
   canvas.addEventListener("pointerdown", (e) => {
-    if (e.button !== 0 || e.target.closest("textarea, select")) return;
+    if (e.button !== 0 || e.target.closest("textarea, select, .zoom-controls")) return;
     const noteEl = e.target.closest(".note");
-    const linkEl = e.target.closest(".link");
+    const linkEl = e.target.closest(".link, .link-label");
     if (linkEl) { ui.selectedLink = linkEl.dataset.id; changedBoard(); return; }
     if (ui.selectedLink) { ui.selectedLink = null; changedBoard(); }
     if (noteEl && e.target.closest(".note-delete")) {
@@ -31,7 +32,7 @@ export function listenForInput() {
     const under = document.elementFromPoint(e.clientX, e.clientY);
     const noteEl = under?.closest(".note");
     if (noteEl && noteEls.get(noteEl.dataset.id) === noteEl) return startEditing(noteEl);
-    if (!noteEl && !under?.closest(".link, textarea, select")) {
+    if (!noteEl && !under?.closest(".link, .link-label, textarea, select")) {
       const p = toBoard(e.clientX, e.clientY);
       addNoteAt(Math.round(p.x - NOTE_W / 2), Math.round(p.y - NOTE_H / 2));
     }
@@ -116,7 +117,8 @@ function startLinkDrag(e, source) {
   ghost.setAttribute("class", "link-ghost");
   linksLayer.append(ghost);
   const note = live.view().notes.get(source);
-  const from = { x: note.x + NOTE_W / 2, y: note.y + NOTE_H / 2 };
+  const size = noteSize(source);
+  const from = { x: note.x + size.w / 2, y: note.y + size.h / 2 };
   canvas.setPointerCapture(e.pointerId);
   const move = (ev) => {
     const p = toBoard(ev.clientX, ev.clientY);

@@ -1,11 +1,13 @@
-// Drawing the board: notes as DOM elements in the world layer, links as SVG lines. A frame touches only what
-// changed since the last one. User text only ever goes in through textContent and attribute values.
+// Drawing the board: notes as DOM elements in the world layer, sized by their text and measured (sizes.js);
+// links are drawn by arrows.js. A frame touches only what changed since the last one. User text only ever
+// goes in through textContent and attribute values.
 
-import { NOTE_H, NOTE_W, SVG_NS, kindOf, linksLayer, live, notesLayer, root, ui } from "./context.js";
+import { drawLinks } from "./arrows.js";
+import { kindOf, live, notesLayer, root, ui } from "./context.js";
 import { renderPanels } from "./panels.js";
+import { forget, measure, takeMeasureEverything } from "./sizes.js";
 
 export const noteEls = new Map();
-export const linkEls = new Map();
 
 function position(note) {
   const drag = live.drags.get(note.id);
@@ -33,11 +35,18 @@ export function render() {
   const editors = new Map();
   for (const p of live.online.values()) if (p.editing && p.id !== live.me) editors.set(p.editing, p.id);
   const positions = new Map();
+  const everything = takeMeasureEverything();
+  const resized = [];
+  const moved = new Set();
+  let reshaped = false;
 
-  for (const [id, el] of noteEls) if (!view.notes.has(id)) { el.remove(); noteEls.delete(id); }
+  for (const [id, el] of noteEls) {
+    if (!view.notes.has(id)) { el.remove(); noteEls.delete(id); forget(id); reshaped = true; }
+  }
   for (const note of view.notes.values()) {
     let el = noteEls.get(note.id);
-    if (!el) { el = makeNote(note.id); noteEls.set(note.id, el); notesLayer.append(el); }
+    const fresh = !el;
+    if (fresh) { el = makeNote(note.id); noteEls.set(note.id, el); notesLayer.append(el); }
     const pos = position(note);
     positions.set(note.id, pos);
     const kind = kindOf.get(note.kind) || { label: note.kind, colour: "#dddddd" };
@@ -46,7 +55,7 @@ export function render() {
       x: pos.x, y: pos.y, fill: note.colour || kind.colour, pending: Boolean(note.pending), text: note.text,
       label: kind.label, source: ui.linkFrom === note.id, editor, editing: ui.editing === note.id,
     });
-    if (changed("x") || changed("y")) el.style.transform = `translate(${pos.x}px, ${pos.y}px)`;
+    if (changed("x") || changed("y")) { el.style.transform = `translate(${pos.x}px, ${pos.y}px)`; moved.add(note.id); }
     if (changed("fill")) el.style.background = note.colour || kind.colour;
     if (changed("pending")) el.classList.toggle("pending", Boolean(note.pending));
     if (changed("source")) el.classList.toggle("link-source", ui.linkFrom === note.id);
@@ -54,6 +63,10 @@ export function render() {
     if ((changed("text") || changed("editing")) && ui.editing !== note.id) el.querySelector(".note-text").textContent = note.text;
     if (changed("text") || changed("label") || changed("pending")) {
       el.setAttribute("aria-label", `${kind.label}: ${note.text}${note.pending ? " (not yet saved)" : ""}`);
+    }
+    // What it shows changed, so its size may have: measure it (not while being edited — then at the end).
+    if ((fresh || everything || changed("text") || changed("label") || changed("editing")) && ui.editing !== note.id) {
+      resized.push(el);
     }
     if (changed("editor")) {
       const badge = el.querySelector(".note-editor");
@@ -66,41 +79,9 @@ export function render() {
     }
   }
 
-  for (const [id, g] of linkEls) if (!view.links.has(id)) { g.remove(); linkEls.delete(id); }
-  for (const link of view.links.values()) {
-    const a = positions.get(link.source), b = positions.get(link.target);
-    if (!a || !b) continue;
-    let g = linkEls.get(link.id);
-    if (!g) { g = makeLink(link.id); linkEls.set(link.id, g); linksLayer.append(g); }
-    const changed = update(g, {
-      ax: a.x, ay: a.y, bx: b.x, by: b.y, label: link.label, selected: ui.selectedLink === link.id,
-      pending: Boolean(link.pending),
-    });
-    if (changed("ax") || changed("ay") || changed("bx") || changed("by")) {
-      const [x1, y1, x2, y2] = arrowEnds(a, b);
-      for (const line of g.querySelectorAll("line")) {
-        line.setAttribute("x1", x1); line.setAttribute("y1", y1); line.setAttribute("x2", x2); line.setAttribute("y2", y2);
-      }
-      const label = g.querySelector("text");
-      label.setAttribute("x", (x1 + x2) / 2);
-      label.setAttribute("y", (y1 + y2) / 2 - 6);
-    }
-    if (changed("label")) g.querySelector("text").textContent = link.label;
-    if (changed("selected")) g.classList.toggle("selected", ui.selectedLink === link.id);
-    if (changed("pending")) g.classList.toggle("pending", Boolean(link.pending));
-  }
+  if (measure(resized)) reshaped = true;
+  drawLinks(view, positions, { moved, reshaped, everything });
   if (ui.panelsDirty) { ui.panelsDirty = false; renderPanels(view); }
-}
-
-export function arrowEnds(a, b) {
-  const ax = a.x + NOTE_W / 2, ay = a.y + NOTE_H / 2, bx = b.x + NOTE_W / 2, by = b.y + NOTE_H / 2;
-  const edge = (cx, cy, tx, ty) => {
-    const dx = tx - cx, dy = ty - cy;
-    if (!dx && !dy) return [cx, cy];
-    const s = Math.min(dx ? NOTE_W / 2 / Math.abs(dx) : Infinity, dy ? NOTE_H / 2 / Math.abs(dy) : Infinity);
-    return [cx + dx * s, cy + dy * s];
-  };
-  return [...edge(ax, ay, bx, by), ...edge(bx, by, ax, ay)];
 }
 
 export function makeNote(id) {
@@ -133,20 +114,4 @@ export function iconButton(className, symbol, title, label) {
   button.setAttribute("aria-label", label);
   button.tabIndex = -1;
   return button;
-}
-
-export function makeLink(id) {
-  const g = document.createElementNS(SVG_NS, "g");
-  g.setAttribute("class", "link");
-  g.dataset.id = id;
-  const hit = document.createElementNS(SVG_NS, "line");
-  hit.setAttribute("class", "link-hit");
-  const line = document.createElementNS(SVG_NS, "line");
-  line.setAttribute("class", "link-line");
-  line.setAttribute("marker-end", "url(#arrowhead)");
-  const label = document.createElementNS(SVG_NS, "text");
-  label.setAttribute("class", "link-label");
-  label.setAttribute("text-anchor", "middle");
-  g.append(hit, line, label);
-  return g;
 }

@@ -1,11 +1,25 @@
-// The camera over the board: pan, zoom around a point, fit the map, and screen ↔ board coordinates.
+// The camera over the board: pan, zoom around a point, fit the map or a region, and screen ↔ board coordinates.
+// Every camera change is announced to its watchers with where it came from ("person" unless said otherwise), so
+// that following the facilitator's view can tell a person's own pan or zoom from a followed one.
 
-import { NOTE_H, NOTE_W, canvas, live, world } from "./context.js";
+import { canvas, live, world } from "./context.js";
+import { noteBox } from "./sizes.js";
 
 export const camera = { x: 40, y: 40, zoom: 1 };
+const cameraWatchers = [];
 
-export function applyCamera() {
+/** Run `fn(origin)` after every camera change: "person", "follow" (a followed shared view) or "auto". */
+export function onCameraChange(fn) {
+  cameraWatchers.push(fn);
+}
+
+const MIN_ZOOM = 0.05, MAX_ZOOM = 4; // a shared view from a big screen may need far less than a phone's 1:5
+const FIT_MAX_ZOOM = 1.5; // a small map is not blown up beyond this
+const MARGIN = 40; // screen px around a fitted map or region
+
+export function applyCamera(origin = "person") {
   world.style.transform = `translate(${camera.x}px, ${camera.y}px) scale(${camera.zoom})`;
+  for (const fn of cameraWatchers) fn(origin);
 }
 
 /** A point on the screen as a point on the board. */
@@ -16,22 +30,44 @@ export function toBoard(clientX, clientY) {
 
 /** Zoom by `factor`, keeping the board point under (px, py) — canvas coordinates — where it is. */
 export function zoomAround(px, py, factor) {
-  const zoom = Math.min(2.5, Math.max(0.2, camera.zoom * factor));
+  const zoom = Math.min(2.5, Math.max(Math.min(0.2, camera.zoom), camera.zoom * factor));
   camera.x = px - (px - camera.x) * (zoom / camera.zoom);
   camera.y = py - (py - camera.y) * (zoom / camera.zoom);
   camera.zoom = zoom;
   applyCamera();
 }
 
+/** The region of the board the canvas shows now, in board coordinates. */
+export function visibleRegion() {
+  return {
+    x: -camera.x / camera.zoom, y: -camera.y / camera.zoom,
+    width: canvas.clientWidth / camera.zoom, height: canvas.clientHeight / camera.zoom,
+  };
+}
+
+/** Show a board region as large as the canvas allows, centred; `margin` screen px are left around it. */
+export function showRegion(region, { origin = "person", margin = 0, maxZoom = MAX_ZOOM } = {}) {
+  const w = Math.max(1, canvas.clientWidth - 2 * margin), h = Math.max(1, canvas.clientHeight - 2 * margin);
+  const zoom = Math.min(maxZoom, Math.max(MIN_ZOOM, Math.min(w / region.width, h / region.height)));
+  camera.zoom = zoom;
+  camera.x = canvas.clientWidth / 2 - (region.x + region.width / 2) * zoom;
+  camera.y = canvas.clientHeight / 2 - (region.y + region.height / 2) * zoom;
+  applyCamera(origin);
+}
+
+/** The smallest region holding these notes, at their measured sizes. */
+export function regionOf(notes) {
+  const boxes = notes.map((n) => noteBox(n.id, n));
+  const minX = Math.min(...boxes.map((b) => b.x)), minY = Math.min(...boxes.map((b) => b.y));
+  const maxX = Math.max(...boxes.map((b) => b.x + b.w)), maxY = Math.max(...boxes.map((b) => b.y + b.h));
+  return { x: minX, y: minY, width: maxX - minX, height: maxY - minY };
+}
+
 /** Show the whole map. */
-export function fit() {
+export function fit(origin = "person") {
   const notes = [...(live.view()?.notes.values() || [])];
   if (!notes.length) return;
-  const minX = Math.min(...notes.map((n) => n.x)), minY = Math.min(...notes.map((n) => n.y));
-  const maxX = Math.max(...notes.map((n) => n.x)) + NOTE_W, maxY = Math.max(...notes.map((n) => n.y)) + NOTE_H;
-  const zoom = Math.min(1.5, Math.max(0.2, Math.min(canvas.clientWidth / (maxX - minX + 80), canvas.clientHeight / (maxY - minY + 80))));
-  Object.assign(camera, { zoom, x: 40 - minX * zoom, y: 40 - minY * zoom });
-  applyCamera();
+  showRegion(regionOf(notes), { origin, margin: MARGIN, maxZoom: FIT_MAX_ZOOM });
 }
 
 /** Drag the empty canvas to pan. */

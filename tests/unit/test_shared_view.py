@@ -20,7 +20,7 @@ REGION = {"x": -120.5, "y": 40.0, "width": 1600.0, "height": 900.0}
 @pytest.mark.rule("P33")
 def test_only_the_facilitator_shares_a_view_and_only_a_real_region() -> None:
     board = new_board()
-    before = board.to_dict(with_tombstones=True)
+    before = board.to_dict()
     shared = run(board, FAC, "view.share", view=REGION)
     assert shared == Change("view.share", {"view": REGION, "by": FAC.id})
     assert run(board, FAC, "view.share", view=None) == Change("view.share", {"view": None, "by": FAC.id})

@@ -125,14 +125,19 @@ def _expected(item: Note | Link, expect: int | None, what: str) -> Refusal | Non
     return None
 
 
-def _note_add(board: Board, op: ops.NoteAdd, actor: Participant, now: int) -> Change | Refusal:
-    problem = _first(
+def _note_fields(board: Board, op: ops.NoteAdd | ops.NoteRestore) -> Refusal | None:
+    """The checks of a whole note's fields, the same for a new note and a restored one."""
+    return _first(
         _id(op.id, "note id"),
         _kind(board, op.kind),
         _text(op.text, "note text", MAX_TEXT),
         _position(op.x, op.y),
         _colour(op.colour),
     )
+
+
+def _note_add(board: Board, op: ops.NoteAdd, actor: Participant, now: int) -> Change | Refusal:
+    problem = _note_fields(board, op)
     if problem:
         return problem
     if op.id in board.notes or op.id in board.links or op.id in board.deleted:
@@ -273,14 +278,7 @@ def _origin(board: Board, author: str | None, created_at: int | None, now: int) 
 
 
 def _note_restore(board: Board, op: ops.NoteRestore, actor: Participant, now: int) -> Change | Refusal:
-    problem = _first(
-        _id(op.id, "note id"),
-        _kind(board, op.kind),
-        _text(op.text, "note text", MAX_TEXT),
-        _position(op.x, op.y),
-        _colour(op.colour),
-        _origin(board, op.author, op.created_at, now),
-    )
+    problem = _note_fields(board, op) or _origin(board, op.author, op.created_at, now)
     for lk in op.links:
         problem = problem or _first(
             _id(lk.id, "link id"),

@@ -38,6 +38,7 @@ from tests.support.client import create_workshop, join
 from tests.support.server import ROOT, ServerProcess
 
 FLAT_WITHIN = 0.10  # memory may vary this much once the board stopped growing
+PARTS = {"anon": "RssAnon", "file": "RssFile", "shmem": "RssShmem"}  # fields of /proc/PID/status
 SETTLE_SECONDS = 60.0  # after the board reaches its size, caches (catch-up window, snapshots) fill: then compare
 
 
@@ -289,19 +290,26 @@ def soak(args: argparse.Namespace, folder: str) -> int:
         samples: list[dict[str, Any]] = []
         full_at: float | None = None
         start = time.monotonic()
-        print(f"{'time':>6} {'server RSS MiB':>15} {'notes':>6} {'links':>6} {'head':>9} {'acked':>9}", flush=True)
+        print(
+            f"{'time':>6} {'server RSS MiB':>15} {'anon':>7} {'file':>6} {'shmem':>6} "
+            f"{'notes':>6} {'links':>6} {'head':>9} {'acked':>9}",
+            flush=True,
+        )
         while generator.poll() is None:
             elapsed = time.monotonic() - start
             sample = {
                 "t": elapsed,
                 "rss_mib": memory_kib(pid, "VmRSS") / 1024,
+                # Where it is: the heap (anonymous), mapped files (libraries, SQLite's mmap), shared memory (WAL index).
+                **{part: memory_kib(pid, field) / 1024 for part, field in PARTS.items()},
                 **{k: latest.get(k, 0) for k in ("notes", "links", "head", "acked")},
             }
             samples.append(sample)
             if full_at is None and sample["notes"] >= 0.95 * args.notes:
                 full_at = elapsed
             print(
-                f"{minutes(elapsed):>6} {sample['rss_mib']:>15.1f} {sample['notes']:>6} {sample['links']:>6} "
+                f"{minutes(elapsed):>6} {sample['rss_mib']:>15.1f} {sample['anon']:>7.1f} {sample['file']:>6.1f} "
+                f"{sample['shmem']:>6.1f} {sample['notes']:>6} {sample['links']:>6} "
                 f"{sample['head']:>9,} {sample['acked']:>9,}",
                 flush=True,
             )

@@ -81,7 +81,7 @@ class ServerProcess:
     def ws_url(self) -> str:
         return f"ws://127.0.0.1:{self.port}"
 
-    def start(self, log_path: Path | None = None, timeout: float = 20.0) -> ServerProcess:
+    def start(self, log_path: Path | None = None, timeout: float = 60.0) -> ServerProcess:
         env = {**os.environ, **self.extra_env}
         cmd = [
             sys.executable,

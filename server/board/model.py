@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from server.board.phases import Phase, Plan
 from server.board.seen import SeenIds
 
 # One colour per kind. Light backgrounds so the dark note text keeps WCAG AA contrast.
@@ -146,6 +147,7 @@ class Board:
     deleted: SeenIds[str] = field(default_factory=SeenIds)
     # (source, target) -> link id: at most one link per ordered pair.
     pairs: dict[tuple[str, str], str] = field(default_factory=dict)
+    plan: Plan = field(default_factory=Plan)  # the workshop's phases and the current one (rule P36)
 
     def apply(self, event: Event) -> None:
         """Apply an accepted event. Events must arrive in sequence order."""
@@ -168,6 +170,7 @@ class Board:
             "participants": [asdict(p) for p in self.participants.values()],
             "notes": [asdict(n) for n in self.notes.values()],
             "links": [asdict(lk) for lk in self.links.values()],
+            "plan": self.plan.to_dict(),
         }
 
     @classmethod
@@ -177,6 +180,7 @@ class Board:
         board.notes = {n["id"]: Note(**n) for n in d["notes"]}
         board.links = {lk["id"]: Link(**lk) for lk in d["links"]}
         board.pairs = {(lk.source, lk.target): lk.id for lk in board.links.values()}
+        board.plan = Plan.from_dict(d.get("plan"))
         for deleted in d.get("deleted", ()):  # snapshots stored before deleted ids had their own table
             board.deleted.add(deleted, 0)
         return board
@@ -254,6 +258,17 @@ def _workshop_rename(board: Board, d: dict[str, Any]) -> None:
         board.workshop.question = d["question"]
 
 
+def _plan_set(board: Board, d: dict[str, Any]) -> None:
+    board.plan = Plan(
+        phases=tuple(Phase.from_dict(p) for p in d["phases"]), current=d["current"], changed_at=d["started_at"]
+    )
+
+
+def _phase_go(board: Board, d: dict[str, Any]) -> None:
+    board.plan.current = d["index"]
+    board.plan.changed_at = d["started_at"]
+
+
 _APPLIERS = {
     "participant.join": _participant_join,
     "note.add": _note_add,
@@ -269,4 +284,6 @@ _APPLIERS = {
     "workshop.unlock": _workshop_lock,
     "workshop.rename": _workshop_rename,
     "workshop.share_exports": _workshop_share_exports,
+    "plan.set": _plan_set,
+    "phase.go": _phase_go,
 }

@@ -153,6 +153,35 @@ class WorkshopShareExports(Op):
     enabled: bool
 
 
+class PhaseSpec(BaseModel):
+    """One phase of a workshop's plan (rule P36): what it asks, how long it has, what participants may do."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+    name: str
+    prompt: str = ""
+    seconds: int | None = None
+    kinds: Annotated[list[str], Field(max_length=100)] | None = None
+    link: bool = True
+    move: bool = True
+    edit_others: bool = True
+
+
+class PlanSet(Op):
+    """Replace the workshop's plan of phases, and say which phase is current."""
+
+    op: Literal["plan.set"]
+    phases: Annotated[list[PhaseSpec], Field(max_length=100)]
+    current: int = 0
+
+
+class PhaseGo(Op):
+    """Move the room to another phase of the plan, forward or back."""
+
+    op: Literal["phase.go"]
+    index: int
+
+
 class PresenceSet(Op):
     """What this participant is doing now (editing a note, or nothing): relayed, never stored."""
 
@@ -193,6 +222,8 @@ AnyOp = Union[  # noqa: UP007 - a runtime value too: OP_NAMES reads its members
     WorkshopUnlock,
     WorkshopRename,
     WorkshopShareExports,
+    PlanSet,
+    PhaseGo,
     PresenceSet,
     ViewShare,
 ]
@@ -207,5 +238,13 @@ OP_NAMES: frozenset[str] = frozenset(
 # Operations that change the map and are numbered, stored and acknowledged. The rest are transient.
 TRANSIENT_OPS: frozenset[str] = frozenset({"note.drag", "presence.set", "view.share"})
 FACILITATOR_OPS: frozenset[str] = frozenset(
-    {"workshop.lock", "workshop.unlock", "workshop.rename", "workshop.share_exports", "view.share"}
+    {
+        "workshop.lock",
+        "workshop.unlock",
+        "workshop.rename",
+        "workshop.share_exports",
+        "view.share",
+        "plan.set",
+        "phase.go",
+    }
 )

@@ -39,6 +39,7 @@ CODES: dict[str, str] = {
     "workshop_full": "the workshop has as many participants as it may have",
     "body_too_large": "the request body is larger than the server reads for that address",
     "changed_since": "the note or link is no longer at the version the operation expected: someone changed it since",
+    "phase_forbids": "the workshop's current phase does not let participants do this (rule P37)",
 }
 
 

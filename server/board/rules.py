@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from server.board import ops, restore
+from server.board import ops, phases, restore
 from server.board.model import Board, Link, Note, Participant
 from server.board.refusals import Refusal, refuse
 
@@ -40,6 +40,8 @@ def decide(board: Board, op: ops.AnyOp, actor: Participant, now: int) -> Change 
         return refuse("facilitator_only", f"{op.op} is for the facilitator only")
     if board.workshop.locked and not actor.is_facilitator and op.op != "presence.set":
         return refuse("board_locked", "the board is locked by the facilitator; changes are not accepted")
+    if not actor.is_facilitator and (problem := phases.forbidden(board.plan.phase, op, actor.id, board.notes)):
+        return problem
     return _DECIDERS[type(op)](board, op, actor, now)
 
 
@@ -346,6 +348,21 @@ def _workshop_share_exports(
     return Change("workshop.share_exports", {"enabled": op.enabled})
 
 
+def _plan_set(board: Board, op: ops.PlanSet, actor: Participant, now: int) -> Change | Refusal:
+    plan = [phases.Phase.from_dict(spec.model_dump()) for spec in op.phases]
+    problem = phases.check_plan(plan, board.workshop.kind_names(), op.current)
+    if problem:
+        return refuse("bad_value", problem)
+    return Change("plan.set", {"phases": [p.to_dict() for p in plan], "current": op.current, "started_at": now})
+
+
+def _phase_go(board: Board, op: ops.PhaseGo, actor: Participant, now: int) -> Change | Refusal:
+    count = len(board.plan.phases)
+    if not 0 <= op.index < count:
+        return refuse("bad_value", f"the plan has phases 0 to {count - 1}, not {op.index}")
+    return Change("phase.go", {"index": op.index, "from": board.plan.current, "started_at": now})
+
+
 def _presence_set(board: Board, op: ops.PresenceSet, actor: Participant, now: int) -> Change | Refusal:
     if op.editing is not None:
         problem = _existing_note(board, op.editing)
@@ -383,6 +400,8 @@ _DECIDERS: dict[type, Callable[..., Change | Refusal]] = {
     ops.WorkshopUnlock: _workshop_unlock,
     ops.WorkshopRename: _workshop_rename,
     ops.WorkshopShareExports: _workshop_share_exports,
+    ops.PlanSet: _plan_set,
+    ops.PhaseGo: _phase_go,
     ops.PresenceSet: _presence_set,
     ops.ViewShare: _view_share,
 }

@@ -6,6 +6,8 @@ import { changedBoard, live, queueRender, setRenderer } from "./board/context.js
 import { isFollowing, listenForSharedViews } from "./board/follow.js";
 import { listenForInput } from "./board/input.js";
 import { MESSAGES, listenToControls, renderConnection, toast } from "./board/panels.js";
+import { listenForPhases } from "./board/phase.js";
+import { listenForPlanEditor } from "./board/plan_editor.js";
 import { listenForPresentation } from "./board/presentation.js";
 import { listenForRegionKeys } from "./board/regions.js";
 import { render } from "./board/render.js";
@@ -20,6 +22,8 @@ listenToControls();
 listenForSharedViews();
 listenForPresentation();
 listenForRegionKeys();
+listenForPhases();
+listenForPlanEditor();
 live.addEventListener("change", changedBoard);
 live.addEventListener("drag", queueRender);
 live.addEventListener("presence", changedBoard);

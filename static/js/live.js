@@ -35,6 +35,8 @@ export function applyEvent(map, e) {
     case "workshop.lock": case "workshop.unlock": map.workshop = { ...map.workshop, locked: d.locked }; break;
     case "workshop.rename": map.workshop = { ...map.workshop, ...d }; break;
     case "workshop.share_exports": map.workshop = { ...map.workshop, exports_for_participants: d.enabled }; break;
+    case "plan.set": map.plan = { phases: d.phases, current: d.current, changed_at: d.started_at }; break;
+    case "phase.go": map.plan = { ...map.plan, current: d.index, changed_at: d.started_at }; break;
   }
   map.head = e.seq;
 }
@@ -154,6 +156,7 @@ export class Live extends EventTarget {
           participants: new Map(b.participants.map((p) => [p.id, p])),
           notes: new Map(b.notes.map((n) => [n.id, n])),
           links: new Map(b.links.map((l) => [l.id, l])),
+          plan: b.plan,
         };
         this.drags.clear();
         this.emit("change", { snapshot: true });
@@ -232,7 +235,7 @@ export class Live extends EventTarget {
     const notes = new Map(this.map.notes);
     const links = new Map(this.map.links);
     for (const op of this.pending) applyPending(notes, links, op, this.me);
-    return { workshop: this.map.workshop, participants: this.map.participants, notes, links };
+    return { workshop: this.map.workshop, participants: this.map.participants, notes, links, plan: this.map.plan };
   }
 
   get locked() {

@@ -38,9 +38,8 @@ async def test_the_room_follows_the_facilitators_plan_and_each_phase_offers_only
     # only impacts are offered now; an outcome sent anyway is refused by the server and rolled back
     await expect(ana.locator("[data-new-kind] option[value=outcome]")).to_be_disabled()
     await expect(ana.locator("[data-new-kind]")).to_have_value("impact")
-    await ana.evaluate(
-        """() => window.pathweaver.send("note.add", {id: "sneaky01", kind: "outcome", text: "Sneaked in", x: 0, y: 0})"""
-    )
+    sneaky = {"id": "sneaky01", "kind": "outcome", "text": "Sneaked in", "x": 0, "y": 0}
+    await ana.evaluate("""(op) => window.pathweaver.send("note.add", op)""", sneaky)
     await expect(ana.locator("[data-toast]")).to_contain_text("Name the impacts")
     await expect(note(ana, "Sneaked in")).to_have_count(0)
     await ana.click("[data-action=add-note]")

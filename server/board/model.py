@@ -106,6 +106,7 @@ class Note:
     created_at: int
     updated_at: int
     version: int
+    private: str | None = None  # who may see it before it is revealed (server/board/privacy.py); None: everyone
 
 
 @dataclass(slots=True)
@@ -168,7 +169,7 @@ class Board:
             "workshop": self.workshop.to_dict(),
             "head": self.head,
             "participants": [asdict(p) for p in self.participants.values()],
-            "notes": [asdict(n) for n in self.notes.values()],
+            "notes": [_note_dict(n) for n in self.notes.values()],
             "links": [asdict(lk) for lk in self.links.values()],
             "plan": self.plan.to_dict(),
         }
@@ -184,6 +185,13 @@ class Board:
         for deleted in d.get("deleted", ()):  # snapshots stored before deleted ids had their own table
             board.deleted.add(deleted, 0)
         return board
+
+
+def _note_dict(note: Note) -> dict[str, Any]:
+    d = asdict(note)
+    if d["private"] is None:  # most notes: their dict is as it was before notes could be private
+        del d["private"]
+    return d
 
 
 def deleted_by(op: str, data: dict[str, Any]) -> list[str]:
@@ -258,6 +266,19 @@ def _workshop_rename(board: Board, d: dict[str, Any]) -> None:
         board.workshop.question = d["question"]
 
 
+def _notes_reveal(board: Board, d: dict[str, Any]) -> None:
+    # The notes and links come whole: those who could not see them before get them from this event.
+    for n in d["notes"]:
+        board.notes[n["id"]] = Note(**n)
+    for lk in d["links"]:
+        board.links[lk["id"]] = Link(**lk)
+        board.pairs[(lk["source"], lk["target"])] = lk["id"]
+
+
+def _private(board: Board, d: dict[str, Any]) -> None:
+    """The placeholder of an event this viewer may not see (a client's board): only the head moves."""
+
+
 def _plan_set(board: Board, d: dict[str, Any]) -> None:
     board.plan = Plan(
         phases=tuple(Phase.from_dict(p) for p in d["phases"]), current=d["current"], changed_at=d["started_at"]
@@ -284,6 +305,8 @@ _APPLIERS = {
     "workshop.unlock": _workshop_lock,
     "workshop.rename": _workshop_rename,
     "workshop.share_exports": _workshop_share_exports,
+    "notes.reveal": _notes_reveal,
+    "private": _private,
     "plan.set": _plan_set,
     "phase.go": _phase_go,
 }

@@ -165,6 +165,16 @@ class PhaseSpec(BaseModel):
     link: bool = True
     move: bool = True
     edit_others: bool = True
+    private: bool = False
+    facilitator_sees: bool = True
+    anonymous: bool = False
+
+
+class NotesReveal(Op):
+    """Show everyone every private note (rule P38), named or without names."""
+
+    op: Literal["notes.reveal"]
+    anonymous: bool = False
 
 
 class PlanSet(Op):
@@ -224,6 +234,7 @@ AnyOp = Union[  # noqa: UP007 - a runtime value too: OP_NAMES reads its members
     WorkshopShareExports,
     PlanSet,
     PhaseGo,
+    NotesReveal,
     PresenceSet,
     ViewShare,
 ]
@@ -246,5 +257,6 @@ FACILITATOR_OPS: frozenset[str] = frozenset(
         "view.share",
         "plan.set",
         "phase.go",
+        "notes.reveal",
     }
 )

@@ -31,6 +31,9 @@ class Phase:
     link: bool = True  # add, relabel and delete links
     move: bool = True  # move notes
     edit_others: bool = True  # change or delete notes other people wrote
+    private: bool = False  # participants' new notes reach only their author until revealed (rule P38)
+    facilitator_sees: bool = True  # in a private phase, the facilitator sees the notes too
+    anonymous: bool = False  # notes written in this phase are revealed without names
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -41,6 +44,9 @@ class Phase:
             "link": self.link,
             "move": self.move,
             "edit_others": self.edit_others,
+            "private": self.private,
+            "facilitator_sees": self.facilitator_sees,
+            "anonymous": self.anonymous,
         }
 
     @classmethod
@@ -54,6 +60,9 @@ class Phase:
             link=d.get("link", True),
             move=d.get("move", True),
             edit_others=d.get("edit_others", True),
+            private=d.get("private", False),
+            facilitator_sees=d.get("facilitator_sees", True),
+            anonymous=d.get("anonymous", False),
         )
 
 

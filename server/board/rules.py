@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from server.board import ops, phases, restore
+from server.board import ops, phases, privacy, restore
 from server.board.model import Board, Link, Note, Participant
 from server.board.refusals import Refusal, refuse
 
@@ -159,8 +159,16 @@ def _note_add(board: Board, op: ops.NoteAdd, actor: Participant, now: int) -> Ch
             "created_at": now,
             "updated_at": now,
             "version": 1,
+            **_private_marking(board, actor),
         },
     )
+
+
+def _private_marking(board: Board, actor: Participant) -> dict[str, Any]:
+    """A note written in a private phase says who may see it (rule P38); others say nothing."""
+    phase = board.plan.phase
+    marking = privacy.private_marking(phase.private, phase.facilitator_sees, actor)
+    return {} if marking is None else {"private": marking}
 
 
 def _note_update(board: Board, op: ops.NoteUpdate, actor: Participant, now: int) -> Change | Refusal:
@@ -294,7 +302,10 @@ def _note_restore(board: Board, op: ops.NoteRestore, actor: Participant, now: in
         return problem
     if len(board.notes) >= MAX_NOTES:
         return refuse("board_full", f"a workshop holds at most {MAX_NOTES} notes")
-    return Change("note.restore", restore.note_data(board, op, actor.id, now, MAX_LINKS))
+    data = restore.note_data(board, op, actor.id, now, MAX_LINKS)
+    if data["author"] == actor.id:  # their own note, brought back in a private phase, is private again
+        data |= _private_marking(board, actor)
+    return Change("note.restore", data)
 
 
 def _link_restore(board: Board, op: ops.LinkRestore, actor: Participant, now: int) -> Change | Refusal:
@@ -356,6 +367,10 @@ def _plan_set(board: Board, op: ops.PlanSet, actor: Participant, now: int) -> Ch
     return Change("plan.set", {"phases": [p.to_dict() for p in plan], "current": op.current, "started_at": now})
 
 
+def _notes_reveal(board: Board, op: ops.NotesReveal, actor: Participant, now: int) -> Change | Refusal:
+    return Change("notes.reveal", privacy.reveal_data(board, op.anonymous))
+
+
 def _phase_go(board: Board, op: ops.PhaseGo, actor: Participant, now: int) -> Change | Refusal:
     count = len(board.plan.phases)
     if not 0 <= op.index < count:
@@ -402,6 +417,7 @@ _DECIDERS: dict[type, Callable[..., Change | Refusal]] = {
     ops.WorkshopShareExports: _workshop_share_exports,
     ops.PlanSet: _plan_set,
     ops.PhaseGo: _phase_go,
+    ops.NotesReveal: _notes_reveal,
     ops.PresenceSet: _presence_set,
     ops.ViewShare: _view_share,
 }

@@ -10,8 +10,8 @@ from pydantic import BaseModel, Field, StringConstraints, model_validator
 from starlette.concurrency import run_in_threadpool
 
 from server import workshops
-from server.board import characters
-from server.board.model import Kind
+from server.board import characters, privacy
+from server.board.model import Kind, Participant
 from server.board.refusals import Refusal
 from server.board.rules import MAX_QUESTION, MAX_TITLE
 from server.protocol.codec import decode
@@ -174,21 +174,22 @@ async def rotate_join_code(
 @router.get("/workshops/{workshop_id}/map", responses=problems(401, 404, 503))
 async def read_map(workshop_id: str, participant: ParticipantDep, svc: ServicesDep) -> dict[str, Any]:
     """The whole map as JSON: workshop, participants, notes and links, and the sequence number it reflects."""
-    return await committed_map(svc, workshop_id)
+    return await committed_map(svc, workshop_id, participant)
 
 
-async def committed_map(svc: Services, workshop_id: str) -> dict[str, Any]:
-    """The map as stored: a live room's once its pending changes are committed, else storage's own."""
+async def committed_map(svc: Services, workshop_id: str, viewer: Participant) -> dict[str, Any]:
+    """The map as stored, as `viewer` may see it (rule P38): a live room's once its pending changes are
+    committed, else storage's own."""
     room = svc.rooms.get(workshop_id)
     if room is not None:
         try:
-            return await room.committed_map()
+            return await room.committed_map(viewer)
         except StorageFailed:
             raise ApiError(503, "server_error", "the server could not store the latest changes; try again") from None
     stored = await run_in_threadpool(svc.storage.load_board, workshop_id)
     if stored is None:
         raise ApiError(404, "unknown_workshop", "no such workshop")
-    return stored.board.to_dict()
+    return privacy.map_for(stored.board.to_dict(), viewer)
 
 
 # How each refusal code reads as an HTTP status.

@@ -156,7 +156,7 @@ async def join(request: Request, code: str, svc: ServicesDep, name: Annotated[st
 
 
 async def _board_context(request: Request, svc: Any, workshop_id: str, me: Participant) -> dict[str, Any]:
-    board = await committed_map(svc, workshop_id)
+    board = await committed_map(svc, workshop_id, me)
     context: dict[str, Any] = {
         "board": board,
         "me": me,

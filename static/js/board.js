@@ -29,7 +29,10 @@ live.addEventListener("drag", queueRender);
 live.addEventListener("presence", changedBoard);
 live.addEventListener("connection", renderConnection);
 live.addEventListener("pending", () => { renderConnection(); changedBoard(); });
-live.addEventListener("problem", (e) => toast(MESSAGES[e.detail.code] || e.detail.message));
+live.addEventListener("problem", (e) => {
+  const message = MESSAGES[e.detail.code] || e.detail.message; // the server's own words start in lower case
+  toast(message.charAt(0).toUpperCase() + message.slice(1));
+});
 listenForUndo(); // after the general "problem" toast: a refused undo says more
 let fitted = false;
 live.addEventListener("change", (e) => {

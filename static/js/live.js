@@ -35,6 +35,10 @@ export function applyEvent(map, e) {
     case "workshop.lock": case "workshop.unlock": map.workshop = { ...map.workshop, locked: d.locked }; break;
     case "workshop.rename": map.workshop = { ...map.workshop, ...d }; break;
     case "workshop.share_exports": map.workshop = { ...map.workshop, exports_for_participants: d.enabled }; break;
+    case "notes.reveal": // private notes made public, whole: boards that never had them add them (rule P38)
+      for (const n of d.notes) map.notes.set(n.id, n);
+      for (const l of d.links) map.links.set(l.id, l);
+      break;
     case "plan.set": map.plan = { phases: d.phases, current: d.current, changed_at: d.started_at }; break;
     case "phase.go": map.plan = { ...map.plan, current: d.index, changed_at: d.started_at }; break;
   }

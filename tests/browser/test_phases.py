@@ -46,6 +46,16 @@ async def test_the_room_follows_the_facilitators_plan_and_each_phase_offers_only
     await ana.keyboard.type("Ministers use our evidence")
     await ana.keyboard.press("Enter")
     await expect(note(fac, "Ministers use our evidence")).to_be_visible(timeout=SETTLE)
+    # the phase is private: Ana's note is marked so on her board and the facilitator's, and Ben has none of it
+    await expect(ana.locator("[data-phase-private]")).to_contain_text("only you and the facilitator")
+    await expect(note(ana, "Ministers use our evidence")).to_contain_text("private")
+    ben = await join(browser, join_url, "Ben")
+    await expect(ben.locator("[data-phase-bar]")).to_contain_text("Name the impacts")
+    assert "Ministers use our evidence" not in await ben.content()
+    await expect(fac.locator("[data-action=reveal]")).to_have_text("Reveal 1 private note")
+    await fac.click("[data-action=reveal]")
+    await expect(note(ben, "Ministers use our evidence")).to_be_visible(timeout=SETTLE)
+    await expect(note(ana, "Ministers use our evidence")).not_to_contain_text("private")
     await ana.screenshot(path=str(SCREENSHOTS / "phase-participant-1280.png"))
     listing = await ana.context.new_page()  # the list view says the same, and offers the same kinds
     await listing.goto(f"{server.url}/w/{workshop_id}/list")

@@ -33,6 +33,7 @@ function renderBar() {
   const next = bar.querySelector("[data-action=phase-next]");
   if (back) back.disabled = plan.current === 0;
   if (next) next.disabled = plan.current === plan.phases.length - 1;
+  renderPrivacy(plan, phase);
   const key = `${plan.current}:${phase.name}`;
   if (shownPhase !== null && shownPhase !== key) {
     toast(`Now: ${phase.name}${phase.prompt ? ` — ${phase.prompt}` : ""}`);
@@ -40,6 +41,21 @@ function renderBar() {
   }
   shownPhase = key;
   offerKinds(phase);
+}
+
+/** Participants are told their notes are private; the facilitator gets Reveal while there may be some. */
+function renderPrivacy(plan, phase) {
+  const note = bar.querySelector("[data-phase-private]");
+  note.hidden = !phase.private || isFacilitator;
+  note.textContent = `🔒 Your new notes are private: only you${phase.facilitator_sees ? " and the facilitator" : ""} see them until the facilitator reveals them.`;
+  const reveal = bar.querySelector("[data-phase-reveal]");
+  if (!reveal) return;
+  const seen = [...live.view().notes.values()].filter((n) => n.private).length;
+  const sofar = plan.phases.slice(0, plan.current + 1);
+  reveal.hidden = !seen && !sofar.some((p) => p.private);
+  reveal.querySelector("[data-action=reveal]").textContent = seen ? `Reveal ${seen} private note${seen > 1 ? "s" : ""}` : "Reveal private notes";
+  const anonymous = reveal.querySelector("[data-reveal-anonymous]");
+  if (!anonymous.dataset.touched) anonymous.checked = sofar.some((p) => p.private && p.anonymous);
 }
 
 /** The new-note kind picker offers only the kinds this phase takes (the facilitator keeps every kind). */
@@ -57,11 +73,17 @@ function offerKinds(phase) {
 
 export function listenForPhases() {
   if (!bar) return;
+  bar.querySelector("[data-reveal-anonymous]")?.addEventListener("change", (e) => { e.target.dataset.touched = "1"; });
   live.addEventListener("change", renderBar);
   bar.addEventListener("click", (e) => {
     const button = e.target.closest("[data-action]");
     const plan = live.map?.plan;
     if (!button || !plan || !isFacilitator) return;
+    if (button.dataset.action === "reveal") {
+      const anonymous = bar.querySelector("[data-reveal-anonymous]").checked;
+      live.send("notes.reveal", { anonymous });
+      toast(anonymous ? "Private notes revealed to everyone, without names." : "Private notes revealed to everyone.");
+    }
     if (button.dataset.action === "phase-back" && plan.current > 0) live.send("phase.go", { index: plan.current - 1 });
     if (button.dataset.action === "phase-next" && plan.current < plan.phases.length - 1) {
       live.send("phase.go", { index: plan.current + 1 });

@@ -15,7 +15,8 @@ function suggestedPlan() {
   const assumptions = names.has("assumption") ? ["assumption"] : null;
   return [
     { name: "Name the impacts", prompt: "On your own: what impact do we seek, or have we had? One impact per note.",
-      seconds: 600, kinds: impactsOnly, link: false, move: true, edit_others: false },
+      seconds: 600, kinds: impactsOnly, link: false, move: true, edit_others: false,
+      private: true, facilitator_sees: true, anonymous: false },
     { name: "Map the pathways", prompt: "Together: how was each impact reached? Add activities, outputs and outcomes, and link them.",
       seconds: 1800, kinds: null, link: true, move: true, edit_others: true },
     { name: "Test the links", prompt: "What does each link rest on? Add the assumptions behind it.",
@@ -54,6 +55,11 @@ function phaseRow(phase, index, count) {
   may.append(Object.assign(document.createElement("legend"), { textContent: "Participants may" }));
   may.append(check("link", phase.link, "link notes"), check("move", phase.move, "move notes"),
     check("edit_others", phase.edit_others, "change others' notes"));
+  const privacy = document.createElement("fieldset");
+  privacy.append(Object.assign(document.createElement("legend"), { textContent: "Private" }));
+  privacy.append(check("private", Boolean(phase.private), "each on their own: new notes hidden until revealed"),
+    check("facilitator_sees", phase.facilitator_sees !== false, "you see them before the reveal"),
+    check("anonymous", Boolean(phase.anonymous), "reveal without names"));
   const tools = document.createElement("div");
   tools.className = "row wrap";
   for (const [action, text, disabled] of [["up", "Move up", index === 0], ["down", "Move down", index === count - 1], ["remove", "Remove", count === 1]]) {
@@ -61,7 +67,7 @@ function phaseRow(phase, index, count) {
     b.dataset.planAction = action;
     tools.append(b);
   }
-  li.append(takes, may, tools);
+  li.append(takes, may, privacy, tools);
   return li;
 }
 
@@ -78,6 +84,9 @@ function readForm() {
       link: value("link").checked,
       move: value("move").checked,
       edit_others: value("edit_others").checked,
+      private: value("private").checked,
+      facilitator_sees: value("facilitator_sees").checked,
+      anonymous: value("anonymous").checked,
     };
   });
 }

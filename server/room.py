@@ -21,9 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-import orjson
-
-from server import delivery
+from server import delivery, submission
 from server.board import ops, privacy
 from server.board.model import Board, Event, Participant
 from server.board.refusals import Refusal, refuse
@@ -71,29 +69,6 @@ class RoomSettings:
 
 class StorageFailed(RuntimeError):
     """The room could not store changes: it is being dropped and will reload from storage."""
-
-
-class _Reply:
-    """A one-shot `Connection` that waits for the answer to a single operation."""
-
-    def __init__(self, participant: Participant) -> None:
-        self.participant = participant
-        self.answer: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
-
-    def send(self, text: str) -> None:
-        message = orjson.loads(text)
-        if message["type"] == "ack":
-            message = {**message["acks"][0], "type": "ack"}
-        if not self.answer.done():
-            self.answer.set_result(message)
-
-    def close(self, code: int, reason: str) -> None:
-        if not self.answer.done():
-            self.answer.set_result({"type": "error", "code": "server_error", "message": reason, "cid": None})
-
-    @property
-    def is_open(self) -> bool:
-        return not self.answer.done()
 
 
 @dataclass(slots=True)
@@ -183,7 +158,7 @@ class Room:
         if self.broken:
             conn.close(1011, "storage failure")
             return
-        self._introduce(conn.participant)
+        self.introduce(conn.participant)
         catchup = self._catchup(since, epoch, conn.participant)
         if catchup is not None:
             self._admit(conn, self.committed_head, [encode(frames.events(catchup))] if catchup else [])
@@ -243,7 +218,7 @@ class Room:
             frames_by_hidden[hidden] = encode(frames.snapshot(privacy.visible_map(board, hidden)))
         return frames_by_hidden[hidden]
 
-    def _introduce(self, me: Participant) -> None:
+    def introduce(self, me: Participant) -> None:
         """Put a participant on the board (a numbered event) the first time they connect or act."""
         known = self.board.participants.get(me.id)
         if known is None or (known.name, known.colour, known.role) != (me.name, me.colour, me.role):
@@ -457,34 +432,8 @@ class Room:
             conn.send(text)
 
     async def submit(self, participant: Participant, frame: dict[str, Any], timeout: float = 10.0) -> dict[str, Any]:
-        """Handle one operation that arrived outside a websocket (HTTP); return its `ack` or `error` message.
-
-        The operation goes through exactly the same path as a websocket frame: decoding, rules, ordering,
-        group commit; the answer comes only once the change is stored.
-        """
-
-        def refused(code: str, message: str) -> dict[str, Any]:
-            return {"type": "error", "code": code, "message": message, "cid": None}
-
-        if not isinstance(frame.get("op"), str):
-            return refused("bad_frame", 'the operation needs an "op" string naming it')
-        if frame["op"] in ops.TRANSIENT_OPS:
-            return refused("bad_frame", "transient operations need a websocket")
-        if not frame.get("cid"):  # the answer is matched by cid: give one to operations that came without
-            frame = {**frame, "cid": f"submit-{secrets.token_urlsafe(9)}"}
-        try:
-            raw = orjson.dumps(frame)  # the websocket's own path from here on
-        except (TypeError, orjson.JSONEncodeError) as exc:
-            return refused("bad_value", f"the operation cannot be read: {exc}")
-        reply = _Reply(participant)
-        if not self.broken:
-            self._introduce(participant)
-        self.receive(reply, raw)
-        try:
-            return await asyncio.wait_for(reply.answer, timeout)
-        except TimeoutError:
-            message = f"the change was not stored within {timeout:g} s; send it again (same cid) to find out"
-            return {"type": "error", "code": "server_error", "message": message, "cid": frame["cid"]}
+        """Handle one operation that arrived outside a websocket (HTTP); return its `ack` or `error` message."""
+        return await submission.submit(self, participant, frame, timeout)
 
     async def drain(self) -> None:
         """Wait until every accepted event is committed (used at shutdown)."""

@@ -23,9 +23,10 @@ from typing import Any, Protocol
 
 from server import delivery, submission
 from server.board import ops, privacy
+from server.board.change import Change
 from server.board.model import Board, Event, Participant
 from server.board.refusals import Refusal, refuse
-from server.board.rules import Change, decide, participant_join
+from server.board.rules import decide, participant_join
 from server.board.seen import SeenIds
 from server.clock import now_ms
 from server.protocol import frames
@@ -171,7 +172,8 @@ class Room:
         """Welcome a connection at a committed `head`, send what brings it there, and add it to the room."""
         me = conn.participant
         view = self.shared_view.current  # a late joiner follows the facilitator's shared view too (P33)
-        conn.send(encode(frames.welcome(PROTOCOL_VERSION, me, head, self._presence_list(me), self.epoch, view)))
+        presence = self._presence_list(me)
+        conn.send(encode(frames.welcome(PROTOCOL_VERSION, me, head, presence, self.epoch, view, self.clock())))
         for text in first:
             conn.send(text)
         self.connections.add(conn)

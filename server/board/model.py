@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from server.board import timer
 from server.board.phases import Phase, Plan
 from server.board.seen import SeenIds
 
@@ -280,14 +281,27 @@ def _private(board: Board, d: dict[str, Any]) -> None:
 
 
 def _plan_set(board: Board, d: dict[str, Any]) -> None:
-    board.plan = Plan(
-        phases=tuple(Phase.from_dict(p) for p in d["phases"]), current=d["current"], changed_at=d["started_at"]
-    )
+    phases = tuple(Phase.from_dict(p) for p in d["phases"])
+    timebox = timer.Timer(seconds=phases[d["current"]].seconds)  # a new phase's timer: its time box, stopped
+    board.plan = Plan(phases=phases, current=d["current"], changed_at=d["started_at"], timer=timebox)
 
 
 def _phase_go(board: Board, d: dict[str, Any]) -> None:
     board.plan.current = d["index"]
     board.plan.changed_at = d["started_at"]
+    board.plan.timer = timer.Timer(seconds=board.plan.phase.seconds)
+
+
+def _timer_start(board: Board, d: dict[str, Any]) -> None:
+    timer.start(board.plan.timer, d["at"])
+
+
+def _timer_pause(board: Board, d: dict[str, Any]) -> None:
+    timer.pause(board.plan.timer, d["at"])
+
+
+def _timer_add(board: Board, d: dict[str, Any]) -> None:
+    timer.add(board.plan.timer, d["seconds"])
 
 
 _APPLIERS = {
@@ -309,4 +323,7 @@ _APPLIERS = {
     "private": _private,
     "plan.set": _plan_set,
     "phase.go": _phase_go,
+    "timer.start": _timer_start,
+    "timer.pause": _timer_pause,
+    "timer.add": _timer_add,
 }

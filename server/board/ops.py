@@ -177,6 +177,23 @@ class NotesReveal(Op):
     anonymous: bool = False
 
 
+class TimerStart(Op):
+    """Start (or go on with) the phase's timer."""
+
+    op: Literal["timer.start"]
+
+
+class TimerPause(Op):
+    op: Literal["timer.pause"]
+
+
+class TimerAdd(Op):
+    """Add time to the phase's timer (negative: take some off)."""
+
+    op: Literal["timer.add"]
+    seconds: int
+
+
 class PlanSet(Op):
     """Replace the workshop's plan of phases, and say which phase is current."""
 
@@ -235,6 +252,9 @@ AnyOp = Union[  # noqa: UP007 - a runtime value too: OP_NAMES reads its members
     PlanSet,
     PhaseGo,
     NotesReveal,
+    TimerStart,
+    TimerPause,
+    TimerAdd,
     PresenceSet,
     ViewShare,
 ]
@@ -258,5 +278,8 @@ FACILITATOR_OPS: frozenset[str] = frozenset(
         "plan.set",
         "phase.go",
         "notes.reveal",
+        "timer.start",
+        "timer.pause",
+        "timer.add",
     }
 )

@@ -10,11 +10,12 @@ The facilitator is never held back by a phase: they tidy, correct and move the r
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from server.board import ops
 from server.board.refusals import Refusal, refuse
+from server.board.timer import Timer
 
 MAX_PHASES = 30
 MAX_PHASE_NAME = 80
@@ -74,14 +75,20 @@ OPEN_PHASE = Phase(name="Map")
 class Plan:
     phases: tuple[Phase, ...] = (OPEN_PHASE,)
     current: int = 0
-    changed_at: int = 0  # when the current phase began (server time, ms): the time box counts from here
+    changed_at: int = 0  # when the current phase began (server time, ms); 0: no plan was ever set
+    timer: Timer = field(default_factory=Timer)  # the current phase's timer (rule P39)
 
     @property
     def phase(self) -> Phase:
         return self.phases[self.current]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"phases": [p.to_dict() for p in self.phases], "current": self.current, "changed_at": self.changed_at}
+        return {
+            "phases": [p.to_dict() for p in self.phases],
+            "current": self.current,
+            "changed_at": self.changed_at,
+            "timer": self.timer.to_dict(),
+        }
 
     @classmethod
     def from_dict(cls, d: dict[str, Any] | None) -> Plan:
@@ -91,6 +98,7 @@ class Plan:
             phases=tuple(Phase.from_dict(p) for p in d["phases"]),
             current=d["current"],
             changed_at=d.get("changed_at", 0),
+            timer=Timer.from_dict(d.get("timer")),
         )
 
 

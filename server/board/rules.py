@@ -9,10 +9,10 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
-from server.board import ops, phases, privacy, restore
+from server.board import ops, phases, plan_rules, privacy, restore
+from server.board.change import Change
 from server.board.model import Board, Link, Note, Participant
 from server.board.refusals import Refusal, refuse
 
@@ -26,12 +26,6 @@ COORD_LIMIT = 1_000_000.0
 
 ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{4,64}")
 COLOUR_PATTERN = re.compile(r"#[0-9a-fA-F]{6}")
-
-
-@dataclass(frozen=True, slots=True)
-class Change:
-    op: str
-    data: dict[str, Any]
 
 
 def decide(board: Board, op: ops.AnyOp, actor: Participant, now: int) -> Change | Refusal:
@@ -359,25 +353,6 @@ def _workshop_share_exports(
     return Change("workshop.share_exports", {"enabled": op.enabled})
 
 
-def _plan_set(board: Board, op: ops.PlanSet, actor: Participant, now: int) -> Change | Refusal:
-    plan = [phases.Phase.from_dict(spec.model_dump()) for spec in op.phases]
-    problem = phases.check_plan(plan, board.workshop.kind_names(), op.current)
-    if problem:
-        return refuse("bad_value", problem)
-    return Change("plan.set", {"phases": [p.to_dict() for p in plan], "current": op.current, "started_at": now})
-
-
-def _notes_reveal(board: Board, op: ops.NotesReveal, actor: Participant, now: int) -> Change | Refusal:
-    return Change("notes.reveal", privacy.reveal_data(board, op.anonymous))
-
-
-def _phase_go(board: Board, op: ops.PhaseGo, actor: Participant, now: int) -> Change | Refusal:
-    count = len(board.plan.phases)
-    if not 0 <= op.index < count:
-        return refuse("bad_value", f"the plan has phases 0 to {count - 1}, not {op.index}")
-    return Change("phase.go", {"index": op.index, "from": board.plan.current, "started_at": now})
-
-
 def _presence_set(board: Board, op: ops.PresenceSet, actor: Participant, now: int) -> Change | Refusal:
     if op.editing is not None:
         problem = _existing_note(board, op.editing)
@@ -415,11 +390,9 @@ _DECIDERS: dict[type, Callable[..., Change | Refusal]] = {
     ops.WorkshopUnlock: _workshop_unlock,
     ops.WorkshopRename: _workshop_rename,
     ops.WorkshopShareExports: _workshop_share_exports,
-    ops.PlanSet: _plan_set,
-    ops.PhaseGo: _phase_go,
-    ops.NotesReveal: _notes_reveal,
     ops.PresenceSet: _presence_set,
     ops.ViewShare: _view_share,
+    **plan_rules.DECIDERS,
 }
 
 

@@ -16,6 +16,7 @@ def welcome(
     online: list[dict[str, Any]],
     epoch: str,
     view: dict[str, Any] | None = None,
+    now: int = 0,
 ) -> dict[str, Any]:
     return {
         "type": "welcome",
@@ -25,6 +26,7 @@ def welcome(
         "epoch": epoch,
         "online": online,
         "view": view,
+        "now": now,  # the server's clock (ms), so that clients count down the phase timer in its time (P39)
     }
 
 

@@ -13,6 +13,17 @@ export function newId(prefix) {
   return prefix + btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_");
 }
 
+function stoppedTimer(phase) {
+  return { seconds: phase.seconds ?? null, running_since: null, elapsed_ms: 0 };
+}
+
+/** How much of the phase's time box is left at server time `now` (ms; below zero when it ran out), or null. */
+export function remainingMs(timer, now) {
+  if (!timer || timer.seconds === null) return null;
+  const running = timer.running_since !== null ? now - timer.running_since : 0;
+  return timer.seconds * 1000 - timer.elapsed_ms - running;
+}
+
 // Apply one stored event to a map, exactly as server/board/model.py Board.apply does.
 export function applyEvent(map, e) {
   const d = e.data;
@@ -39,8 +50,27 @@ export function applyEvent(map, e) {
       for (const n of d.notes) map.notes.set(n.id, n);
       for (const l of d.links) map.links.set(l.id, l);
       break;
-    case "plan.set": map.plan = { phases: d.phases, current: d.current, changed_at: d.started_at }; break;
-    case "phase.go": map.plan = { ...map.plan, current: d.index, changed_at: d.started_at }; break;
+    case "plan.set": // a new phase's timer: its time box, stopped (rule P39)
+      map.plan = { phases: d.phases, current: d.current, changed_at: d.started_at, timer: stoppedTimer(d.phases[d.current]) };
+      break;
+    case "phase.go": map.plan = { ...map.plan, current: d.index, changed_at: d.started_at, timer: stoppedTimer(map.plan.phases[d.index]) }; break;
+    case "timer.start": {
+      const t = map.plan.timer;
+      if (t.running_since === null) map.plan = { ...map.plan, timer: { ...t, running_since: d.at } };
+      break;
+    }
+    case "timer.pause": {
+      const t = map.plan.timer;
+      if (t.running_since !== null) {
+        map.plan = { ...map.plan, timer: { ...t, elapsed_ms: t.elapsed_ms + Math.max(0, d.at - t.running_since), running_since: null } };
+      }
+      break;
+    }
+    case "timer.add": {
+      const t = map.plan.timer;
+      map.plan = { ...map.plan, timer: { ...t, seconds: Math.min(8 * 3600, Math.max(0, (t.seconds ?? 0) + d.seconds)) } };
+      break;
+    }
   }
   map.head = e.seq;
 }
@@ -97,6 +127,7 @@ export class Live extends EventTarget {
     this.online = new Map(); // participant id -> {id, editing}
     this.drags = new Map(); // note id -> {x, y, by, at}: others' notes in mid-drag
     this.sharedView = null; // the facilitator's shared view {x, y, width, height}, or null (rule P33)
+    this.clockOffset = 0; // the server's clock minus this one, from the last welcome (rule P39)
     this.storageKey = `pathweaver:pending:${workshopId}:${me}`;
     this.pending = JSON.parse(localStorage.getItem(this.storageKey) || "[]");
     this.ws = null;
@@ -146,6 +177,7 @@ export class Live extends EventTarget {
         this.attempt = 0;
         this.you = m.you;
         this.epoch = m.epoch;
+        this.clockOffset = (m.now ?? Date.now()) - Date.now(); // the server's clock minus ours (rule P39)
         this.online = new Map(m.online.map((p) => [p.id, p]));
         this.sharedView = m.view ?? null;
         this.emit("view", { view: this.sharedView, welcome: true });
@@ -240,6 +272,11 @@ export class Live extends EventTarget {
     const links = new Map(this.map.links);
     for (const op of this.pending) applyPending(notes, links, op, this.me);
     return { workshop: this.map.workshop, participants: this.map.participants, notes, links, plan: this.map.plan };
+  }
+
+  /** The server's time now, as near as this page can tell. */
+  serverNow() {
+    return Date.now() + this.clockOffset;
   }
 
   get locked() {

@@ -4,6 +4,7 @@ refuses the rest."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -33,7 +34,7 @@ async def test_the_room_follows_the_facilitators_plan_and_each_phase_offers_only
     bar = ana.locator("[data-phase-bar]")
     await expect(bar).to_contain_text("Phase 1 of 3", timeout=SETTLE)
     await expect(bar).to_contain_text("Name the impacts")
-    await expect(bar).to_contain_text("Time box: 5 min")
+    await expect(bar.locator("[data-phase-time]")).to_have_text("5:00 (paused)")
     await expect(ana.locator("[data-action=phase-next]")).to_have_count(0)  # moving the room is the facilitator's
     # only impacts are offered now; an outcome sent anyway is refused by the server and rolled back
     await expect(ana.locator("[data-new-kind] option[value=outcome]")).to_be_disabled()
@@ -62,6 +63,18 @@ async def test_the_room_follows_the_facilitators_plan_and_each_phase_offers_only
     await expect(listing.locator("[data-phase-bar]")).to_contain_text("Name the impacts")
     await expect(listing.locator("#add-kind option[value=outcome]")).to_be_disabled()
 
+    # the facilitator starts the timer: every screen counts down the same time, a reload included
+    await fac.click("[data-action=timer-toggle]")
+    await expect(bar.locator("[data-phase-time]")).to_have_text(re.compile(r"^4:5\d$"), timeout=SETTLE)
+    await ana.reload()
+    await expect(ana.locator(".connection.live")).to_be_visible()
+    await expect(bar.locator("[data-phase-time]")).to_have_text(re.compile(r"^4:[45]\d$"))
+    await fac.click("[data-action=timer-toggle]")  # pause
+    await expect(bar.locator("[data-phase-time]")).to_contain_text("(paused)", timeout=SETTLE)
+    shown = await bar.locator("[data-phase-time]").text_content()
+    await fac.click("[data-action=timer-add]")
+    minutes, seconds = (int(x) for x in shown.split()[0].split(":"))
+    await expect(bar.locator("[data-phase-time]")).to_have_text(f"{minutes + 1}:{seconds:02} (paused)", timeout=SETTLE)
     await fac.click("[data-action=phase-next]")
     await expect(bar).to_contain_text("Phase 2 of 3", timeout=SETTLE)
     await expect(bar).to_contain_text("Map the pathways")
@@ -82,3 +95,17 @@ async def test_the_room_follows_the_facilitators_plan_and_each_phase_offers_only
     assert [p["name"] for p in stored["plan"]["phases"]] == ["Name the impacts", "Map the pathways", "Test the links"]
     assert stored["plan"]["phases"][0]["seconds"] == 300 and stored["plan"]["phases"][0]["kinds"] == ["impact"]
     assert all(n["text"] != "Sneaked in" for n in stored["notes"])
+
+
+@pytest.mark.rule("P39")
+async def test_when_time_is_up_every_screen_says_so(browser: Any, server: ServerProcess) -> None:
+    fac, _, join_url = await start_workshop(browser, server, "Short phase")
+    pat = await join(browser, join_url, "Pat", **PHONE)
+    phases = [{"name": "Quick round", "prompt": "One idea each", "seconds": 2}]
+    await fac.evaluate("(phases) => window.pathweaver.send('plan.set', {phases, current: 0})", phases)
+    await expect(pat.locator("[data-phase-time]")).to_have_text("0:02 (paused)", timeout=SETTLE)
+    await fac.click("[data-action=timer-toggle]")
+    for page in (fac, pat):
+        await expect(page.locator("[data-phase-time]")).to_have_text("Time is up", timeout=SETTLE)
+        await expect(page.locator("[data-phase-bar]")).to_have_class(re.compile(r"\btime-up\b"))
+    await pat.screenshot(path=str(SCREENSHOTS / "phase-time-up-phone-390.png"))

@@ -46,3 +46,23 @@ async def test_the_server_holds_participants_to_what_the_phase_allows(workshop: 
     await fac.do("phase.go", index=1)
     await ana.do("link.add", id="link0001", source="note0001", target="note0003")
     await ana.do("note.add", **note(2, kind="outcome"))
+
+
+@pytest.mark.rule("P39")
+async def test_the_timer_reads_the_same_on_every_screen_and_after_a_reconnect(workshop: Workshop) -> None:
+    fac = await workshop.facilitator()
+    ana = await workshop.participant("Ana")
+    await fac.do("plan.set", phases=[{**IDEATION, "seconds": 600}, MAPPING])
+    started = await fac.do("timer.start")
+    await ana.wait_head(started)
+    assert ana.board.plan.timer.running_since is not None
+    await ana.reconnect()  # a phone that slept: the same timer, and the server's clock to count it by
+    welcome = [f for f in ana.frames if f["type"] == "welcome"][-1]
+    left = ana.board.plan.timer.remaining_ms(welcome["now"])
+    assert left is not None and 590_000 < left <= 600_000
+    paused = await fac.do("timer.pause")
+    await fac.do("timer.add", seconds=60)
+    late = await workshop.participant("Late")
+    timer = late.board.plan.timer
+    assert timer.running_since is None and timer.seconds == 660 and late.board.head > paused
+    assert (await late.refused("timer.start"))["code"] == "facilitator_only"

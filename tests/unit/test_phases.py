@@ -6,9 +6,11 @@ from typing import Any
 
 import pytest
 
-from server.board.model import Board, Participant
+from server.board.change import Change
+from server.board.model import Board, Event, Participant
 from server.board.phases import OPEN_PHASE, Plan
-from tests.unit.test_rules import ALICE, FAC, add_note, apply_op, new_board, refused, run
+from server.board.rules import decide
+from tests.unit.test_rules import ALICE, FAC, add_note, apply_op, new_board, op, refused, run
 
 NOW = 5000  # the time tests.unit.test_rules.run decides at
 BOB = Participant(id="bob", name="Bob", colour="#1e7b34", role="participant")
@@ -112,3 +114,43 @@ def test_a_phase_limits_what_participants_add_link_move_and_change() -> None:
     apply_op(board, ALICE, "link.add", id="l003", source="n013", target="third")
     apply_op(board, ALICE, "note.move", id="bobs", x=1.0, y=1.0)
     apply_op(board, ALICE, "note.update", id="bobs", text="edited together")
+
+
+@pytest.mark.rule("P39")
+def test_the_timer_is_the_phase_time_box_counted_in_server_time() -> None:
+    board = new_board()
+    apply_op(board, FAC, "plan.set", phases=[IDEATION, MAPPING])
+    t = board.plan.timer
+    assert (t.seconds, t.running_since, t.remaining_ms(10_000)) == (600, None, 600_000)  # set, not running
+    commit_at(board, FAC, "timer.start", 10_000)
+    assert board.plan.timer.remaining_ms(70_000) == 540_000
+    commit_at(board, FAC, "timer.start", 20_000)  # a second start (two clicks) changes nothing
+    assert board.plan.timer.remaining_ms(70_000) == 540_000
+    commit_at(board, FAC, "timer.pause", 70_000)
+    assert board.plan.timer.remaining_ms(999_000) == 540_000  # paused: the clock does not count
+    apply_op(board, FAC, "timer.add", seconds=60)
+    assert board.plan.timer.remaining_ms(999_000) == 600_000
+    commit_at(board, FAC, "timer.start", 100_000)
+    assert board.plan.timer.remaining_ms(800_000) == -100_000  # run out: below zero, the page says so
+    assert Board.from_dict(board.to_dict()).plan.timer == board.plan.timer  # a late joiner's snapshot
+    apply_op(board, FAC, "phase.go", index=1)  # a new phase: its own time box (none), stopped
+    assert board.plan.timer.seconds is None and board.plan.timer.remaining_ms(1) is None
+
+
+@pytest.mark.rule("P39")
+def test_only_the_facilitator_runs_the_timer_and_only_within_bounds() -> None:
+    board = new_board()
+    refused(run(board, FAC, "timer.start"), "bad_value")  # no time box to count down
+    apply_op(board, FAC, "timer.add", seconds=300)  # a time box for a phase planned without one
+    assert board.plan.timer.seconds == 300
+    refused(run(board, ALICE, "timer.start"), "facilitator_only")
+    refused(run(board, ALICE, "timer.add", seconds=60), "facilitator_only")
+    for seconds in (0, 3601, -3601, -300):
+        refused(run(board, FAC, "timer.add", seconds=seconds), "bad_value")
+
+
+def commit_at(board: Board, actor: Participant, name: str, now: int) -> None:
+    """Decide and apply an operation at server time `now`."""
+    change = decide(board, op(name), actor, now)
+    assert isinstance(change, Change), change
+    board.apply(Event(seq=board.head + 1, op=change.op, by=actor.id, at=now, data=change.data))

@@ -3,6 +3,7 @@
 // current phase takes offered first. The server enforces what a phase allows; the page only stops offering
 // what would be refused, and says so.
 
+import { remainingMs } from "../live.js";
 import { isFacilitator, kindPicker, live, root } from "./context.js";
 import { say, toast } from "./panels.js";
 
@@ -15,8 +16,58 @@ export function currentPhase() {
   return plan ? plan.phases[plan.current] : null;
 }
 
-function minutes(seconds) {
-  return seconds < 60 ? `${seconds} s` : `${Math.round(seconds / 60)} min`;
+const SOUND_KEY = "pathweaver:timer-sound";
+let chimedFor = null; // the timer (phase and start) whose end this page has already rung
+
+/** 4:05, or 1:02:03 for a long time box. */
+function clock(ms) {
+  const total = Math.ceil(Math.max(0, ms) / 1000);
+  const h = Math.floor(total / 3600), m = Math.floor((total % 3600) / 60), s = total % 60;
+  const mm = h ? String(m).padStart(2, "0") : String(m);
+  return `${h ? `${h}:` : ""}${mm}:${String(s).padStart(2, "0")}`;
+}
+
+/** A soft two-note chime, made here (no sound file to fetch). */
+function chime() {
+  try {
+    const audio = new AudioContext();
+    for (const [i, freq] of [[0, 660], [1, 880]]) {
+      const osc = audio.createOscillator(), gain = audio.createGain();
+      osc.frequency.value = freq;
+      gain.gain.setValueAtTime(0.0001, audio.currentTime + i * 0.35);
+      gain.gain.exponentialRampToValueAtTime(0.2, audio.currentTime + i * 0.35 + 0.05);
+      gain.gain.exponentialRampToValueAtTime(0.0001, audio.currentTime + i * 0.35 + 0.9);
+      osc.connect(gain).connect(audio.destination);
+      osc.start(audio.currentTime + i * 0.35);
+      osc.stop(audio.currentTime + i * 0.35 + 1);
+    }
+  } catch { /* no audio here: the visual cue is enough */ }
+}
+
+/** The timer, counted in the server's time (rule P39): called on every change and four times a second. */
+function renderTimer() {
+  const plan = live.map?.plan;
+  const box = bar?.querySelector("[data-phase-timer]");
+  if (!plan || !box) return;
+  const timer = plan.timer;
+  const left = remainingMs(timer, live.serverNow());
+  box.hidden = left === null;
+  if (left === null) return;
+  const running = timer.running_since !== null;
+  const up = left <= 0;
+  const text = up ? "Time is up" : `${clock(left)}${running ? "" : " (paused)"}`;
+  const el = box.querySelector("[data-phase-time]");
+  if (el.textContent !== text) el.textContent = text;
+  bar.classList.toggle("time-up", up);
+  bar.classList.toggle("time-low", !up && running && left <= 60_000);
+  const toggle = box.querySelector("[data-action=timer-toggle]");
+  if (toggle) toggle.textContent = running ? "Pause" : (timer.elapsed_ms ? "Resume" : "Start");
+  const key = `${plan.current}:${plan.changed_at}:${timer.running_since}:${timer.seconds}`;
+  if (up && running && chimedFor !== key) {
+    chimedFor = key;
+    say("Time is up for this phase.");
+    if (box.querySelector("[data-timer-sound]").checked) chime();
+  }
 }
 
 function renderBar() {
@@ -28,7 +79,7 @@ function renderBar() {
   bar.querySelector("[data-phase-step]").textContent = `Phase ${plan.current + 1} of ${plan.phases.length}`;
   bar.querySelector("[data-phase-name]").textContent = phase.name;
   bar.querySelector("[data-phase-prompt]").textContent = phase.prompt;
-  bar.querySelector("[data-phase-time]").textContent = phase.seconds ? `Time box: ${minutes(phase.seconds)}` : "";
+  renderTimer();
   const back = bar.querySelector("[data-action=phase-back]");
   const next = bar.querySelector("[data-action=phase-next]");
   if (back) back.disabled = plan.current === 0;
@@ -75,10 +126,16 @@ export function listenForPhases() {
   if (!bar) return;
   bar.querySelector("[data-reveal-anonymous]")?.addEventListener("change", (e) => { e.target.dataset.touched = "1"; });
   live.addEventListener("change", renderBar);
+  setInterval(renderTimer, 250);
+  const sound = bar.querySelector("[data-timer-sound]");
+  sound.checked = localStorage.getItem(SOUND_KEY) === "on";
+  sound.addEventListener("change", () => localStorage.setItem(SOUND_KEY, sound.checked ? "on" : "off"));
   bar.addEventListener("click", (e) => {
     const button = e.target.closest("[data-action]");
     const plan = live.map?.plan;
     if (!button || !plan || !isFacilitator) return;
+    if (button.dataset.action === "timer-toggle") live.send(plan.timer.running_since === null ? "timer.start" : "timer.pause", {});
+    if (button.dataset.action === "timer-add") live.send("timer.add", { seconds: 60 });
     if (button.dataset.action === "reveal") {
       const anonymous = bar.querySelector("[data-reveal-anonymous]").checked;
       live.send("notes.reveal", { anonymous });

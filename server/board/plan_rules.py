@@ -1,0 +1,55 @@
+"""The facilitator's operations that run the workshop: the plan of phases (P36), the reveal of private notes
+(P38) and the phase timer (P39). Pure, like server/board/rules.py, which routes these operations here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from server.board import ops, phases, privacy, timer
+from server.board.change import Change
+from server.board.model import Board, Participant
+from server.board.refusals import Refusal, refuse
+
+
+def _plan_set(board: Board, op: ops.PlanSet, actor: Participant, now: int) -> Change | Refusal:
+    plan = [phases.Phase.from_dict(spec.model_dump()) for spec in op.phases]
+    problem = phases.check_plan(plan, board.workshop.kind_names(), op.current)
+    if problem:
+        return refuse("bad_value", problem)
+    return Change("plan.set", {"phases": [p.to_dict() for p in plan], "current": op.current, "started_at": now})
+
+
+def _timer_start(board: Board, op: ops.TimerStart, actor: Participant, now: int) -> Change | Refusal:
+    if board.plan.timer.seconds is None:
+        return refuse("bad_value", "this phase has no time box: add time to the timer first")
+    return Change("timer.start", {"at": now})
+
+
+def _timer_pause(board: Board, op: ops.TimerPause, actor: Participant, now: int) -> Change | Refusal:
+    return Change("timer.pause", {"at": now})
+
+
+def _timer_add(board: Board, op: ops.TimerAdd, actor: Participant, now: int) -> Change | Refusal:
+    problem = timer.check_add(board.plan.timer, op.seconds)
+    return refuse("bad_value", problem) if problem else Change("timer.add", {"seconds": op.seconds})
+
+
+def _notes_reveal(board: Board, op: ops.NotesReveal, actor: Participant, now: int) -> Change | Refusal:
+    return Change("notes.reveal", privacy.reveal_data(board, op.anonymous))
+
+
+def _phase_go(board: Board, op: ops.PhaseGo, actor: Participant, now: int) -> Change | Refusal:
+    count = len(board.plan.phases)
+    if not 0 <= op.index < count:
+        return refuse("bad_value", f"the plan has phases 0 to {count - 1}, not {op.index}")
+    return Change("phase.go", {"index": op.index, "from": board.plan.current, "started_at": now})
+
+
+DECIDERS: dict[type, Callable[..., Change | Refusal]] = {
+    ops.PlanSet: _plan_set,
+    ops.PhaseGo: _phase_go,
+    ops.NotesReveal: _notes_reveal,
+    ops.TimerStart: _timer_start,
+    ops.TimerPause: _timer_pause,
+    ops.TimerAdd: _timer_add,
+}

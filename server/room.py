@@ -109,9 +109,12 @@ class Room:
     _flush_task: asyncio.Task[None] | None = None
     _drags: dict[str, dict[str, Any]] = field(default_factory=dict)
     _last_publish: float = -1.0
-    # The board at one head as a map, its private notes, and the snapshot frame per set of notes hidden from
-    # the viewer (one entry, for everyone, unless private notes are about).
-    _snapshot_cache: tuple[int, dict[str, Any], list[dict[str, Any]], dict[frozenset[str], str]] | None = None
+    # The board at one head as a map, its private notes, whether an open vote has ballots, and the snapshot
+    # frame per view: (notes hidden from the viewer, the viewer while ballots are secret) — one entry, for
+    # everyone, unless private notes or dots are about.
+    _snapshot_cache: (
+        tuple[int, dict[str, Any], list[dict[str, Any]], bool, dict[tuple[frozenset[str], str], str]] | None
+    ) = None
     _audiences: dict[int, privacy.Audience] = field(default_factory=dict)  # of the private events in `recent`
     _editing: dict[str, str | None] = field(default_factory=dict)
     _online: dict[str, int] = field(default_factory=dict)
@@ -209,16 +212,18 @@ class Room:
         return view
 
     def _snapshot_frame(self, viewer: Participant) -> str:
-        """The board as `viewer` may see it, as a frame, encoded once per head and per set of notes hidden from
-        the viewer: a hall full of people joining at once costs one (or a few, in a private phase)."""
+        """The board as `viewer` may see it, as a frame, encoded once per head and per view: a hall full of
+        people joining at once costs one (a few in a private phase; one each while dots are being cast)."""
         if self._snapshot_cache is None or self._snapshot_cache[0] != self.board.head:
             board = self.board.to_dict()
-            self._snapshot_cache = (self.board.head, board, [n for n in board["notes"] if n.get("private")], {})
-        _, board, private_notes, frames_by_hidden = self._snapshot_cache
-        hidden = privacy.hidden_from(private_notes, viewer)
-        if hidden not in frames_by_hidden:
-            frames_by_hidden[hidden] = encode(frames.snapshot(privacy.visible_map(board, hidden)))
-        return frames_by_hidden[hidden]
+            private_notes = [n for n in board["notes"] if n.get("private")]
+            ballots = any(v["closed_at"] is None and v["ballots"] for v in board["votes"])
+            self._snapshot_cache = (self.board.head, board, private_notes, ballots, {})
+        _, board, private_notes, ballots, frames_by_view = self._snapshot_cache
+        view = (privacy.hidden_from(private_notes, viewer), viewer.id if ballots else "")
+        if view not in frames_by_view:
+            frames_by_view[view] = encode(frames.snapshot(privacy.map_for(board, viewer)))
+        return frames_by_view[view]
 
     def introduce(self, me: Participant) -> None:
         """Put a participant on the board (a numbered event) the first time they connect or act."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from server.board import timer
+from server.board import timer, voting
 from server.board.phases import Phase, Plan
 from server.board.seen import SeenIds
 
@@ -150,6 +150,7 @@ class Board:
     # (source, target) -> link id: at most one link per ordered pair.
     pairs: dict[tuple[str, str], str] = field(default_factory=dict)
     plan: Plan = field(default_factory=Plan)  # the workshop's phases and the current one (rule P36)
+    votes: list[voting.Vote] = field(default_factory=list)  # dot votes, the open one last (rule P40)
 
     def apply(self, event: Event) -> None:
         """Apply an accepted event. Events must arrive in sequence order."""
@@ -173,6 +174,7 @@ class Board:
             "notes": [_note_dict(n) for n in self.notes.values()],
             "links": [asdict(lk) for lk in self.links.values()],
             "plan": self.plan.to_dict(),
+            "votes": [v.to_dict() for v in self.votes],
         }
 
     @classmethod
@@ -183,6 +185,7 @@ class Board:
         board.links = {lk["id"]: Link(**lk) for lk in d["links"]}
         board.pairs = {(lk.source, lk.target): lk.id for lk in board.links.values()}
         board.plan = Plan.from_dict(d.get("plan"))
+        board.votes = [voting.Vote.from_dict(v) for v in d.get("votes", ())]
         for deleted in d.get("deleted", ()):  # snapshots stored before deleted ids had their own table
             board.deleted.add(deleted, 0)
         return board
@@ -220,6 +223,7 @@ def _note_update(board: Board, d: dict[str, Any]) -> None:
 
 
 def _note_delete(board: Board, d: dict[str, Any]) -> None:
+    voting.refund(board.votes, [d["id"], *d["links"]])
     for link_id in d["links"]:
         _link_delete(board, {"id": link_id})
     del board.notes[d["id"]]
@@ -247,6 +251,7 @@ def _note_restore(board: Board, d: dict[str, Any]) -> None:
 
 
 def _link_delete(board: Board, d: dict[str, Any]) -> None:
+    voting.refund(board.votes, [d["id"]])
     link = board.links.pop(d["id"])
     del board.pairs[(link.source, link.target)]
     board.deleted.add(link.id, board.head + 1)
@@ -304,6 +309,18 @@ def _timer_add(board: Board, d: dict[str, Any]) -> None:
     timer.add(board.plan.timer, d["seconds"])
 
 
+def _vote_open(board: Board, d: dict[str, Any]) -> None:
+    voting.apply_open(board.votes, d)
+
+
+def _vote_cast(board: Board, d: dict[str, Any]) -> None:
+    voting.apply_cast(board.votes, d)
+
+
+def _vote_close(board: Board, d: dict[str, Any]) -> None:
+    voting.apply_close(board.votes, d)
+
+
 _APPLIERS = {
     "participant.join": _participant_join,
     "note.add": _note_add,
@@ -326,4 +343,7 @@ _APPLIERS = {
     "timer.start": _timer_start,
     "timer.pause": _timer_pause,
     "timer.add": _timer_add,
+    "vote.open": _vote_open,
+    "vote.cast": _vote_cast,
+    "vote.close": _vote_close,
 }

@@ -194,6 +194,30 @@ class TimerAdd(Op):
     seconds: int
 
 
+class VoteOpen(Op):
+    """Open a dot vote on notes (optionally of some kinds) or links (rule P40)."""
+
+    op: Literal["vote.open"]
+    on: Literal["notes", "links"]
+    budget: int
+    max_per_item: int
+    anonymous: bool = False
+    kinds: Annotated[list[str], Field(max_length=100)] | None = None
+    title: str = ""
+
+
+class VoteCast(Op):
+    """Put this many of one's dots on an item (replacing what one had there; 0 takes them back)."""
+
+    op: Literal["vote.cast"]
+    item: str
+    dots: int
+
+
+class VoteClose(Op):
+    op: Literal["vote.close"]
+
+
 class PlanSet(Op):
     """Replace the workshop's plan of phases, and say which phase is current."""
 
@@ -255,6 +279,9 @@ AnyOp = Union[  # noqa: UP007 - a runtime value too: OP_NAMES reads its members
     TimerStart,
     TimerPause,
     TimerAdd,
+    VoteOpen,
+    VoteCast,
+    VoteClose,
     PresenceSet,
     ViewShare,
 ]
@@ -281,5 +308,7 @@ FACILITATOR_OPS: frozenset[str] = frozenset(
         "timer.start",
         "timer.pause",
         "timer.add",
+        "vote.open",
+        "vote.close",
     }
 )

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from server.board import voting
 from server.board.model import Board, Note, Participant
 
 AUTHOR = "author"  # a private note's `private`: only its author sees it
@@ -59,6 +60,8 @@ def _narrowest(a: Audience | None, b: Audience | None) -> Audience | None:
 
 def event_audience(board: Board, op: str, data: dict[str, Any]) -> Audience | None:
     """Who may see an event, judged on the board *before* it is applied; None when everyone may."""
+    if op == "vote.cast":  # a person's dots are theirs alone until the vote closes (rule P40)
+        return Audience(frozenset({data["participant"]}), facilitators=False)
     if op in ("note.add", "note.restore"):
         return _of(data.get("private"), data["author"])
     if op in ("note.update", "note.move", "note.delete", "note.drag"):
@@ -99,8 +102,10 @@ def visible_map(board: dict[str, Any], hidden: frozenset[str]) -> dict[str, Any]
 
 
 def map_for(board: dict[str, Any], viewer: Participant) -> dict[str, Any]:
-    """A map (`Board.to_dict`) as `viewer` may see it."""
-    return visible_map(board, hidden_from(board["notes"], viewer))
+    """A map (`Board.to_dict`) as `viewer` may see it: private notes and others' dots in an open vote left out."""
+    seen = visible_map(board, hidden_from(board["notes"], viewer))
+    votes = voting.for_viewer(seen["votes"], viewer)
+    return seen if votes is seen["votes"] else {**seen, "votes": votes}
 
 
 def reveal_data(board: Board, anonymous: bool) -> dict[str, Any]:

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from server.board import ops, phases, plan_rules, privacy, restore
+from server.board import ops, phases, plan_rules, privacy, restore, voting
 from server.board.change import Change
 from server.board.model import Board, Link, Note, Participant
 from server.board.refusals import Refusal, refuse
@@ -393,6 +393,7 @@ _DECIDERS: dict[type, Callable[..., Change | Refusal]] = {
     ops.PresenceSet: _presence_set,
     ops.ViewShare: _view_share,
     **plan_rules.DECIDERS,
+    **voting.DECIDERS,
 }
 
 

@@ -9,6 +9,7 @@ import { MESSAGES, listenToControls, renderConnection, toast } from "./board/pan
 import { listenForPhases } from "./board/phase.js";
 import { listenForPlanEditor } from "./board/plan_editor.js";
 import { listenForPresentation } from "./board/presentation.js";
+import { listenForVotes } from "./board/votes.js";
 import { listenForRegionKeys } from "./board/regions.js";
 import { render } from "./board/render.js";
 import { listenForUndo } from "./board/undo.js";
@@ -24,6 +25,7 @@ listenForPresentation();
 listenForRegionKeys();
 listenForPhases();
 listenForPlanEditor();
+listenForVotes();
 live.addEventListener("change", changedBoard);
 live.addEventListener("drag", queueRender);
 live.addEventListener("presence", changedBoard);

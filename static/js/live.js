@@ -13,6 +13,17 @@ export function newId(prefix) {
   return prefix + btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_");
 }
 
+/** Dots on a note or link deleted while the vote is open go back to whoever gave them (rule P40). */
+function refund(map, ids) {
+  const vote = map.votes?.at(-1);
+  if (!vote || vote.closed_at !== null) return;
+  const ballots = {};
+  for (const [who, items] of Object.entries(vote.ballots)) {
+    ballots[who] = Object.fromEntries(Object.entries(items).filter(([item]) => !ids.includes(item)));
+  }
+  map.votes = [...map.votes.slice(0, -1), { ...vote, ballots }];
+}
+
 function stoppedTimer(phase) {
   return { seconds: phase.seconds ?? null, running_since: null, elapsed_ms: 0 };
 }
@@ -32,6 +43,7 @@ export function applyEvent(map, e) {
     case "note.add": map.notes.set(d.id, d); break;
     case "note.update": case "note.move": map.notes.set(d.id, { ...map.notes.get(d.id), ...d }); break;
     case "note.delete":
+      refund(map, [d.id, ...d.links]);
       for (const id of d.links) map.links.delete(id);
       map.notes.delete(d.id); break;
     case "note.restore": {
@@ -42,7 +54,7 @@ export function applyEvent(map, e) {
     }
     case "link.add": case "link.restore": map.links.set(d.id, d); break;
     case "link.update": map.links.set(d.id, { ...map.links.get(d.id), ...d }); break;
-    case "link.delete": map.links.delete(d.id); break;
+    case "link.delete": refund(map, [d.id]); map.links.delete(d.id); break;
     case "workshop.lock": case "workshop.unlock": map.workshop = { ...map.workshop, locked: d.locked }; break;
     case "workshop.rename": map.workshop = { ...map.workshop, ...d }; break;
     case "workshop.share_exports": map.workshop = { ...map.workshop, exports_for_participants: d.enabled }; break;
@@ -50,6 +62,22 @@ export function applyEvent(map, e) {
       for (const n of d.notes) map.notes.set(n.id, n);
       for (const l of d.links) map.links.set(l.id, l);
       break;
+    case "vote.open": map.votes = [...(map.votes ?? []), d.vote].slice(-100); break;
+    case "vote.cast": { // only one's own reach this page while the vote is open (rule P40)
+      const votes = [...map.votes], vote = { ...votes.at(-1) };
+      const mine = { ...(vote.ballots[d.participant] ?? {}) };
+      if (d.dots) mine[d.item] = d.dots; else delete mine[d.item];
+      vote.ballots = { ...vote.ballots, [d.participant]: mine };
+      votes[votes.length - 1] = vote;
+      map.votes = votes;
+      break;
+    }
+    case "vote.close": {
+      const votes = [...map.votes];
+      votes[votes.length - 1] = { ...votes.at(-1), closed_at: d.closed_at, totals: d.totals, ballots: d.ballots };
+      map.votes = votes;
+      break;
+    }
     case "plan.set": // a new phase's timer: its time box, stopped (rule P39)
       map.plan = { phases: d.phases, current: d.current, changed_at: d.started_at, timer: stoppedTimer(d.phases[d.current]) };
       break;
@@ -193,6 +221,7 @@ export class Live extends EventTarget {
           notes: new Map(b.notes.map((n) => [n.id, n])),
           links: new Map(b.links.map((l) => [l.id, l])),
           plan: b.plan,
+          votes: b.votes ?? [],
         };
         this.drags.clear();
         this.emit("change", { snapshot: true });
@@ -271,7 +300,7 @@ export class Live extends EventTarget {
     const notes = new Map(this.map.notes);
     const links = new Map(this.map.links);
     for (const op of this.pending) applyPending(notes, links, op, this.me);
-    return { workshop: this.map.workshop, participants: this.map.participants, notes, links, plan: this.map.plan };
+    return { workshop: this.map.workshop, participants: this.map.participants, notes, links, plan: this.map.plan, votes: this.map.votes };
   }
 
   /** The server's time now, as near as this page can tell. */

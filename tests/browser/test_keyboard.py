@@ -232,3 +232,38 @@ async def test_others_changes_are_announced_politely_gathered_and_never_ones_own
     # Nobody hears their own changes.
     assert all("Ana" not in text for _, text in await ana.evaluate("window.__said"))
     assert all("locked" not in text for _, text in await fac.evaluate("window.__said"))
+
+
+async def test_a_list_row_whose_note_someone_else_moves_to_another_kind_keeps_its_panel_open_and_focus(
+    browser: Any, server: ServerProcess
+) -> None:
+    fac, workshop_id, join_url = await start_workshop(browser, server, "List focus")
+    await apply(
+        server,
+        fac,
+        workshop_id,
+        add("brief001", "output", "Evidence briefings", 0, 0),
+        add("train001", "activity", "Train officials", 0, 200),
+        link("lnk00001", "train001", "brief001", "produces"),
+    )
+    ana = await join(browser, join_url, "Ana")
+    await ana.goto(f"{server.url}/w/{workshop_id}/list")
+    await expect(ana.locator(".connection.live")).to_be_visible()
+    row = ana.locator("#row-brief001")
+    await row.locator("summary").click()
+    field = ana.locator("#link-brief001-lnk00001")  # the label of the link that leads here
+    await field.click()
+    await field.press("End")
+    await ana.keyboard.type(" weekly")
+
+    # The facilitator makes the note an outcome (its row moves to another section) and adds another
+    # note of that kind: her row stays open, and her focus, text and caret stay.
+    await apply(server, fac, workshop_id, {"op": "note.update", "id": "brief001", "kind": "outcome"})
+    await apply(server, fac, workshop_id, add("other001", "outcome", "Officials ask", 300, 0))
+    await expect(ana.locator("section[data-kind=outcome] #row-brief001")).to_be_visible(timeout=SETTLE)
+    await expect(ana.locator("#row-other001")).to_be_visible(timeout=SETTLE)
+    await expect(row.locator("details")).to_have_attribute("open", "")
+    await expect(field).to_be_focused()
+    await expect(field).to_have_value("produces weekly")
+    await ana.keyboard.type("!")
+    await expect(field).to_have_value("produces weekly!")

@@ -164,8 +164,13 @@ export function listenForArrowKeys() {
     const link = g && live.view()?.links.get(g.dataset.id);
     if (!link) return;
     name(g, link);
+    linkEls.get(link.id)?.label.classList.add("focused"); // a short arrow's focus shows on its label
     if (from !== link.source && from !== link.target) from = link.source;
     if (ui.selectedLink !== link.id) { ui.selectedLink = link.id; changedBoard(); }
+  });
+  linksLayer.addEventListener("focusout", (e) => {
+    const g = e.target.closest?.(".link");
+    if (g) linkEls.get(g.dataset.id)?.label.classList.remove("focused");
   });
   // A label is part of its arrow: clicking it focuses the arrow.
   labelsLayer.addEventListener("click", (e) => {

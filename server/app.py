@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -9,6 +10,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from server import memory
 from server.config import Settings
 from server.room import RoomSettings
 from server.rooms import Rooms
@@ -36,9 +38,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # Young collections rarely, old ones more rarely still: with 1,000 sockets open, the default thresholds
         # made full collections the main source of 100+ ms delivery stalls (bench/plenary.py, N=1,000).
         gc.set_threshold(20_000, 20, 100)
+        trimming = asyncio.create_task(memory.trim_periodically())
         try:
             yield
         finally:
+            trimming.cancel()
             await rooms.drain()
             storage.close()
 

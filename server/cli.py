@@ -19,8 +19,11 @@ WS_TRANSPORT_MAX_BYTES = 1024 * 1024
 def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from server import memory
     from server.app import create_app
     from server.logs import redact_root_handlers, uvicorn_log_config
+
+    memory.limit_arenas()  # before any thread starts: threads pick their arena when they first allocate
 
     _, storage = _storage(args)  # a database that cannot be opened is one line here, not a startup traceback
     storage.close()

@@ -1,11 +1,16 @@
 // The board page: the canvas, its panels and the facilitator's console, live over the protocol client.
 // Each concern is a module under board/: context (shared elements and state), viewport, render, panels,
-// editing and input; notes' measured sizes, arrows, presentation mode, following a shared view, regions.
+// editing and input; notes' measured sizes, arrows, presentation mode, following a shared view, regions;
+// keys for arrows, the notes' reading order, and others' changes said aloud; the workshop's phases, plan
+// and timer, and dot votes.
 
+import { listenForOthersChanges } from "./board/announce.js";
 import { changedBoard, live, queueRender, setRenderer } from "./board/context.js";
 import { isFollowing, listenForSharedViews } from "./board/follow.js";
 import { listenForInput } from "./board/input.js";
+import { listenForArrowKeys } from "./board/keyboard.js";
 import { MESSAGES, listenToControls, renderConnection, toast } from "./board/panels.js";
+import { listenForSkipToBoard } from "./board/order.js";
 import { listenForPhases } from "./board/phase.js";
 import { listenForPlanEditor } from "./board/plan_editor.js";
 import { listenForPresentation } from "./board/presentation.js";
@@ -18,6 +23,9 @@ import { applyCamera, fit, listenForWheel } from "./board/viewport.js";
 
 setRenderer(render);
 listenForInput();
+listenForArrowKeys();
+listenForSkipToBoard();
+listenForOthersChanges();
 listenForWheel();
 listenToControls();
 listenForSharedViews();

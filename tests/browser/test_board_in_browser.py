@@ -205,9 +205,9 @@ async def test_keyboard_only_create_edit_move_and_link(browser: Any, server: Ser
     after = {n["text"]: n for n in (await server_map(server, fac, workshop_id))["notes"]}
     old, new = before["Second idea, refined"], after["Second idea, refined"]
     assert (new["x"] - old["x"], new["y"] - old["y"]) == (10, 50)
-    # link with L, Tab to the other note, Enter
+    # link with L, Tab to the other note (the second went up and left of the first: it comes first), Enter
     await fac.keyboard.press("l")
-    await fac.keyboard.press("Shift+Tab")
+    await fac.keyboard.press("Tab")
     await expect(note(fac, "First idea")).to_be_focused()
     await fac.keyboard.press("Enter")
     await expect(fac.locator(".link:not(.pending)")).to_have_count(1)
@@ -342,6 +342,7 @@ async def test_a_locked_board_refuses_participants_in_the_page_and_on_the_wire(
     assert answers == {"forged1": "board_locked", "forged2": "facilitator_only"}
     stored = await server_map(server, fac, workshop_id)
     assert [n["text"] for n in stored["notes"]] == ["Agreed impact"] and stored["workshop"]["locked"]
+    await fac.locator("[data-canvas]").focus()  # from the console's lock button: N acts on the board only
     await add_note(fac, "The facilitator can still write")
     await expect(note(ana, "The facilitator can still write")).to_be_visible(timeout=SETTLE)
 

@@ -209,6 +209,11 @@ function makeLink(id) {
   const g = document.createElementNS(SVG_NS, "g");
   g.setAttribute("class", "link");
   g.dataset.id = id;
+  // Focusable, but not in the Tab order: reached from its notes with A (board/keyboard.js), or by pointer.
+  g.setAttribute("tabindex", "-1");
+  g.setAttribute("role", "button");
+  g.setAttribute("aria-roledescription", "arrow");
+  g.setAttribute("aria-label", "Arrow"); // its ends and label are named when it gets focus
   const hit = document.createElementNS(SVG_NS, "path");
   hit.setAttribute("class", "link-hit");
   const line = document.createElementNS(SVG_NS, "path");
@@ -216,8 +221,7 @@ function makeLink(id) {
   line.setAttribute("marker-end", "url(#arrowhead)");
   g.append(hit, line);
   linksLayer.append(g);
-  // The label is a button-like target for the pointer (it selects its link); keyboard users reach links
-  // through the link panel, so it stays out of the Tab order.
+  // The label is a target for the pointer (it focuses its arrow); the arrow itself takes the keyboard.
   const label = document.createElement("div");
   label.className = "link-label";
   label.dataset.id = id;

@@ -69,6 +69,8 @@ export function startEditing(el, { draft } = {}) {
       }
     } else {
       textEl.textContent = note ? note.text : "";
+      // The kind's name again, not a focusable <select> left behind (a changed kind is drawn when it arrives).
+      el.querySelector(".note-kind").textContent = kindOf.get(note?.kind)?.label ?? note?.kind ?? "";
       if (save && note && text && (text !== note.text || kind !== note.kind)) {
         send("note.update", { id, ...(text !== note.text ? { text } : {}), ...(kind !== note.kind ? { kind } : {}) });
       }

@@ -3,6 +3,7 @@
 
 import { NOTE_H, NOTE_W, SVG_NS, canvas, changedBoard, linksLayer, live, queueRender, ui } from "./context.js";
 import { addNoteAt, freeSpot, link, noteAt, send, startEditing } from "./editing.js";
+import { onBoard } from "./keyboard.js";
 import { say } from "./panels.js";
 import { noteEls } from "./render.js";
 import { noteSize } from "./sizes.js";
@@ -13,7 +14,7 @@ const DRAG_SEND_MS = 33; // ~30 positions a second while dragging is plenty (rul
 /** Pointer and keyboard listeners on the board. */
 export function listenForInput() {
   canvas.addEventListener("pointerdown", (e) => {
-    if (e.button !== 0 || e.target.closest("textarea, select, .zoom-controls")) return;
+    if (e.button !== 0 || e.target.closest("input, textarea, select, .zoom-controls")) return;
     const noteEl = e.target.closest(".note");
     const linkEl = e.target.closest(".link, .link-label");
     if (linkEl) { ui.selectedLink = linkEl.dataset.id; changedBoard(); return; }
@@ -39,7 +40,7 @@ export function listenForInput() {
   });
 
   document.addEventListener("keydown", (e) => {
-    if (e.target.closest("input, textarea, select")) return;
+    if (!onBoard(e.target)) return; // single keys act on the board only, never where someone types (WCAG 2.1.4)
     const noteEl = e.target.closest(".note");
     const id = noteEl?.dataset.id;
     if ((e.key === "n" || e.key === "N") && !e.ctrlKey && !e.metaKey) {
@@ -49,11 +50,7 @@ export function listenForInput() {
     }
     if (!id || noteEls.get(id) !== noteEl) {
       if (e.key === "Escape") { ui.linkFrom = null; ui.selectedLink = null; changedBoard(); }
-      if ((e.key === "Delete" || e.key === "Backspace") && ui.selectedLink) {
-        send("link.delete", { id: ui.selectedLink });
-        ui.selectedLink = null;
-      }
-      return;
+      return; // arrows' keys: keyboard.js
     }
     const note = live.view().notes.get(id);
     const step = e.shiftKey ? 50 : 10;
@@ -73,7 +70,7 @@ export function listenForInput() {
     } else if (e.key === "Escape") {
       ui.linkFrom = null;
       queueRender();
-    } else if (e.key === "Delete" || e.key === "Backspace") {
+    } else if (e.key === "Delete") { // never Backspace: it is pressed by people who think they are typing
       e.preventDefault();
       const next = noteEl.nextElementSibling || noteEl.previousElementSibling;
       send("note.delete", { id });

@@ -83,7 +83,7 @@ export function listenForPresentation() {
     if ((e.key === "p" || e.key === "P") && onBoard) {
       e.preventDefault();
       setPresenting(!presenting(), { fullScreen: true });
-    } else if (e.key === "Escape" && presenting() && !e.target.closest(".note") && !ui.linkFrom && !ui.selectedLink) {
+    } else if (e.key === "Escape" && presenting() && !e.target.closest(".note, .link") && !ui.linkFrom && !ui.selectedLink) {
       setPresenting(false, { fullScreen: true });
     }
   });

@@ -4,6 +4,8 @@
 
 import { drawLinks } from "./arrows.js";
 import { kindOf, live, notesLayer, root, ui } from "./context.js";
+import { followInk } from "./ink.js";
+import { arrangeNotes } from "./order.js";
 import { renderPanels } from "./panels.js";
 import { forget, measure, takeMeasureEverything } from "./sizes.js";
 
@@ -57,7 +59,7 @@ export function render() {
       label, source: ui.linkFrom === note.id, editor, editing: ui.editing === note.id,
     });
     if (changed("x") || changed("y")) { el.style.transform = `translate(${pos.x}px, ${pos.y}px)`; moved.add(note.id); }
-    if (changed("fill")) el.style.background = note.colour || kind.colour;
+    if (changed("fill")) { el.style.background = note.colour || kind.colour; followInk(el); }
     if (changed("pending")) el.classList.toggle("pending", Boolean(note.pending));
     if (changed("source")) el.classList.toggle("link-source", ui.linkFrom === note.id);
     if (changed("label")) el.querySelector(".note-kind").textContent = label;
@@ -82,6 +84,7 @@ export function render() {
 
   if (measure(resized)) reshaped = true;
   drawLinks(view, positions, { moved, reshaped, everything });
+  arrangeNotes(view); // Tab goes through the notes as the map reads
   if (ui.panelsDirty) { ui.panelsDirty = false; renderPanels(view); }
 }
 

@@ -119,6 +119,7 @@ class Room:
     _editing: dict[str, str | None] = field(default_factory=dict)
     _online: dict[str, int] = field(default_factory=dict)
     shared_view: SharedView = field(default_factory=SharedView)
+    spotlight: dict[str, Any] | None = None  # the note the facilitator put in front of everyone (P41)
     broken: bool = False
     _joining: list[_Joiner] = field(default_factory=list)
     _head_waiters: list[tuple[int, asyncio.Future[None]]] = field(default_factory=list)
@@ -176,7 +177,8 @@ class Room:
         me = conn.participant
         view = self.shared_view.current  # a late joiner follows the facilitator's shared view too (P33)
         presence = self._presence_list(me)
-        conn.send(encode(frames.welcome(PROTOCOL_VERSION, me, head, presence, self.epoch, view, self.clock())))
+        welcome = frames.welcome(PROTOCOL_VERSION, me, head, presence, self.epoch, view, self.clock(), self.spotlight)
+        conn.send(encode(welcome))
         for text in first:
             conn.send(text)
         self.connections.add(conn)
@@ -316,6 +318,9 @@ class Room:
             self._editing[actor.id] = editing
             audience = privacy.note_audience(self.board.notes.get(editing)) if editing else None
             delivery.send_presence(self.connections, actor.id, True, editing, audience)
+        elif change.op == "note.spotlight":
+            self.spotlight = change.data if change.data["id"] is not None else None
+            self._broadcast(encode(frames.spotlight(self.spotlight)))
         elif change.op == "view.share":
             self.shared_view.share(conn, change.data, lambda: self.connections, self.settings.tick)
         else:

@@ -258,6 +258,13 @@ class ViewShare(Op):
     view: ViewRect | None
 
 
+class NoteSpotlight(Op):
+    """Put one note in front of everyone (`null` ends it): relayed, never stored (rule P41)."""
+
+    op: Literal["note.spotlight"]
+    id: str | None
+
+
 AnyOp = Union[  # noqa: UP007 - a runtime value too: OP_NAMES reads its members
     NoteAdd,
     NoteUpdate,
@@ -284,6 +291,7 @@ AnyOp = Union[  # noqa: UP007 - a runtime value too: OP_NAMES reads its members
     VoteClose,
     PresenceSet,
     ViewShare,
+    NoteSpotlight,
 ]
 
 OP_ADAPTER: TypeAdapter[AnyOp] = TypeAdapter(Annotated[AnyOp, Field(discriminator="op")])
@@ -294,7 +302,7 @@ OP_NAMES: frozenset[str] = frozenset(
 )
 
 # Operations that change the map and are numbered, stored and acknowledged. The rest are transient.
-TRANSIENT_OPS: frozenset[str] = frozenset({"note.drag", "presence.set", "view.share"})
+TRANSIENT_OPS: frozenset[str] = frozenset({"note.drag", "presence.set", "view.share", "note.spotlight"})
 FACILITATOR_OPS: frozenset[str] = frozenset(
     {
         "workshop.lock",
@@ -302,6 +310,7 @@ FACILITATOR_OPS: frozenset[str] = frozenset(
         "workshop.rename",
         "workshop.share_exports",
         "view.share",
+        "note.spotlight",
         "plan.set",
         "phase.go",
         "notes.reveal",

@@ -1,5 +1,6 @@
 """The facilitator's operations that run the workshop: the plan of phases (P36), the reveal of private notes
-(P38) and the phase timer (P39). Pure, like server/board/rules.py, which routes these operations here."""
+(P38), the phase timer (P39) and the spotlight (P41). Pure, like server/board/rules.py, which routes these
+operations here."""
 
 from __future__ import annotations
 
@@ -45,7 +46,18 @@ def _phase_go(board: Board, op: ops.PhaseGo, actor: Participant, now: int) -> Ch
     return Change("phase.go", {"index": op.index, "from": board.plan.current, "started_at": now})
 
 
+def _note_spotlight(board: Board, op: ops.NoteSpotlight, actor: Participant, now: int) -> Change | Refusal:
+    if op.id is not None:
+        note = board.notes.get(op.id)
+        if note is None:
+            return refuse("note_missing", f"no note {op.id[:80]!r} on the board to spotlight")
+        if note.private is not None:  # it would show everyone a note only some may see (rule P38)
+            return refuse("bad_value", "reveal private notes before spotlighting one")
+    return Change("note.spotlight", {"id": op.id, "by": actor.id})
+
+
 DECIDERS: dict[type, Callable[..., Change | Refusal]] = {
+    ops.NoteSpotlight: _note_spotlight,
     ops.PlanSet: _plan_set,
     ops.PhaseGo: _phase_go,
     ops.NotesReveal: _notes_reveal,

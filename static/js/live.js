@@ -156,6 +156,7 @@ export class Live extends EventTarget {
     this.drags = new Map(); // note id -> {x, y, by, at}: others' notes in mid-drag
     this.sharedView = null; // the facilitator's shared view {x, y, width, height}, or null (rule P33)
     this.clockOffset = 0; // the server's clock minus this one, from the last welcome (rule P39)
+    this.spotlight = null; // {id, by}: the note the facilitator put in front of everyone (rule P41)
     this.storageKey = `pathweaver:pending:${workshopId}:${me}`;
     this.pending = JSON.parse(localStorage.getItem(this.storageKey) || "[]");
     this.ws = null;
@@ -206,6 +207,8 @@ export class Live extends EventTarget {
         this.you = m.you;
         this.epoch = m.epoch;
         this.clockOffset = (m.now ?? Date.now()) - Date.now(); // the server's clock minus ours (rule P39)
+        this.spotlight = m.spotlight ?? null;
+        this.emit("spotlight", { spotlight: this.spotlight });
         this.online = new Map(m.online.map((p) => [p.id, p]));
         this.sharedView = m.view ?? null;
         this.emit("view", { view: this.sharedView, welcome: true });
@@ -252,6 +255,10 @@ export class Live extends EventTarget {
       case "drags":
         this.takeDrags(m.drags);
         this.emit("drag");
+        break;
+      case "spotlight":
+        this.spotlight = m.spotlight;
+        this.emit("spotlight", { spotlight: m.spotlight });
         break;
       case "view":
         this.sharedView = m.view;

@@ -33,6 +33,8 @@ class NoteAdd(Op):
     x: float
     y: float
     colour: str | None = None
+    # The facilitator adds it for someone in the room without a device (rule P42): a participant of role "proxy".
+    on_behalf_of: str | None = None
 
 
 class NoteUpdate(Op):
@@ -212,10 +214,18 @@ class VoteCast(Op):
     op: Literal["vote.cast"]
     item: str
     dots: int
+    on_behalf_of: str | None = None  # as for note.add (rule P42)
 
 
 class VoteClose(Op):
     op: Literal["vote.close"]
+
+
+class ParticipantProxy(Op):
+    """Put someone without a device on the board, by name, for the facilitator to act for (rule P42)."""
+
+    op: Literal["participant.proxy"]
+    name: str
 
 
 class PlanSet(Op):
@@ -292,6 +302,7 @@ AnyOp = Union[  # noqa: UP007 - a runtime value too: OP_NAMES reads its members
     PresenceSet,
     ViewShare,
     NoteSpotlight,
+    ParticipantProxy,
 ]
 
 OP_ADAPTER: TypeAdapter[AnyOp] = TypeAdapter(Annotated[AnyOp, Field(discriminator="op")])
@@ -311,6 +322,7 @@ FACILITATOR_OPS: frozenset[str] = frozenset(
         "workshop.share_exports",
         "view.share",
         "note.spotlight",
+        "participant.proxy",
         "plan.set",
         "phase.go",
         "notes.reveal",

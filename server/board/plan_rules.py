@@ -1,6 +1,6 @@
 """The facilitator's operations that run the workshop: the plan of phases (P36), the reveal of private notes
-(P38), the phase timer (P39) and the spotlight (P41). Pure, like server/board/rules.py, which routes these
-operations here."""
+(P38), the phase timer (P39), the spotlight (P41) and people without a device (P42). Pure, like
+server/board/rules.py, which routes these operations here."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from server.board import ops, phases, privacy, timer
 from server.board.change import Change
-from server.board.model import Board, Participant
+from server.board.model import PARTICIPANT_COLOURS, Board, Participant
 from server.board.refusals import Refusal, refuse
 
 
@@ -56,7 +56,20 @@ def _note_spotlight(board: Board, op: ops.NoteSpotlight, actor: Participant, now
     return Change("note.spotlight", {"id": op.id, "by": actor.id})
 
 
+PROXY = "proxy"  # the role of someone without a device, whom the facilitator acts for (rule P42)
+MAX_NAME = 80
+
+
+def _participant_proxy(board: Board, op: ops.ParticipantProxy, actor: Participant, now: int) -> Change | Refusal:
+    name = op.name.strip()
+    if not name or len(name) > MAX_NAME:
+        return refuse("bad_value", f"a name of 1 to {MAX_NAME} characters")
+    colour = PARTICIPANT_COLOURS[len(board.participants) % len(PARTICIPANT_COLOURS)]
+    return Change("participant.join", {"id": f"proxy{board.head + 1}", "name": name, "colour": colour, "role": PROXY})
+
+
 DECIDERS: dict[type, Callable[..., Change | Refusal]] = {
+    ops.ParticipantProxy: _participant_proxy,
     ops.NoteSpotlight: _note_spotlight,
     ops.PlanSet: _plan_set,
     ops.PhaseGo: _phase_go,

@@ -61,7 +61,9 @@ def _narrowest(a: Audience | None, b: Audience | None) -> Audience | None:
 def event_audience(board: Board, op: str, data: dict[str, Any]) -> Audience | None:
     """Who may see an event, judged on the board *before* it is applied; None when everyone may."""
     if op == "vote.cast":  # a person's dots are theirs alone until the vote closes (rule P40)
-        return Audience(frozenset({data["participant"]}), facilitators=False)
+        voter = board.participants.get(data["participant"])
+        # ... and the facilitator's, who casts them for someone without a device (rule P42)
+        return Audience(frozenset({data["participant"]}), facilitators=voter is not None and voter.role == "proxy")
     if op in ("note.add", "note.restore"):
         return _of(data.get("private"), data["author"])
     if op in ("note.update", "note.move", "note.delete", "note.drag"):
@@ -104,7 +106,8 @@ def visible_map(board: dict[str, Any], hidden: frozenset[str]) -> dict[str, Any]
 def map_for(board: dict[str, Any], viewer: Participant) -> dict[str, Any]:
     """A map (`Board.to_dict`) as `viewer` may see it: private notes and others' dots in an open vote left out."""
     seen = visible_map(board, hidden_from(board["notes"], viewer))
-    votes = voting.for_viewer(seen["votes"], viewer)
+    proxies = frozenset(p["id"] for p in seen["participants"] if p["role"] == "proxy")
+    votes = voting.for_viewer(seen["votes"], viewer, proxies if viewer.is_facilitator else frozenset())
     return seen if votes is seen["votes"] else {**seen, "votes": votes}
 
 

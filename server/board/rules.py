@@ -32,6 +32,14 @@ def decide(board: Board, op: ops.AnyOp, actor: Participant, now: int) -> Change 
     """Accept `op` by `actor` as a Change, or refuse it. The board is not modified."""
     if op.op in ops.FACILITATOR_OPS and not actor.is_facilitator:
         return refuse("facilitator_only", f"{op.op} is for the facilitator only")
+    behalf = getattr(op, "on_behalf_of", None)
+    if behalf is not None:  # the facilitator acts for someone without a device, who is then the actor (P42)
+        proxy = board.participants.get(behalf)
+        if not actor.is_facilitator:
+            return refuse("facilitator_only", "only the facilitator acts on behalf of someone")
+        if proxy is None or proxy.role != plan_rules.PROXY:
+            return refuse("bad_value", f"{behalf[:80]!r} is not someone without a device on this board")
+        actor = proxy
     if board.workshop.locked and not actor.is_facilitator and op.op != "presence.set":
         return refuse("board_locked", "the board is locked by the facilitator; changes are not accepted")
     if not actor.is_facilitator and (problem := phases.forbidden(board.plan.phase, op, actor.id, board.notes)):

@@ -117,12 +117,14 @@ def results(vote: Vote) -> dict[str, Any]:
     return published
 
 
-def for_viewer(votes: list[dict[str, Any]], viewer: Participant) -> list[dict[str, Any]]:
-    """Votes (as `Vote.to_dict` gives them) as `viewer` may see them: only their own ballot in an open vote."""
+def for_viewer(votes: list[dict[str, Any]], viewer: Participant, also: frozenset[str]) -> list[dict[str, Any]]:
+    """Votes (as `Vote.to_dict` gives them) as `viewer` may see them: in an open vote only their own ballot, and
+    those of `also` (the people without a device a facilitator votes for)."""
     if not any(v["closed_at"] is None for v in votes):
         return votes
+    mine = also | {viewer.id}
     return [
-        v if v["closed_at"] is not None else {**v, "ballots": {k: b for k, b in v["ballots"].items() if k == viewer.id}}
+        v if v["closed_at"] is not None else {**v, "ballots": {k: b for k, b in v["ballots"].items() if k in mine}}
         for v in votes
     ]
 

@@ -6,11 +6,13 @@ from typing import Any
 
 import pytest
 
+from server.board import ops
 from server.board.change import Change
 from server.board.model import Board, Event, Participant
 from server.board.phases import OPEN_PHASE, Plan
+from server.board.refusals import Refusal
 from server.board.rules import decide
-from tests.unit.test_rules import ALICE, FAC, add_note, apply_op, new_board, op, refused, run
+from tests.unit.test_rules import ALICE, FAC, add_note, apply_op, commit, new_board, op, refused, run
 
 NOW = 5000  # the time tests.unit.test_rules.run decides at
 BOB = Participant(id="bob", name="Bob", colour="#1e7b34", role="participant")
@@ -154,3 +156,37 @@ def commit_at(board: Board, actor: Participant, name: str, now: int) -> None:
     change = decide(board, op(name), actor, now)
     assert isinstance(change, Change), change
     board.apply(Event(seq=board.head + 1, op=change.op, by=actor.id, at=now, data=change.data))
+
+
+@pytest.mark.rule("P42")
+def test_the_facilitator_adds_notes_and_dots_for_someone_without_a_device() -> None:
+    board = new_board()
+    join = commit(board, proxy(board, FAC, "  Amal (no phone)  "), FAC)
+    amal = join.data["id"]
+    assert board.participants[amal].name == "Amal (no phone)" and board.participants[amal].role == "proxy"
+    added = apply_op(board, FAC, "note.add", id="n001", kind="impact", text="t", x=0.0, y=0.0, on_behalf_of=amal)
+    assert added.data["author"] == amal and added.by == FAC.id  # theirs, entered by the facilitator
+    add_note(board, "n005", ALICE)
+    apply_op(board, FAC, "vote.open", on="notes", budget=2, max_per_item=2)
+    apply_op(board, FAC, "vote.cast", item="n001", dots=2, on_behalf_of=amal)
+    assert board.votes[-1].ballots == {amal: {"n001": 2}}
+    refused(run(board, FAC, "vote.cast", item="n005", dots=1, on_behalf_of=amal), "bad_value")  # their budget
+    # the phase holds them to it like anyone else: a proxy is a participant
+    apply_op(board, FAC, "plan.set", phases=[IDEATION])
+    refused(
+        run(board, FAC, "note.add", id="n002", kind="outcome", text="t", x=0.0, y=0.0, on_behalf_of=amal),
+        "phase_forbids",
+    )
+    note = run(board, FAC, "note.add", id="n003", kind="impact", text="t", x=0.0, y=0.0, on_behalf_of=ALICE.id)
+    refused(note, "bad_value")  # Alice has a device: nobody acts for her
+    refused(
+        run(board, ALICE, "note.add", id="n004", kind="impact", text="t", x=0.0, y=0.0, on_behalf_of=amal),
+        "facilitator_only",
+    )
+    refused(proxy(board, ALICE, "Sneaky"), "facilitator_only")
+    refused(proxy(board, FAC, "   "), "bad_value")
+
+
+def proxy(board: Board, actor: Participant, person: str) -> Change | Refusal:
+    """Decide a `participant.proxy` (its field is `name`, which the helpers above take for the op's name)."""
+    return decide(board, ops.OP_ADAPTER.validate_python({"op": "participant.proxy", "name": person}), actor, NOW)

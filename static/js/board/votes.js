@@ -3,8 +3,9 @@
 // facilitator's form to open one. Others' dots never reach this page while the vote is open: the server
 // sends each person only their own.
 
-import { isFacilitator, kindOf, live, root } from "./context.js";
+import { isFacilitator, kindOf, live, root, ui } from "./context.js";
 import { say, toast } from "./panels.js";
+import { actingFor, onBehalf } from "./proxies.js";
 import { noteEls } from "./render.js";
 import { camera, onCameraChange } from "./viewport.js";
 
@@ -23,7 +24,7 @@ function inVote(vote, note) {
 }
 
 function mine(vote) {
-  return vote.ballots[live.me] ?? {};
+  return vote.ballots[actingFor()] ?? {};
 }
 
 function spent(vote) {
@@ -99,9 +100,11 @@ function renderBar(vote, open) {
   if (!open) return;
   const left = vote.budget - spent(vote);
   const what = vote.title ? `${vote.title} —` : (vote.kinds ? `Vote on the ${vote.kinds.map((k) => kindOf.get(k)?.label ?? k).join(", ")} notes:` : "Dot vote:");
-  bar.querySelector("[data-vote-text]").textContent = isFacilitator
+  const forName = ui.actingFor ? live.view().participants.get(ui.actingFor)?.name : null;
+  const whose = forName ? `${forName} has` : "you have";
+  bar.querySelector("[data-vote-text]").textContent = isFacilitator && !forName
     ? `${what} open. Results show when you close it.`
-    : `${what} you have ${left} of ${vote.budget} dot${vote.budget === 1 ? "" : "s"} left (at most ${vote.max_per_item} on one note).`;
+    : `${what} ${whose} ${left} of ${vote.budget} dot${vote.budget === 1 ? "" : "s"} left (at most ${vote.max_per_item} on one note).`;
 }
 
 export function listenForVotes() {
@@ -119,7 +122,7 @@ export function listenForVotes() {
     const item = button.closest(".note-dots").dataset.id;
     const now = mine(vote)[item] ?? 0;
     const dots = button.dataset.vote === "up" ? now + 1 : now - 1;
-    live.send("vote.cast", { item, dots });
+    live.send("vote.cast", { item, dots, ...onBehalf() });
     say(`${dots} of your dots on this note; ${vote.budget - spent(vote) - (dots - now)} left.`);
   });
   bar?.querySelector("[data-action=vote-close]")?.addEventListener("click", () => {

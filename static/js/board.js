@@ -5,6 +5,7 @@
 import { changedBoard, live, queueRender, setRenderer } from "./board/context.js";
 import { isFollowing, listenForSharedViews } from "./board/follow.js";
 import { listenForInput } from "./board/input.js";
+import { listenForJoining } from "./board/joining.js";
 import { MESSAGES, listenToControls, renderConnection, toast } from "./board/panels.js";
 import { listenForPresentation } from "./board/presentation.js";
 import { listenForRegionKeys } from "./board/regions.js";
@@ -19,6 +20,7 @@ listenForWheel();
 listenToControls();
 listenForSharedViews();
 listenForPresentation();
+listenForJoining();
 listenForRegionKeys();
 live.addEventListener("change", changedBoard);
 live.addEventListener("drag", queueRender);

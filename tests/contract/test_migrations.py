@@ -53,7 +53,10 @@ def old_workshop(engine: sa.Engine) -> Script:
     meta = sa.MetaData()
     tables = {name: sa.Table(name, meta, autoload_with=engine) for name in ("workshop", "event", "snapshot")}
     with engine.begin() as conn:
-        conn.execute(sa.insert(tables["workshop"]).values(**{k: getattr(record, k) for k in record.__slots__}))
+        columns = tables["workshop"].c  # the record has fields later revisions added
+        conn.execute(
+            sa.insert(tables["workshop"]).values(**{k: getattr(record, k) for k in record.__slots__ if k in columns})
+        )
         conn.execute(
             sa.insert(tables["snapshot"]),
             [

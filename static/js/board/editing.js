@@ -69,6 +69,9 @@ export function startEditing(el, { draft } = {}) {
       }
     } else {
       textEl.textContent = note ? note.text : "";
+      // The selector goes with the editing; the kind's name comes back (the redraw shows a changed kind).
+      const shown = live.view()?.notes.get(id) || note;
+      el.querySelector(".note-kind").textContent = shown ? (kindOf.get(shown.kind)?.label ?? shown.kind) : "";
       if (save && note && text && (text !== note.text || kind !== note.kind)) {
         send("note.update", { id, ...(text !== note.text ? { text } : {}), ...(kind !== note.kind ? { kind } : {}) });
       }

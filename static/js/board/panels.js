@@ -43,6 +43,8 @@ export function renderPanels(view) {
   }
   const share = root.querySelector("[data-action=share-exports]");
   if (share) share.checked = Boolean(view.workshop.exports_for_participants);
+  const exportsPanel = root.querySelector("[data-participant-exports]"); // a participant's, once shared
+  if (exportsPanel) exportsPanel.hidden = !view.workshop.exports_for_participants;
   const linkPanel = root.querySelector("[data-link-panel]");
   const link = ui.selectedLink && view.links.get(ui.selectedLink);
   linkPanel.hidden = !link;

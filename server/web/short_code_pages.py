@@ -47,7 +47,7 @@ async def join_by_code(
     name = name.strip()
     if short_codes.normalize(code) is None:  # a typo that can match nothing: said at once, not counted as a guess
         error = f"A join code is {short_codes.LENGTH} letters and digits, like {EXAMPLE}. Check it against the screen."
-        return _form(request, 422, code=code, name=name, error=error)
+        return _form(request, 422, code=code, display_name=name, error=error)
     workshop = await run_in_threadpool(workshops.find_by_short_code, svc.storage, svc.secret_key, code)
     if workshop is None:
         limits.short_code_failed(address)
@@ -55,20 +55,20 @@ async def join_by_code(
             f"No workshop has the code {short_codes.spaced(short_codes.normalize(code) or '')}. Check it against the "
             "screen: the facilitator may have replaced it."
         )
-        return _form(request, 404, code=code, name=name, error=error)
+        return _form(request, 404, code=code, display_name=name, error=error)
     if await _viewer(request, svc, workshop.id) is not None:
         return RedirectResponse(f"/w/{workshop.id}", status_code=303)  # already in: straight to the board
     if not workshop.joining:
         return joining_closed(request)
     if not name or len(name) > 40 or characters.problem(name):
         error = "Your name must be 1 to 40 characters, with no control characters."
-        return _form(request, 422, code=code, name=name, error=error, name_error=True)
+        return _form(request, 422, code=code, display_name=name, error=error, name_error=True)
     try:
         joined = await run_in_threadpool(
             workshops.join, svc.storage, workshop, "participant", name, svc.settings.limits.max_participants
         )
     except workshops.WorkshopFull as full:
-        return _form(request, 409, code=code, name=name, error=f"Sorry, {full}. Ask the facilitator.")
+        return _form(request, 409, code=code, display_name=name, error=f"Sorry, {full}. Ask the facilitator.")
     except workshops.JoiningClosed:
         return joining_closed(request)
     response = RedirectResponse(f"/w/{workshop.id}", status_code=303)

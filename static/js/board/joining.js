@@ -6,7 +6,9 @@ import { live, root } from "./context.js";
 import { toast } from "./panels.js";
 
 function showJoining() {
-  const open = live.map?.workshop.joining !== false;
+  // The switch as last flipped here (waiting to be stored), else as the board has it.
+  const flipped = live.pending.filter((op) => op.op === "workshop.joining").pop();
+  const open = flipped ? flipped.open : live.map?.workshop.joining !== false;
   const box = root.querySelector("[data-action=joining]");
   if (box) box.checked = open;
   const closed = root.querySelector("[data-joining-closed]");

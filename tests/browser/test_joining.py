@@ -110,6 +110,7 @@ async def test_closing_joining_hides_the_code_and_turns_new_people_away(browser:
     await expect(late.locator("text=Join the board")).to_be_visible()
 
 
+@pytest.mark.rule("P35")
 async def test_a_new_short_code_replaces_the_old_one_on_the_board_and_in_presentation(
     browser: Any, server: ServerProcess
 ) -> None:

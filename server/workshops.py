@@ -54,6 +54,7 @@ class CreatedWorkshop:
     workshop: WorkshopRecord
     facilitator_key: str  # shown once: the facilitator link carries it
     join_code: str  # shown once per rotation: the participant join link carries it
+    short_code: str  # what people type at /join (shown again whenever the facilitator asks)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,12 +89,12 @@ def create_workshop(
         created_at=now,
     )
     for generation in range(_SHORT_CODE_TRIES):
-        record.short_code_hash = short_codes.digest(secret_key, short_codes.derive(secret_key, workshop_id, generation))
-        record.short_generation = generation
+        short_code = short_codes.derive(secret_key, workshop_id, generation)
+        record.short_code_hash, record.short_generation = short_codes.digest(secret_key, short_code), generation
         if storage.workshop_by_short_code(record.short_code_hash) is None:
             break
     storage.create_workshop(record, Board(workshop=info))
-    return CreatedWorkshop(record, facilitator_key, join_code)
+    return CreatedWorkshop(record, facilitator_key, join_code, short_code)
 
 
 def find_by_code(storage: Storage, code: str) -> tuple[WorkshopRecord, str] | None:

@@ -63,6 +63,8 @@ class WorkshopCreated(BaseModel):
     join_code: str = Field(description="Shareable: lets anyone with it join as a participant.")
     facilitator_url: str
     join_url: str
+    short_code: str = Field(description="What people type at `join_at` to join as participants.")
+    join_at: str = Field(description="Where to type the short code: this server's host and /join.")
     participant: ParticipantOut
     token: str = Field(description="The creator's own participant token (also set as a cookie).")
 
@@ -127,6 +129,8 @@ def workshop_created(request: Request, created: workshops.CreatedWorkshop, joine
         join_code=created.join_code,
         facilitator_url=f"{base}/j/{created.facilitator_key}",
         join_url=f"{base}/j/{created.join_code}",
+        short_code=created.short_code,
+        join_at=f"{request.url.netloc}/join",
         participant=_out(joined.participant),
         token=joined.token,
     )

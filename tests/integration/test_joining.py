@@ -37,6 +37,7 @@ def wrong_codes(right: set[str], seed: int = 7) -> list[str]:
 async def test_a_short_code_typed_in_lower_case_with_spaces_joins_as_a_participant(workshop: Workshop) -> None:
     base = workshop.server.url
     code = await short_code_of(base, workshop.created)
+    assert code == workshop.created["short_code"], "creating the workshop gave it"
     typed = f" {code[:3].lower()} - {code[3:].lower()} "
     async with httpx.AsyncClient(base_url=base) as http:
         r = await http.post("/join", data={"code": typed, "name": "Ana"})

@@ -50,7 +50,7 @@ def _not_joined(request: Request) -> HTMLResponse:
 
 
 def joining_closed(request: Request) -> HTMLResponse:
-    """The page for someone new while the facilitator has closed joining (rule P35)."""
+    """The page for someone new while the facilitator has closed joining (rule P34)."""
     return _problem(
         request,
         "Joining is closed",

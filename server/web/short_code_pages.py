@@ -1,4 +1,4 @@
-"""Joining by short code: `/join`, where people type the code the projector shows (rule P35).
+"""Joining by short code: `/join`, where people type the code the projector shows (rule P34).
 
 A plain form (it works without scripts): the code and a display name, then the board. Every try is a join
 from the client's address; a code that opens nothing counts against the address and against the whole server

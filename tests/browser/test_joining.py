@@ -1,5 +1,5 @@
 """Joining from the back of a room: the short code on the projector, typed on a phone at /join, and the
-facilitator's switch that closes joining (rule P35)."""
+facilitator's switch that closes joining (rule P34)."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ async def short_code(fac: Page) -> str:
     return code
 
 
-@pytest.mark.rule("P35")
+@pytest.mark.rule("P34")
 async def test_a_phone_types_the_short_code_at_join_and_lands_on_the_board(browser: Any, server: ServerProcess) -> None:
     fac, workshop_id, _ = await start_workshop(browser, server, "Back of the room")
     code = await short_code(fac)
@@ -79,7 +79,7 @@ async def test_the_projector_page_shows_the_short_code_large_enough_for_the_back
     await fac.screenshot(path=str(SCREENSHOTS / "projector-code-1920.png"))
 
 
-@pytest.mark.rule("P35")
+@pytest.mark.rule("P34")
 async def test_closing_joining_hides_the_code_and_turns_new_people_away(browser: Any, server: ServerProcess) -> None:
     fac, workshop_id, join_url = await start_workshop(browser, server, "Closing the doors")
     code = await short_code(fac)
@@ -110,7 +110,7 @@ async def test_closing_joining_hides_the_code_and_turns_new_people_away(browser:
     await expect(late.locator("text=Join the board")).to_be_visible()
 
 
-@pytest.mark.rule("P35")
+@pytest.mark.rule("P34")
 async def test_a_new_short_code_replaces_the_old_one_on_the_board_and_in_presentation(
     browser: Any, server: ServerProcess
 ) -> None:

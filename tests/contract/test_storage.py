@@ -251,7 +251,7 @@ def test_rename_updates_the_workshop_title(storage: Storage) -> None:
     assert storage.workshop("w1").title == "Pathways to practice"  # type: ignore[union-attr]
 
 
-@pytest.mark.rule("P35")
+@pytest.mark.rule("P34")
 def test_short_codes_are_unique_across_workshops_and_replaceable(storage: Storage) -> None:
     populated(storage, "w1", notes=0)
     populated(storage, "w2", notes=0)
@@ -268,7 +268,7 @@ def test_short_codes_are_unique_across_workshops_and_replaceable(storage: Storag
     assert storage.workshop_by_short_code("sc-1").id == "w2"  # type: ignore[union-attr]
 
 
-@pytest.mark.rule("P35")
+@pytest.mark.rule("P34")
 def test_the_joining_switch_updates_the_workshop_record(storage: Storage) -> None:
     script = populated(storage)
     assert storage.workshop("w1").joining is True  # type: ignore[union-attr]

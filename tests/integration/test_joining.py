@@ -1,5 +1,5 @@
 """Joining by short code at /join, guarded against guessing, and the facilitator's switch that closes joining
-(rule P35), on the real server."""
+(rule P34), on the real server."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ def wrong_codes(right: set[str], seed: int = 7) -> list[str]:
     return [c for c in codes if c not in right]
 
 
-@pytest.mark.rule("P35")
+@pytest.mark.rule("P34")
 async def test_a_short_code_typed_in_lower_case_with_spaces_joins_as_a_participant(workshop: Workshop) -> None:
     base = workshop.server.url
     code = await short_code_of(base, workshop.created)
@@ -68,7 +68,7 @@ async def test_a_short_code_typed_in_lower_case_with_spaces_joins_as_a_participa
         assert r.status_code == 403 and r.json()["code"] == "facilitator_only"
 
 
-@pytest.mark.rule("P35")
+@pytest.mark.rule("P34")
 async def test_another_workshops_code_opens_that_workshop_and_not_this_one(workshop: Workshop) -> None:
     base = workshop.server.url
     other = await create_workshop(base, "Another room")
@@ -92,7 +92,7 @@ async def test_another_workshops_code_opens_that_workshop_and_not_this_one(works
         assert r.status_code == 303 and r.headers["location"] == f"/w/{workshop.id}"
 
 
-@pytest.mark.rule("P35")
+@pytest.mark.rule("P34")
 async def test_guessing_short_codes_is_throttled_per_address_and_across_the_server(server_with: ServerWith) -> None:
     async with server_with(
         trusted_proxies="127.0.0.1",
@@ -128,7 +128,7 @@ async def test_guessing_short_codes_is_throttled_per_address_and_across_the_serv
             assert r.status_code == 200
 
 
-@pytest.mark.rule("P35")
+@pytest.mark.rule("P34")
 async def test_closed_joining_turns_new_people_away_while_those_joined_carry_on(workshop: Workshop) -> None:
     base = workshop.server.url
     fac = await workshop.facilitator()

@@ -105,7 +105,7 @@ def test_failed_joins_are_limited_more_tightly_and_block_further_attempts() -> N
     assert limits.join("192.0.2.1") is None
 
 
-@pytest.mark.rule("P35")
+@pytest.mark.rule("P34")
 def test_wrong_short_codes_are_limited_per_address_and_across_the_whole_server() -> None:
     clock = Clock()
     settings = LimitSettings(address_failed_join_burst=3, failed_short_code_burst=10, failed_short_codes_per_second=1)

@@ -212,7 +212,7 @@ def test_a_snapshot_from_before_deleted_ids_had_their_own_table_still_refuses_th
     refused(run(copy, ALICE, "note.add", id="n002", kind="impact", text="again", x=0.0, y=0.0), "note_exists")
 
 
-@pytest.mark.rule("P35")
+@pytest.mark.rule("P34")
 def test_the_facilitator_closes_and_opens_joining_for_everyone_to_see() -> None:
     board = new_board()
     assert board.workshop.joining and board.to_dict()["workshop"]["joining"] is True

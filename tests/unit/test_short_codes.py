@@ -23,7 +23,7 @@ def test_codes_are_six_unambiguous_symbols_with_no_vowels() -> None:
     assert short_codes.spaced("BCD234") == "BCD 234"
 
 
-@pytest.mark.rule("P35")
+@pytest.mark.rule("P34")
 @pytest.mark.parametrize(
     ("typed", "read"),
     [
@@ -44,7 +44,7 @@ def test_typed_codes_ignore_case_spaces_and_dashes(typed: str, read: str | None)
     assert short_codes.normalize(typed) == read
 
 
-@pytest.mark.rule("P35")
+@pytest.mark.rule("P34")
 def test_storage_holds_an_hmac_under_the_secret_key_never_a_plain_hash() -> None:
     code = short_codes.derive(KEY, "w1", 0)
     held = short_codes.digest(KEY, code)

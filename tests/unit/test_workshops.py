@@ -18,7 +18,7 @@ def test_ids_never_start_like_a_command_line_option() -> None:
 KEY = b"s" * 32
 
 
-@pytest.mark.rule("P35")
+@pytest.mark.rule("P34")
 def test_every_workshop_gets_a_short_code_of_its_own_even_when_the_derived_one_is_taken(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -57,7 +57,7 @@ def test_a_workshop_from_before_short_codes_is_given_one_when_it_is_first_shown(
     assert workshops.find_by_short_code(storage, KEY, code) is not None
 
 
-@pytest.mark.rule("P35")
+@pytest.mark.rule("P34")
 def test_closed_joining_refuses_participants_but_not_a_facilitator_key() -> None:
     storage = MemoryStorage()
     created = workshops.create_workshop(storage, KEY, "W", "")

@@ -1,5 +1,5 @@
 // The facilitator's joining controls: the short code people type at /join (and a new one on request), and the
-// switch that closes or opens joining for new people (workshop.joining, rule P35). Everyone already on the
+// switch that closes or opens joining for new people (workshop.joining, rule P34). Everyone already on the
 // board carries on either way; presentation mode hides the code while joining is closed.
 
 import { live, root } from "./context.js";

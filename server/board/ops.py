@@ -153,6 +153,13 @@ class WorkshopShareExports(Op):
     enabled: bool
 
 
+class WorkshopJoining(Op):
+    """Let new people join (by the join link or the short code), or stop them; those already in stay."""
+
+    op: Literal["workshop.joining"]
+    open: bool
+
+
 class PresenceSet(Op):
     """What this participant is doing now (editing a note, or nothing): relayed, never stored."""
 
@@ -193,6 +200,7 @@ AnyOp = Union[  # noqa: UP007 - a runtime value too: OP_NAMES reads its members
     WorkshopUnlock,
     WorkshopRename,
     WorkshopShareExports,
+    WorkshopJoining,
     PresenceSet,
     ViewShare,
 ]
@@ -207,5 +215,5 @@ OP_NAMES: frozenset[str] = frozenset(
 # Operations that change the map and are numbered, stored and acknowledged. The rest are transient.
 TRANSIENT_OPS: frozenset[str] = frozenset({"note.drag", "presence.set", "view.share"})
 FACILITATOR_OPS: frozenset[str] = frozenset(
-    {"workshop.lock", "workshop.unlock", "workshop.rename", "workshop.share_exports", "view.share"}
+    {"workshop.lock", "workshop.unlock", "workshop.rename", "workshop.share_exports", "workshop.joining", "view.share"}
 )

@@ -35,6 +35,7 @@ export function applyEvent(map, e) {
     case "workshop.lock": case "workshop.unlock": map.workshop = { ...map.workshop, locked: d.locked }; break;
     case "workshop.rename": map.workshop = { ...map.workshop, ...d }; break;
     case "workshop.share_exports": map.workshop = { ...map.workshop, exports_for_participants: d.enabled }; break;
+    case "workshop.joining": map.workshop = { ...map.workshop, joining: d.open }; break;
   }
   map.head = e.seq;
 }

@@ -15,7 +15,7 @@ from server.config import Settings
 from server.room import RoomSettings
 from server.rooms import Rooms
 from server.storage import open_storage
-from server.web import errors, exports, http, pages, throttle, ws
+from server.web import errors, exports, http, pages, short_code_pages, throttle, ws
 from server.web.deps import Services
 from server.web.security import BrowserDefences
 
@@ -54,6 +54,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(exports.router)
     app.include_router(ws.router)
     app.include_router(pages.router)
+    app.include_router(short_code_pages.router)
     app.mount("/static", StaticFiles(directory=pages.ROOT / "static"), name="static")
     app.add_middleware(
         BrowserDefences, settings=settings, docs_paths=(app.docs_url, app.redoc_url, app.swagger_ui_oauth2_redirect_url)

@@ -109,7 +109,7 @@ def export_map(args: argparse.Namespace) -> int:
 
 
 def import_map(args: argparse.Namespace) -> int:
-    from server import imports
+    from server import imports, short_codes
 
     path = Path(args.file)
     # Read and parse every input before the database is opened: a bad file changes nothing.
@@ -134,6 +134,7 @@ def import_map(args: argparse.Namespace) -> int:
     print(f"imported {len(done.board.notes)} notes and {len(done.board.links)} links as workshop {w.workshop.id}")
     print(f"facilitator link (keep it secret): {base}/j/{w.facilitator_key}")
     print(f"participant join link:             {base}/j/{w.join_code}")
+    print(f"or type the short code {short_codes.spaced(w.short_code)} at {base.split('://')[-1]}/join")
     return 0
 
 

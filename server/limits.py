@@ -117,6 +117,13 @@ class LimitSettings:
     # tries a minute is hopeless.
     address_failed_joins_per_second: float = 0.5
     address_failed_join_burst: float = 60.0
+    # Short join codes (typed at /join) that open nothing, across the whole server, from every address together:
+    # a short code is one of 387 million, so a flood of guesses from many addresses must be slowed where no
+    # per-address limit sees it. At 30 a minute a day of guessing tries ~43,000 codes: with 100 workshops open to
+    # joining, about one chance in a hundred of finding any. A hall mistyping a code off the projector fits in
+    # the burst. While it is spent every short code is refused; join links and QR codes still work.
+    failed_short_codes_per_second: float = 0.5
+    failed_short_code_burst: float = 100.0
     # Creating or importing workshops, per address: a training day may have a room of facilitators each
     # creating a few.
     address_creations_per_second: float = 0.5
@@ -196,6 +203,7 @@ class Limits:
         self.address_joins = KeyedBuckets(s.address_joins_per_second, s.address_join_burst)
         self.address_failed_joins = KeyedBuckets(s.address_failed_joins_per_second, s.address_failed_join_burst)
         self.address_creations = KeyedBuckets(s.address_creations_per_second, s.address_creation_burst)
+        self.failed_short_codes = TokenBucket(s.failed_short_codes_per_second, s.failed_short_code_burst, clock())
 
     def frame_gate(self, participant_id: str, address: str) -> FrameGate:
         return FrameGate(self, participant_id, address)
@@ -238,6 +246,30 @@ class Limits:
         """Count a join attempt whose code opened nothing."""
         now = self.clock()
         self.address_failed_joins.bucket(address, now).take(now)
+
+    def short_code(self, address: str) -> Refused | None:
+        """One try of a short code: a join, refused while the address has too many failed joins or the whole
+        server too many failed short codes."""
+        s, now = self.settings, self.clock()
+        server_wide = _rate(s.failed_short_codes_per_second, "wrong codes")
+        return _spend_one_from_each(
+            now,
+            (self.address_joins.bucket(address, now),),
+            (f"{_rate(s.address_joins_per_second, 'joins')} from this network address",),
+            unspent=(
+                (self.address_failed_joins.bucket(address, now), self._failed_message),
+                (
+                    self.failed_short_codes,
+                    f"{server_wide} were typed on this server; the join link and QR code still work",
+                ),
+            ),
+        )
+
+    def short_code_failed(self, address: str) -> None:
+        """Count a short code that opened nothing: against the address and the whole server."""
+        now = self.clock()
+        self.address_failed_joins.bucket(address, now).take(now)
+        self.failed_short_codes.take(now)
 
     def creation(self, address: str) -> Refused | None:
         """Creating or importing one workshop: limited per address."""

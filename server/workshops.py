@@ -15,9 +15,13 @@ import secrets
 import threading
 from dataclasses import dataclass
 
+from server import short_codes
 from server.board.model import DEFAULT_KINDS, PARTICIPANT_COLOURS, Board, Kind, Participant, WorkshopInfo
 from server.clock import now_ms
-from server.storage.base import ParticipantRecord, Storage, WorkshopRecord
+from server.storage.base import Conflict, ParticipantRecord, Storage, WorkshopRecord
+
+# Tries at a free short code before giving up: with 387 million codes a second try is already rare.
+_SHORT_CODE_TRIES = 20
 
 # Join codes are typed from a projector: no 0/o, 1/l/i. 14 of 31 symbols is about 69 bits.
 _JOIN_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
@@ -50,6 +54,7 @@ class CreatedWorkshop:
     workshop: WorkshopRecord
     facilitator_key: str  # shown once: the facilitator link carries it
     join_code: str  # shown once per rotation: the participant join link carries it
+    short_code: str  # what people type at /join (shown again whenever the facilitator asks)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,8 +88,13 @@ def create_workshop(
         locked=False,
         created_at=now,
     )
+    for generation in range(_SHORT_CODE_TRIES):
+        short_code = short_codes.derive(secret_key, workshop_id, generation)
+        record.short_code_hash, record.short_generation = short_codes.digest(secret_key, short_code), generation
+        if storage.workshop_by_short_code(record.short_code_hash) is None:
+            break
     storage.create_workshop(record, Board(workshop=info))
-    return CreatedWorkshop(record, facilitator_key, join_code)
+    return CreatedWorkshop(record, facilitator_key, join_code, short_code)
 
 
 def find_by_code(storage: Storage, code: str) -> tuple[WorkshopRecord, str] | None:
@@ -98,6 +108,50 @@ def find_by_code(storage: Storage, code: str) -> tuple[WorkshopRecord, str] | No
     if (workshop := storage.workshop_by_facilitator_key(digest)) is not None:
         return workshop, "facilitator"
     return None
+
+
+def find_by_short_code(storage: Storage, secret_key: bytes, typed: str) -> WorkshopRecord | None:
+    """The workshop a typed short code opens (as participant); None for a code no workshop has."""
+    code = short_codes.normalize(typed)
+    if code is None:
+        return None
+    return storage.workshop_by_short_code(short_codes.digest(secret_key, code))
+
+
+def current_short_code(storage: Storage, secret_key: bytes, workshop_id: str) -> str:
+    """The short code in force now; a workshop without a working one (made before short codes, or under another
+    secret key) is given one first."""
+    record = storage.workshop(workshop_id)
+    assert record is not None, workshop_id
+    code = short_codes.derive(secret_key, workshop_id, record.short_generation)
+    if record.short_code_hash == short_codes.digest(secret_key, code):
+        return code
+    return _assign_short_code(storage, secret_key, workshop_id, record.short_generation)
+
+
+def rotate_short_code(storage: Storage, secret_key: bytes, workshop_id: str) -> str:
+    """Give the workshop a new short code; the old one stops working."""
+    record = storage.workshop(workshop_id)
+    assert record is not None, workshop_id
+    return _assign_short_code(storage, secret_key, workshop_id, record.short_generation + 1)
+
+
+def _assign_short_code(storage: Storage, secret_key: bytes, workshop_id: str, generation: int) -> str:
+    for tried in range(_SHORT_CODE_TRIES):
+        code = short_codes.derive(secret_key, workshop_id, generation + tried)
+        try:
+            storage.set_short_code(workshop_id, short_codes.digest(secret_key, code), generation + tried)
+        except Conflict:
+            continue  # another workshop has this one: the next generation gives another
+        return code
+    raise Conflict(f"no free short code for workshop {workshop_id} in {_SHORT_CODE_TRIES} tries")
+
+
+class JoiningClosed(Exception):
+    """The facilitator has closed joining: no new participants."""
+
+    def __init__(self) -> None:
+        super().__init__("the facilitator has closed joining: this workshop takes no new participants for now")
 
 
 class WorkshopFull(Exception):
@@ -116,7 +170,10 @@ _joining = threading.Lock()
 def join(
     storage: Storage, workshop: WorkshopRecord, role: str, name: str, max_participants: int | None = None
 ) -> Joined:
-    """Make a new participant (no account: a random bearer token identifies them); WorkshopFull at the cap."""
+    """Make a new participant (no account: a random bearer token identifies them); WorkshopFull at the cap,
+    JoiningClosed when the facilitator has closed joining (facilitators, holding the facilitator key, still may)."""
+    if role == "participant" and not workshop.joining:
+        raise JoiningClosed()
     with _joining:
         count = len(storage.participants(workshop.id))
         if max_participants is not None and count >= max_participants:

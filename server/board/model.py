@@ -55,6 +55,7 @@ class WorkshopInfo:
     locked: bool
     created_at: int
     exports_for_participants: bool = False  # the facilitator may let participants download exports
+    joining: bool = True  # new people may join (by link or short code); the facilitator closes it
 
     def kind_names(self) -> set[str]:
         return {k.name for k in self.kinds}
@@ -68,6 +69,7 @@ class WorkshopInfo:
             "locked": self.locked,
             "created_at": self.created_at,
             "exports_for_participants": self.exports_for_participants,
+            "joining": self.joining,
         }
 
     @classmethod
@@ -80,6 +82,7 @@ class WorkshopInfo:
             locked=d["locked"],
             created_at=d["created_at"],
             exports_for_participants=d.get("exports_for_participants", False),
+            joining=d.get("joining", True),
         )
 
 
@@ -265,6 +268,10 @@ def _workshop_share_exports(board: Board, d: dict[str, Any]) -> None:
     board.workshop.exports_for_participants = d["enabled"]
 
 
+def _workshop_joining(board: Board, d: dict[str, Any]) -> None:
+    board.workshop.joining = d["open"]
+
+
 def _workshop_rename(board: Board, d: dict[str, Any]) -> None:
     if "title" in d:
         board.workshop.title = d["title"]
@@ -346,4 +353,5 @@ _APPLIERS = {
     "vote.open": _vote_open,
     "vote.cast": _vote_cast,
     "vote.close": _vote_close,
+    "workshop.joining": _workshop_joining,
 }

@@ -243,6 +243,13 @@ class PhaseGo(Op):
     index: int
 
 
+class WorkshopJoining(Op):
+    """Let new people join (by the join link or the short code), or stop them; those already in stay."""
+
+    op: Literal["workshop.joining"]
+    open: bool
+
+
 class PresenceSet(Op):
     """What this participant is doing now (editing a note, or nothing): relayed, never stored."""
 
@@ -299,6 +306,7 @@ AnyOp = Union[  # noqa: UP007 - a runtime value too: OP_NAMES reads its members
     VoteOpen,
     VoteCast,
     VoteClose,
+    WorkshopJoining,
     PresenceSet,
     ViewShare,
     NoteSpotlight,
@@ -331,5 +339,6 @@ FACILITATOR_OPS: frozenset[str] = frozenset(
         "timer.add",
         "vote.open",
         "vote.close",
+        "workshop.joining",
     }
 )

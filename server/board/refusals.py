@@ -37,6 +37,7 @@ CODES: dict[str, str] = {
     "server_error": "the server failed to store the change; reconnect to resync",
     "rate_limited": "more frames or requests than accepted from one connection, participant or address; slow down",
     "workshop_full": "the workshop has as many participants as it may have",
+    "joining_closed": "the facilitator has closed joining: no new participants for now",
     "body_too_large": "the request body is larger than the server reads for that address",
     "changed_since": "the note or link is no longer at the version the operation expected: someone changed it since",
     "phase_forbids": "the workshop's current phase does not let participants do this (rule P37)",

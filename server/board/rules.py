@@ -361,6 +361,10 @@ def _workshop_share_exports(
     return Change("workshop.share_exports", {"enabled": op.enabled})
 
 
+def _workshop_joining(board: Board, op: ops.WorkshopJoining, actor: Participant, now: int) -> Change | Refusal:
+    return Change("workshop.joining", {"open": op.open})
+
+
 def _presence_set(board: Board, op: ops.PresenceSet, actor: Participant, now: int) -> Change | Refusal:
     if op.editing is not None:
         problem = _existing_note(board, op.editing)
@@ -398,6 +402,7 @@ _DECIDERS: dict[type, Callable[..., Change | Refusal]] = {
     ops.WorkshopUnlock: _workshop_unlock,
     ops.WorkshopRename: _workshop_rename,
     ops.WorkshopShareExports: _workshop_share_exports,
+    ops.WorkshopJoining: _workshop_joining,
     ops.PresenceSet: _presence_set,
     ops.ViewShare: _view_share,
     **plan_rules.DECIDERS,

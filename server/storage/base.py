@@ -28,6 +28,11 @@ class WorkshopRecord:
     facilitator_key_hash: str  # sha256 hex of the facilitator secret
     join_code_hash: str  # sha256 hex of the current participant join code
     join_generation: int = 0  # how many times the join code was replaced; the code is derived from it
+    # HMAC (under the server's secret key) of the short code typed at /join; None until one is assigned (workshops
+    # made before short codes have theirs assigned when the facilitator first shows it). Unique across workshops.
+    short_code_hash: str | None = None
+    short_generation: int = 0  # the short code is derived from it as the join code is from join_generation
+    joining: bool = True  # whether new participants may join (the `workshop.joining` event sets it)
 
 
 @dataclass(slots=True)
@@ -74,6 +79,11 @@ class Storage(Protocol):
     def set_join_code(self, workshop_id: str, join_code_hash: str, generation: int) -> None:
         """Replace the workshop's join code (and its generation); the old one stops working."""
 
+    def workshop_by_short_code(self, short_code_hash: str) -> WorkshopRecord | None: ...
+
+    def set_short_code(self, workshop_id: str, short_code_hash: str, generation: int) -> None:
+        """Replace the workshop's short code; Conflict (and nothing changes) if another workshop has it."""
+
     def add_participant(self, participant: ParticipantRecord) -> None: ...
 
     def participant_by_token(self, token_hash: str) -> ParticipantRecord | None: ...
@@ -100,8 +110,9 @@ class Storage(Protocol):
 
         One transaction: all of it is stored or none. Events must continue the workshop's sequence without
         gaps; a (participant, client op id) pair may appear only once per workshop. The snapshot's head is
-        at most the last event's seq. A `workshop.rename` event also updates the workshop record's title;
-        `note.delete` and `link.delete` events record the ids they delete (with the note's links).
+        at most the last event's seq. A `workshop.rename` event also updates the workshop record's title, and
+        `workshop.joining` its `joining`; `note.delete` and `link.delete` events record the ids they delete
+        (with the note's links).
         """
 
     def events_since(self, workshop_id: str, seq: int, limit: int) -> list[Event]:

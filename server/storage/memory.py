@@ -29,6 +29,8 @@ class MemoryStorage:
         with self._lock:
             if workshop.id in self._workshops:
                 raise Conflict(f"workshop {workshop.id} exists")
+            if workshop.short_code_hash and self._find_unlocked(short_code_hash=workshop.short_code_hash):
+                raise Conflict("short code hash already in use")
             self._workshops[workshop.id] = copy.deepcopy(workshop)
             self._events[workshop.id] = []
             self._client_ops[workshop.id] = {}
@@ -37,10 +39,10 @@ class MemoryStorage:
 
     def _find(self, **match: Any) -> WorkshopRecord | None:
         with self._lock:
-            for w in self._workshops.values():
-                if all(getattr(w, k) == v for k, v in match.items()):
-                    return copy.deepcopy(w)
-        return None
+            return copy.deepcopy(self._find_unlocked(**match))
+
+    def _find_unlocked(self, **match: Any) -> WorkshopRecord | None:
+        return next((w for w in self._workshops.values() if all(getattr(w, k) == v for k, v in match.items())), None)
 
     def workshop(self, workshop_id: str) -> WorkshopRecord | None:
         return self._find(id=workshop_id)
@@ -55,6 +57,16 @@ class MemoryStorage:
         with self._lock:
             self._workshops[workshop_id].join_code_hash = join_code_hash
             self._workshops[workshop_id].join_generation = generation
+
+    def workshop_by_short_code(self, short_code_hash: str) -> WorkshopRecord | None:
+        return self._find(short_code_hash=short_code_hash)
+
+    def set_short_code(self, workshop_id: str, short_code_hash: str, generation: int) -> None:
+        with self._lock:
+            if any(w.short_code_hash == short_code_hash for w in self._workshops.values() if w.id != workshop_id):
+                raise Conflict("short code hash already in use")
+            self._workshops[workshop_id].short_code_hash = short_code_hash
+            self._workshops[workshop_id].short_generation = generation
 
     def add_participant(self, participant: ParticipantRecord) -> None:
         with self._lock:
@@ -120,6 +132,8 @@ class MemoryStorage:
             for e in events:
                 if e.op == "workshop.rename" and "title" in e.data:
                     self._workshops[workshop_id].title = e.data["title"]
+                if e.op == "workshop.joining":
+                    self._workshops[workshop_id].joining = e.data["open"]
                 self._deleted[workshop_id].update(deleted_by(e.op, e.data))
             if snapshot is not None:
                 self._snapshot[workshop_id] = copy.deepcopy(snapshot)

@@ -134,6 +134,17 @@ class SqlStorage:
                 .values(join_code_hash=join_code_hash, join_generation=generation)
             )
 
+    def workshop_by_short_code(self, short_code_hash: str) -> WorkshopRecord | None:
+        return self._one_workshop(_workshops.c.short_code_hash == short_code_hash)
+
+    def set_short_code(self, workshop_id: str, short_code_hash: str, generation: int) -> None:
+        with self._transaction(write=True) as conn:  # the unique index refuses another workshop's code: Conflict
+            conn.execute(
+                update(_workshops)
+                .where(_workshops.c.id == workshop_id)
+                .values(short_code_hash=short_code_hash, short_generation=generation)
+            )
+
     def add_participant(self, participant: ParticipantRecord) -> None:
         with self._transaction(write=True) as conn:
             conn.execute(insert(_participants).values(**_fields(participant)))
@@ -242,6 +253,10 @@ class SqlStorage:
             for e in events:
                 if e.op == "workshop.rename" and "title" in e.data:
                     conn.execute(update(_workshops).where(_workshops.c.id == workshop_id).values(title=e.data["title"]))
+                if e.op == "workshop.joining":
+                    conn.execute(
+                        update(_workshops).where(_workshops.c.id == workshop_id).values(joining=e.data["open"])
+                    )
             deleted = sorted({i for e in events for i in deleted_by(e.op, e.data)})
             if deleted:  # an id restored (rule P31) and deleted again has its row already
                 of_workshop = _tombstones.c.workshop_id == workshop_id

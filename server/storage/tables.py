@@ -6,12 +6,14 @@ it. Migrations under `migrations/` create exactly these tables.
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Column, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import BigInteger, Boolean, Column, ForeignKey, Index, Integer, String, Text, text, true
 from sqlmodel import Field, SQLModel
 
 
 class WorkshopRow(SQLModel, table=True):
     __tablename__ = "workshop"
+    # No two workshops share a short code (NULLs, not yet assigned, do not count).
+    __table_args__ = (Index("ix_workshop_short_code", "short_code_hash", unique=True),)
 
     id: str = Field(sa_column=Column(String(32), primary_key=True))
     title: str = Field(sa_column=Column(String(200), nullable=False))
@@ -20,6 +22,9 @@ class WorkshopRow(SQLModel, table=True):
     facilitator_key_hash: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
     join_code_hash: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
     join_generation: int = Field(sa_column=Column(Integer, nullable=False, server_default="0"))
+    short_code_hash: str | None = Field(default=None, sa_column=Column(String(64), nullable=True))
+    short_generation: int = Field(sa_column=Column(Integer, nullable=False, server_default="0"))
+    joining: bool = Field(sa_column=Column(Boolean, nullable=False, server_default=true()))
 
 
 class ParticipantRow(SQLModel, table=True):

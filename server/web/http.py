@@ -63,6 +63,8 @@ class WorkshopCreated(BaseModel):
     join_code: str = Field(description="Shareable: lets anyone with it join as a participant.")
     facilitator_url: str
     join_url: str
+    short_code: str = Field(description="What people type at `join_at` to join as participants.")
+    join_at: str = Field(description="Where to type the short code: this server's host and /join.")
     participant: ParticipantOut
     token: str = Field(description="The creator's own participant token (also set as a cookie).")
 
@@ -81,6 +83,13 @@ class Joined(BaseModel):
 class JoinCode(BaseModel):
     join_code: str
     join_url: str
+
+
+class ShortCode(BaseModel):
+    short_code: str = Field(
+        description="What people type at `join_at` to join as participants (case, spaces and dashes do not matter)."
+    )
+    join_at: str = Field(description="Where to type it: this server's host and /join.")
 
 
 class Problem(BaseModel):
@@ -120,6 +129,8 @@ def workshop_created(request: Request, created: workshops.CreatedWorkshop, joine
         join_code=created.join_code,
         facilitator_url=f"{base}/j/{created.facilitator_key}",
         join_url=f"{base}/j/{created.join_code}",
+        short_code=created.short_code,
+        join_at=f"{request.url.netloc}/join",
         participant=_out(joined.participant),
         token=joined.token,
     )
@@ -142,7 +153,7 @@ async def create_workshop(body: WorkshopIn, request: Request, response: Response
     return workshop_created(request, created, joined)
 
 
-@router.post("/join", response_model=Joined, responses=problems(404, 409, 413, 429))
+@router.post("/join", response_model=Joined, responses=problems(403, 404, 409, 413, 429))
 async def join(body: JoinIn, request: Request, response: Response, svc: ServicesDep) -> Joined:
     """Join the workshop a join code (as participant) or facilitator key (as facilitator) opens."""
     limits, address = throttle.limits(request), throttle.client_address(request)
@@ -158,6 +169,8 @@ async def join(body: JoinIn, request: Request, response: Response, svc: Services
         )
     except workshops.WorkshopFull as full:
         raise ApiError(409, "workshop_full", f"{full}; ask the facilitator") from None
+    except workshops.JoiningClosed as closed:
+        raise ApiError(403, "joining_closed", f"{closed}; ask them to open it") from None
     set_token_cookie(response, request, workshop.id, joined.token)
     return Joined(workshop_id=workshop.id, participant=_out(joined.participant), token=joined.token)
 
@@ -169,6 +182,28 @@ async def rotate_join_code(
     """Replace the participant join code; the old link stops working. Facilitator only."""
     code = await run_in_threadpool(workshops.rotate_join_code, svc.storage, svc.secret_key, workshop_id)
     return JoinCode(join_code=code, join_url=f"{str(request.base_url).rstrip('/')}/j/{code}")
+
+
+def _short_code(request: Request, code: str) -> ShortCode:
+    return ShortCode(short_code=code, join_at=f"{request.url.netloc}/join")
+
+
+@router.get("/workshops/{workshop_id}/short-code", response_model=ShortCode, responses=problems(401, 403))
+async def read_short_code(
+    workshop_id: str, request: Request, facilitator: FacilitatorDep, svc: ServicesDep
+) -> ShortCode:
+    """The short code people type at /join, for the facilitator to show. Facilitator only."""
+    code = await run_in_threadpool(workshops.current_short_code, svc.storage, svc.secret_key, workshop_id)
+    return _short_code(request, code)
+
+
+@router.post("/workshops/{workshop_id}/short-code", response_model=ShortCode, responses=problems(401, 403))
+async def rotate_short_code(
+    workshop_id: str, request: Request, facilitator: FacilitatorDep, svc: ServicesDep
+) -> ShortCode:
+    """Replace the short code; the old one stops working, joined people stay. Facilitator only."""
+    code = await run_in_threadpool(workshops.rotate_short_code, svc.storage, svc.secret_key, workshop_id)
+    return _short_code(request, code)
 
 
 @router.get("/workshops/{workshop_id}/map", responses=problems(401, 404, 503))

@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 
-from server import export, imports, workshops
+from server import export, imports, short_codes, workshops
 from server.board import characters
 from server.board.model import Participant
 from server.web import throttle
@@ -47,6 +47,22 @@ def _not_joined(request: Request) -> HTMLResponse:
         "Open the join link your facilitator shared (or scan the code on the screen) to take part.",
         401,
     )
+
+
+def joining_closed(request: Request) -> HTMLResponse:
+    """The page for someone new while the facilitator has closed joining (rule P34)."""
+    return _problem(
+        request,
+        "Joining is closed",
+        "The facilitator has closed this workshop to new participants for now. Ask them to open joining again; "
+        "people already on the board carry on.",
+        403,
+    )
+
+
+def join_address(request: Request) -> str:
+    """Where people type a short code: this server's host and /join, as the projector shows it."""
+    return f"{request.url.netloc}/join"
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -119,6 +135,8 @@ async def join_page(request: Request, code: str, svc: ServicesDep) -> Response:
     me = await _viewer(request, svc, workshop.id)
     if me is not None and (me.is_facilitator or role == "participant"):
         return RedirectResponse(f"/w/{workshop.id}", status_code=303)  # already in: straight to the board
+    if role == "participant" and not workshop.joining:
+        return joining_closed(request)
     return _page(request, "join.html", workshop=workshop, role=role, code=code)
 
 
@@ -150,6 +168,8 @@ async def join(request: Request, code: str, svc: ServicesDep, name: Annotated[st
     except workshops.WorkshopFull as full:
         message = f"Sorry, {full}. Ask the facilitator."
         return _page(request, "join.html", 409, workshop=workshop, role=role, code=code, error=message)
+    except workshops.JoiningClosed:
+        return joining_closed(request)
     response = RedirectResponse(f"/w/{workshop.id}", status_code=303)
     set_token_cookie(response, request, workshop.id, joined.token)
     return response
@@ -166,6 +186,8 @@ async def _board_context(request: Request, svc: Any, workshop_id: str, me: Parti
     if me.is_facilitator:
         code = await run_in_threadpool(workshops.current_join_code, svc.storage, svc.secret_key, workshop_id)
         context["join_url"] = f"{str(request.base_url).rstrip('/')}/j/{code}"
+        short = await run_in_threadpool(workshops.current_short_code, svc.storage, svc.secret_key, workshop_id)
+        context["short_code"], context["join_at"] = short, join_address(request)
     return context
 
 
@@ -285,5 +307,15 @@ async def show_code(request: Request, workshop_id: str, svc: ServicesDep) -> Res
     url = await _facilitator_join_url(request, svc, workshop_id)
     if url is None:
         return _problem(request, "For the facilitator", "Only the workshop's facilitator can show its join code.", 403)
+    short = await run_in_threadpool(workshops.current_short_code, svc.storage, svc.secret_key, workshop_id)
     stored = await run_in_threadpool(svc.storage.workshop, workshop_id)
-    return _page(request, "show_code.html", join_url=url, workshop_id=workshop_id, title=stored.title if stored else "")
+    return _page(
+        request,
+        "show_code.html",
+        join_url=url,
+        workshop_id=workshop_id,
+        title=stored.title if stored else "",
+        short_code=short_codes.spaced(short),
+        join_at=join_address(request),
+        joining=stored.joining if stored else True,
+    )

@@ -99,6 +99,7 @@ export function applyEvent(map, e) {
       map.plan = { ...map.plan, timer: { ...t, seconds: Math.min(8 * 3600, Math.max(0, (t.seconds ?? 0) + d.seconds)) } };
       break;
     }
+    case "workshop.joining": map.workshop = { ...map.workshop, joining: d.open }; break;
   }
   map.head = e.seq;
 }

@@ -181,6 +181,17 @@ async def projector_code(browser: Any, workshop: Workshop, size: dict[str, Any])
     return page
 
 
+async def join_by_code(browser: Any, workshop: Workshop, size: dict[str, Any]) -> Page:
+    """The /join form, as it answers a code that opens nothing."""
+    page = await workshop.page(browser, size)
+    await page.goto(f"{workshop.url}/join")
+    await page.fill("#code", "zzz zzz")
+    await page.fill("#name", "Dee")
+    await page.click("text=Join the board")
+    await expect(page.locator(".error")).to_contain_text("No workshop has the code")
+    return page
+
+
 async def unknown_link(browser: Any, workshop: Workshop, size: dict[str, Any]) -> Page:
     page = await workshop.page(browser, size)
     answer = await page.goto(f"{workshop.url}/j/no-such-code")
@@ -203,6 +214,7 @@ PAGES: dict[str, Callable[[Any, Workshop, dict[str, Any]], Awaitable[Page]]] = {
     "participant-editing-a-note": participant_editing_a_note,
     "list-view": list_view,
     "projector-code": projector_code,
+    "join-by-code": join_by_code,
     "unknown-link": unknown_link,
     "not-joined": not_joined,
 }

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 
+from server import workshops
 from server.room import Room, RoomSettings
 from server.storage.sql import MIGRATIONS, SqlStorage, normalize_url
 from tests.contract.test_storage import FAC, Script, workshop
@@ -53,7 +54,10 @@ def old_workshop(engine: sa.Engine) -> Script:
     meta = sa.MetaData()
     tables = {name: sa.Table(name, meta, autoload_with=engine) for name in ("workshop", "event", "snapshot")}
     with engine.begin() as conn:
-        conn.execute(sa.insert(tables["workshop"]).values(**{k: getattr(record, k) for k in record.__slots__}))
+        columns = tables["workshop"].c  # the record has fields later revisions added
+        conn.execute(
+            sa.insert(tables["workshop"]).values(**{k: getattr(record, k) for k in record.__slots__ if k in columns})
+        )
         conn.execute(
             sa.insert(tables["snapshot"]),
             [
@@ -118,5 +122,22 @@ async def test_deleted_ids_of_an_old_database_stay_deleted_after_the_upgrade(db_
             "4": "note_exists",
             "5": "note_exists",
         }
+    finally:
+        storage.close()
+
+
+def test_workshops_of_an_old_database_stay_open_and_get_a_short_code_when_first_shown(db_url: str) -> None:
+    engine = schema_at(db_url, "0002")
+    old_workshop(engine)
+    engine.dispose()
+    storage = SqlStorage(db_url)  # upgrades to the newest schema
+    try:
+        record = storage.workshop("w1")
+        assert record is not None and record.joining is True and record.short_code_hash is None
+        key = b"k" * 32
+        code = workshops.current_short_code(storage, key, "w1")
+        found = workshops.find_by_short_code(storage, key, code.lower())
+        assert found is not None and found.id == "w1"
+        assert workshops.current_short_code(storage, key, "w1") == code  # the same one, shown again
     finally:
         storage.close()

@@ -252,6 +252,35 @@ def test_rename_updates_the_workshop_title(storage: Storage) -> None:
     assert storage.workshop("w1").title == "Pathways to practice"  # type: ignore[union-attr]
 
 
+@pytest.mark.rule("P34")
+def test_short_codes_are_unique_across_workshops_and_replaceable(storage: Storage) -> None:
+    populated(storage, "w1", notes=0)
+    populated(storage, "w2", notes=0)
+    storage.set_short_code("w1", "sc-1", 0)
+    storage.set_short_code("w2", "sc-2", 0)
+    with pytest.raises(Conflict):
+        storage.set_short_code("w2", "sc-1", 1)  # w1 has it
+    assert storage.workshop_by_short_code("sc-2").id == "w2"  # type: ignore[union-attr]
+    storage.set_short_code("w1", "sc-3", 1)
+    assert storage.workshop_by_short_code("sc-1") is None
+    found = storage.workshop_by_short_code("sc-3")
+    assert found is not None and (found.id, found.short_generation) == ("w1", 1)
+    storage.set_short_code("w2", "sc-1", 1)  # free again
+    assert storage.workshop_by_short_code("sc-1").id == "w2"  # type: ignore[union-attr]
+
+
+@pytest.mark.rule("P34")
+def test_the_joining_switch_updates_the_workshop_record(storage: Storage) -> None:
+    script = populated(storage)
+    assert storage.workshop("w1").joining is True  # type: ignore[union-attr]
+    script.op("workshop.joining", open=False)
+    storage.append("w1", script.take())
+    assert storage.workshop("w1").joining is False  # type: ignore[union-attr]
+    script.op("workshop.joining", open=True)
+    storage.append("w1", script.take())
+    assert storage.workshop("w1").joining is True  # type: ignore[union-attr]
+
+
 def test_workshops_are_isolated(storage: Storage) -> None:
     populated(storage, "w1", notes=2)
     populated(storage, "w2", notes=5)

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,6 +20,26 @@ def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
         proc = ServerProcess(url).start(log_path=folder / "server.log")
         yield proc
         proc.stop()
+
+
+ServerWith = Callable[..., Any]
+
+
+@pytest.fixture(params=BACKENDS)
+def server_with(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ServerWith]:
+    """Start a server of this test's own, on SQLite and on PostgreSQL, with the given PATHWEAVER_* settings."""
+
+    @asynccontextmanager
+    async def start(**env: str) -> AsyncIterator[ServerProcess]:
+        with database_url(request.param, tmp_path) as url:
+            extra = {f"PATHWEAVER_{name.upper()}": value for name, value in env.items()}
+            proc = ServerProcess(url, extra_env=extra).start(log_path=tmp_path / "server.log")
+            try:
+                yield proc
+            finally:
+                proc.stop()
+
+    yield start
 
 
 class Workshop:

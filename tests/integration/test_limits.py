@@ -5,37 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import asynccontextmanager
-from pathlib import Path
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.integration.conftest import Workshop, note
+from tests.integration.conftest import ServerWith, Workshop, note
 from tests.support.client import BoardClient, create_workshop, join
-from tests.support.databases import BACKENDS, database_url
-from tests.support.server import ServerProcess
-
-ServerWith = Callable[..., Any]
-
-
-@pytest.fixture(params=BACKENDS)
-def server_with(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ServerWith]:
-    """Start a server of this test's own, on SQLite and on PostgreSQL, with the given PATHWEAVER_* settings."""
-
-    @asynccontextmanager
-    async def start(**env: str) -> AsyncIterator[ServerProcess]:
-        with database_url(request.param, tmp_path) as url:
-            extra = {f"PATHWEAVER_{name.upper()}": value for name, value in env.items()}
-            proc = ServerProcess(url, extra_env=extra).start(log_path=tmp_path / "server.log")
-            try:
-                yield proc
-            finally:
-                proc.stop()
-
-    yield start
 
 
 def answered(client: BoardClient, cids: list[str]) -> bool:

@@ -112,7 +112,14 @@ async def _state(http: httpx.AsyncClient, workshop: Workshop) -> tuple[Any, ...]
     auth = {"Authorization": f"Bearer {workshop.created['token']}"}
     board = (await http.get(f"/api/workshops/{workshop.id}/map", headers=auth)).json()
     code = (await http.get(f"/api/workshops/{workshop.id}/join-code", headers=auth)).json()["join_code"]
-    return sorted(n["text"] for n in board["notes"]), board["workshop"]["locked"], len(board["participants"]), code
+    short = (await http.get(f"/api/workshops/{workshop.id}/short-code", headers=auth)).json()["short_code"]
+    return (
+        sorted(n["text"] for n in board["notes"]),
+        board["workshop"]["locked"],
+        len(board["participants"]),
+        code,
+        short,
+    )
 
 
 @pytest.mark.rule("P30")
@@ -126,6 +133,8 @@ async def test_changes_from_another_origin_are_refused_and_change_nothing(worksh
         (f"/api/workshops/{workshop.id}/ops", {"json": {"op": "workshop.lock", "cid": "forged"}}),
         (f"/j/{code}", {"data": {"name": "Forged"}}),
         ("/api/join", {"json": {"code": code, "name": "Forged"}}),
+        (f"/api/workshops/{workshop.id}/short-code", {}),
+        ("/join", {"data": {"code": "BCD FGH", "name": "Forged"}}),
         ("/create", {"data": {"title": "Forged"}}),
         ("/api/workshops", {"json": {"title": "Forged"}}),
         ("/import", {"files": {"file": csv}}),
@@ -156,7 +165,7 @@ async def test_changes_from_another_origin_are_refused_and_change_nothing(worksh
         bearer = {"Authorization": f"Bearer {workshop.created['token']}"}
         r = await http.post(changes[2][0], headers=bearer, json={"cid": "program", "op": "note.add", **note(9)})
         assert r.status_code == 200
-        texts, locked, _, new_code = await _state(http, workshop)
+        texts, locked, _, new_code, _ = await _state(http, workshop)
         assert texts == sorted([*before[0], "Forged", "note 9"]) and not locked and new_code != before[3]
 
 

@@ -105,6 +105,31 @@ def test_failed_joins_are_limited_more_tightly_and_block_further_attempts() -> N
     assert limits.join("192.0.2.1") is None
 
 
+@pytest.mark.rule("P34")
+def test_wrong_short_codes_are_limited_per_address_and_across_the_whole_server() -> None:
+    clock = Clock()
+    settings = LimitSettings(address_failed_join_burst=3, failed_short_code_burst=10, failed_short_codes_per_second=1)
+    limits = Limits(settings, clock)
+    # one address: stopped by its own count of failures
+    for _ in range(3):
+        assert limits.short_code("192.0.2.1") is None
+        limits.short_code_failed("192.0.2.1")
+    refused = limits.short_code("192.0.2.1")
+    assert refused is not None and "network address" in refused.message
+    # many addresses, a few guesses each: no address is over its own limit, the server's count stops them all
+    for i in range(7):
+        assert limits.short_code(f"198.51.100.{i}") is None
+        limits.short_code_failed(f"198.51.100.{i}")
+    refused = limits.short_code("203.0.113.1")  # an address that never guessed
+    assert refused is not None and "this server" in refused.message and refused.retry_after_seconds == 1
+    assert limits.join("203.0.113.1") is None, "join links still work"
+    clock.now += 2  # the server's count refills at its rate
+    assert limits.short_code("203.0.113.1") is None
+    # right codes spend no failure: a hall typing the right code all get in
+    clock.now += 60
+    assert all(limits.short_code("192.0.2.50") is None for _ in range(50))
+
+
 @pytest.mark.rule("P27")
 def test_retry_after_is_a_whole_number_of_seconds_never_zero() -> None:
     clock = Clock()

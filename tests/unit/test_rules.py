@@ -211,3 +211,23 @@ def test_a_snapshot_from_before_deleted_ids_had_their_own_table_still_refuses_th
     refused(run(copy, ALICE, "note.update", id="n002", text="x"), "note_deleted")
     refused(run(copy, ALICE, "link.update", id="l001", label="x"), "link_deleted")
     refused(run(copy, ALICE, "note.add", id="n002", kind="impact", text="again", x=0.0, y=0.0), "note_exists")
+
+
+@pytest.mark.rule("P34")
+def test_the_facilitator_closes_and_opens_joining_for_everyone_to_see() -> None:
+    board = new_board()
+    assert board.workshop.joining and board.to_dict()["workshop"]["joining"] is True
+    refused(run(board, ALICE, "workshop.joining", open=False), "facilitator_only")
+    assert board.workshop.joining
+    event = apply_op(board, FAC, "workshop.joining", open=False)
+    assert (event.op, event.data) == ("workshop.joining", {"open": False})
+    assert not board.workshop.joining and Board.from_dict(board.to_dict()).workshop.joining is False
+    add_note(board, "n001", ALICE)  # those already in carry on
+    apply_op(board, FAC, "workshop.joining", open=True)
+    assert board.workshop.joining
+    with pytest.raises(ValueError):
+        op("workshop.joining", open="no")  # a boolean, nothing else
+    # boards stored before the switch existed were open
+    stored = board.to_dict()
+    del stored["workshop"]["joining"]
+    assert Board.from_dict(stored).workshop.joining is True

@@ -70,8 +70,10 @@ export function startEditing(el, { draft } = {}) {
       }
     } else {
       textEl.textContent = note ? note.text : "";
-      // The kind's name again, not a focusable <select> left behind (a changed kind is drawn when it arrives).
-      el.querySelector(".note-kind").textContent = kindOf.get(note?.kind)?.label ?? note?.kind ?? "";
+      // The selector goes with the editing, not a focusable <select> left behind; the kind's name comes back
+      // (the redraw shows a changed kind).
+      const shown = live.view()?.notes.get(id) || note;
+      el.querySelector(".note-kind").textContent = shown ? (kindOf.get(shown.kind)?.label ?? shown.kind) : "";
       if (save && note && text && (text !== note.text || kind !== note.kind)) {
         send("note.update", { id, ...(text !== note.text ? { text } : {}), ...(kind !== note.kind ? { kind } : {}) });
       }

@@ -45,7 +45,12 @@ export function renderPanels(view) {
     lockButton.setAttribute("aria-pressed", String(view.workshop.locked));
   }
   const share = root.querySelector("[data-action=share-exports]");
-  if (share) share.checked = Boolean(view.workshop.exports_for_participants);
+  // (not while the facilitator's own click on it waits to be stored: the box would flick back and forth)
+  if (share && !live.pending.some((op) => op.op === "workshop.share_exports")) {
+    share.checked = Boolean(view.workshop.exports_for_participants);
+  }
+  const exportsPanel = root.querySelector("[data-participant-exports]"); // a participant's, once shared
+  if (exportsPanel) exportsPanel.hidden = !view.workshop.exports_for_participants;
   const linkPanel = root.querySelector("[data-link-panel]");
   const link = ui.selectedLink && view.links.get(ui.selectedLink);
   linkPanel.hidden = !link;

@@ -59,7 +59,7 @@ function drawPresenter() {
   bar.querySelector("[data-presenter-title]").textContent = workshop?.question ? workshop.title : "";
   const online = live.online.size;
   bar.querySelector("[data-presenter-count]").textContent = `${online} ${online === 1 ? "person" : "people"} online`;
-  const join = joinDetails();
+  const join = workshop?.joining === false ? null : joinDetails(); // no code on show while joining is closed
   const box = bar.querySelector("[data-presenter-join]");
   box.hidden = !join;
   if (join) {

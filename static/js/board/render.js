@@ -32,6 +32,8 @@ export function render() {
   root.classList.toggle("is-locked", live.locked);
   root.querySelector("[data-locked-banner]").hidden = !view.workshop.locked;
   root.querySelector("[data-title]").textContent = view.workshop.title;
+  const title = `${view.workshop.title} — Pathweaver`; // the tab's title follows a rename too
+  if (document.title !== title) document.title = title;
   root.querySelector("[data-question]").textContent = view.workshop.question;
   root.querySelector("[data-empty]").hidden = view.notes.size > 0;
   const editors = new Map();

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from server.board import timer, voting
+from server.board import merging, timer, voting
 from server.board.phases import Phase, Plan
 from server.board.seen import SeenIds
 
@@ -111,6 +111,7 @@ class Note:
     updated_at: int
     version: int
     private: str | None = None  # who may see it before it is revealed (server/board/privacy.py); None: everyone
+    merged: list[dict[str, Any]] = field(default_factory=list)  # notes merged into it, whole (rule P43)
 
 
 @dataclass(slots=True)
@@ -196,8 +197,10 @@ class Board:
 
 def _note_dict(note: Note) -> dict[str, Any]:
     d = asdict(note)
-    if d["private"] is None:  # most notes: their dict is as it was before notes could be private
+    if d["private"] is None:  # most notes: their dict is as it was before notes could be private or merged
         del d["private"]
+    if not d["merged"]:
+        del d["merged"]
     return d
 
 
@@ -350,6 +353,8 @@ _APPLIERS = {
     "timer.start": _timer_start,
     "timer.pause": _timer_pause,
     "timer.add": _timer_add,
+    "notes.merge": merging.apply_merge,
+    "notes.unmerge": merging.apply_unmerge,
     "vote.open": _vote_open,
     "vote.cast": _vote_cast,
     "vote.close": _vote_close,

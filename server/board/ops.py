@@ -172,6 +172,22 @@ class PhaseSpec(BaseModel):
     anonymous: bool = False
 
 
+class NotesMerge(Op):
+    """Fold duplicate notes into one (rule P43): their links and dots move to it; they are kept on it, whole."""
+
+    op: Literal["notes.merge"]
+    into: str
+    notes: Annotated[list[str], Field(max_length=100)]
+    expect: Expected | None = None
+
+
+class NotesUnmerge(Op):
+    """Undo the latest merge into a note: the merged notes and their links come back as they were."""
+
+    op: Literal["notes.unmerge"]
+    id: str
+
+
 class NotesReveal(Op):
     """Show everyone every private note (rule P38), named or without names."""
 
@@ -300,6 +316,8 @@ AnyOp = Union[  # noqa: UP007 - a runtime value too: OP_NAMES reads its members
     PlanSet,
     PhaseGo,
     NotesReveal,
+    NotesMerge,
+    NotesUnmerge,
     TimerStart,
     TimerPause,
     TimerAdd,

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from server.board import ops, phases, plan_rules, privacy, restore, voting
+from server.board import merging, ops, phases, plan_rules, privacy, restore, voting
 from server.board.change import Change
 from server.board.model import Board, Link, Note, Participant
 from server.board.refusals import Refusal, refuse
@@ -407,6 +407,7 @@ _DECIDERS: dict[type, Callable[..., Change | Refusal]] = {
     ops.ViewShare: _view_share,
     **plan_rules.DECIDERS,
     **voting.DECIDERS,
+    **merging.DECIDERS,
 }
 
 

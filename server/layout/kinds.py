@@ -20,7 +20,7 @@ from server.layout.sizes import note_size
 
 CHAIN = ("activity", "output", "outcome", "impact")  # a theory of change reads left to right
 PER_COLUMN = 10  # notes in one column before a kind's column is split
-GAP_X, GAP_Y = 80.0, 28.0  # between columns, and between notes in a column
+GAP_X, GAP_Y = 120.0, 28.0  # between columns, and between notes in a column
 DOT_SECONDS = 20.0
 
 

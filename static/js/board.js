@@ -9,6 +9,7 @@ import { MESSAGES, listenToControls, renderConnection, toast } from "./board/pan
 import { listenForPresentation } from "./board/presentation.js";
 import { listenForRegionKeys } from "./board/regions.js";
 import { render } from "./board/render.js";
+import { listenForTidy } from "./board/tidy.js";
 import { listenForUndo } from "./board/undo.js";
 import { measureEverything } from "./board/sizes.js";
 import { applyCamera, fit, listenForWheel } from "./board/viewport.js";
@@ -20,6 +21,7 @@ listenToControls();
 listenForSharedViews();
 listenForPresentation();
 listenForRegionKeys();
+listenForTidy();
 live.addEventListener("change", changedBoard);
 live.addEventListener("drag", queueRender);
 live.addEventListener("presence", changedBoard);

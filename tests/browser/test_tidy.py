@@ -1,0 +1,65 @@
+"""Tidy: the facilitator arranges the board by kind in one step (P34), and one Undo puts every note back."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from playwright.async_api import Page, expect
+
+from server import export
+from tests.browser.conftest import SCREENSHOTS
+from tests.browser.test_board_in_browser import SETTLE, server_map
+from tests.browser.test_undo import saved
+from tests.support.maps import sample_map
+from tests.support.server import ServerProcess
+
+ORDER = ["activity", "output", "outcome", "impact", "assumption"]
+
+# Each note as the board has it: its kind, where the map puts it, and its size as drawn.
+NOTES_ON_SCREEN = """() => [...document.querySelectorAll('.note[data-id]')].map((el) => {
+  const n = window.pathweaver.view().notes.get(el.dataset.id);
+  return { id: n.id, kind: n.kind, x: n.x, y: n.y, w: el.offsetWidth, h: el.offsetHeight };
+})"""
+
+
+async def positions(server: ServerProcess, page: Page, workshop_id: str) -> dict[str, tuple[float, float]]:
+    await saved(page)
+    return {n["id"]: (n["x"], n["y"]) for n in (await server_map(server, page, workshop_id))["notes"]}
+
+
+@pytest.mark.rule("P34")
+async def test_arrange_by_kind_makes_columns_without_overlaps_and_one_undo_puts_it_back(
+    browser: Any, server: ServerProcess, tmp_path: Any
+) -> None:
+    page = await (await browser.new_context(viewport={"width": 1920, "height": 1080})).new_page()
+    path = tmp_path / "sample.pathweaver.json"
+    path.write_bytes(export.export(sample_map(), "json", 0))
+    await page.goto(server.url)
+    await page.set_input_files("#file", str(path))
+    await page.click("text=Import as a new workshop")
+    await expect(page.locator(".note")).to_have_count(len(sample_map()["notes"]))
+    workshop_id = page.url.rstrip("/").split("?")[0].split("/")[-1]
+    before = await positions(server, page, workshop_id)
+
+    await page.click("[data-action=tidy-by-kind]")
+    await expect(page.locator("[data-action=undo]")).to_have_attribute("aria-label", re.compile(r"Undo arranging \d+ notes"))
+    arranged = await positions(server, page, workshop_id)
+    assert arranged != before
+    notes = await page.evaluate(NOTES_ON_SCREEN)
+    assert {n["id"]: (n["x"], n["y"]) for n in notes} == arranged  # the board shows what the server has
+    for i, a in enumerate(notes):
+        for b in notes[i + 1 :]:
+            apart = a["x"] + a["w"] <= b["x"] or b["x"] + b["w"] <= a["x"]
+            assert apart or a["y"] + a["h"] <= b["y"] or b["y"] + b["h"] <= a["y"], f"{a} overlaps {b}"
+    used = [k for k in ORDER if any(n["kind"] == k for n in notes)]
+    for left, right in zip(used, used[1:], strict=False):
+        right_edge = max(n["x"] + n["w"] for n in notes if n["kind"] == left)
+        assert right_edge < min(n["x"] for n in notes if n["kind"] == right), f"{left} is not left of {right}"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    await page.screenshot(path=str(SCREENSHOTS / "tidy-by-kind.png"))
+
+    await page.click("[data-action=undo]")
+    await expect(page.locator("[data-action=redo]")).to_be_enabled(timeout=SETTLE)
+    assert await positions(server, page, workshop_id) == before

@@ -44,7 +44,9 @@ async def test_arrange_by_kind_makes_columns_without_overlaps_and_one_undo_puts_
     before = await positions(server, page, workshop_id)
 
     await page.click("[data-action=tidy-by-kind]")
-    await expect(page.locator("[data-action=undo]")).to_have_attribute("aria-label", re.compile(r"Undo arranging \d+ notes"))
+    await expect(page.locator("[data-action=undo]")).to_have_attribute(
+        "aria-label", re.compile(r"Undo arranging \d+ notes")
+    )
     arranged = await positions(server, page, workshop_id)
     assert arranged != before
     notes = await page.evaluate(NOTES_ON_SCREEN)

@@ -41,6 +41,7 @@ class _Writer:
 
     def __init__(self, ctx: Any) -> None:
         self.ctx = ctx
+        self.layouts: dict[tuple[float, bool, bool], Any] = {}  # one Pango layout per style, reused
 
     def text(
         self,
@@ -71,18 +72,20 @@ class _Writer:
                 ctx.move_to(x + offset, top + size + i * LINE_HEIGHT)
                 ctx.show_text(line)
             return
-        layout = pangocairocffi.create_layout(ctx)
-        font = pangocffi.FontDescription()
-        font.family = FONT_FAMILY  # fontconfig falls back, character by character, to fonts for other scripts
-        font.size = pangocffi.units_from_double(size * 0.75)  # Pango sizes are in points, at 96 dpi for Cairo
-        font.weight = pangocffi.Weight.BOLD if bold else pangocffi.Weight.NORMAL
-        layout.font_description = font
+        layout = self.layouts.get((size, bold, centre))
+        if layout is None:
+            layout = self.layouts[(size, bold, centre)] = pangocairocffi.create_layout(ctx)
+            font = pangocffi.FontDescription()
+            font.family = FONT_FAMILY  # fontconfig falls back, character by character, to fonts for other scripts
+            font.size = pangocffi.units_from_double(size * 0.75)  # Pango sizes are in points, at 96 dpi for Cairo
+            font.weight = pangocffi.Weight.BOLD if bold else pangocffi.Weight.NORMAL
+            layout.font_description = font
+            layout.wrap = pangocffi.WrapMode.WORD_CHAR
+            layout.ellipsize = pangocffi.EllipsizeMode.END
+            if centre:
+                layout.alignment = pangocffi.Alignment.CENTER
         layout.width = pangocffi.units_from_double(width)
-        layout.wrap = pangocffi.WrapMode.WORD_CHAR
-        layout.ellipsize = pangocffi.EllipsizeMode.END
         layout.height = -max_lines  # at most this many lines, the last cut with …
-        if centre:
-            layout.alignment = pangocffi.Alignment.CENTER
         layout.text = value
         ctx.move_to(x, top)
         pangocairocffi.show_layout(ctx, layout)

@@ -27,7 +27,7 @@ LABEL_CHARS = 40
 LABEL_HEIGHT = 18
 LABEL_PAD = 5
 BEND = 28  # how far apart the middles of two arrows between the same notes are bent, each side
-CELL = 256  # the spatial index's cell
+CELL = 96  # the spatial index's cell
 TOP = MARGIN + HEADER - 8  # labels go below the header
 
 
@@ -119,6 +119,8 @@ class Layout:
 
 def units(text: str) -> int:
     """Width in Latin-character widths: East Asian wide characters and emoji take two."""
+    if text.isascii():
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") or ord(ch) >= 0x1F000 else 1 for ch in text)
 
 
@@ -126,20 +128,24 @@ def wrap(text: str, width: int = LINE_UNITS, max_lines: int = MAX_LINES) -> list
     """Lines of at most `width` units, broken at spaces where there are any; the last ends with … if cut."""
     lines: list[str] = []
     for paragraph in text.splitlines() or [""]:
-        line = ""
+        line, used = "", 0
         for word in paragraph.split(" "):
-            candidate = f"{line} {word}" if line else word
-            if units(candidate) <= width:
-                line = candidate
+            size = units(word)
+            if line and used + 1 + size <= width:
+                line, used = f"{line} {word}", used + 1 + size
                 continue
             if line:
                 lines.append(line)
-            line = ""
+            line, used = "", 0
+            if size <= width:
+                line, used = word, size
+                continue
             for ch in word:  # a word longer than a line (or text without spaces) breaks anywhere
-                if units(line + ch) > width:
+                step = units(ch)
+                if used + step > width:
                     lines.append(line)
-                    line = ""
-                line += ch
+                    line, used = "", 0
+                line, used = line + ch, used + step
         lines.append(line)
     if len(lines) > max_lines:
         lines = lines[:max_lines]
@@ -174,19 +180,22 @@ class _Obstacles:
     """Rectangles in a grid of cells, so that "does this overlap anything?" looks at a few only."""
 
     def __init__(self) -> None:
-        self.cells: dict[tuple[int, int], list[Rect]] = defaultdict(list)
-
-    def _cells(self, r: Rect) -> Iterator[tuple[int, int]]:
-        for i in range(math.floor(r.x / CELL), math.floor((r.x + r.w) / CELL) + 1):
-            for j in range(math.floor(r.y / CELL), math.floor((r.y + r.h) / CELL) + 1):
-                yield i, j
+        self.cells: dict[tuple[int, int], list[tuple[float, float, float, float]]] = defaultdict(list)
 
     def add(self, r: Rect) -> None:
-        for c in self._cells(r):
-            self.cells[c].append(r)
+        edges = (r.x, r.y, r.x + r.w, r.y + r.h)
+        for i in range(math.floor(r.x / CELL), math.floor((r.x + r.w) / CELL) + 1):
+            for j in range(math.floor(r.y / CELL), math.floor((r.y + r.h) / CELL) + 1):
+                self.cells[(i, j)].append(edges)
 
-    def hits(self, r: Rect) -> bool:
-        return any(o.overlaps(r) for c in self._cells(r) for o in self.cells.get(c, ()))
+    def hits(self, x0: float, y0: float, x1: float, y1: float) -> bool:
+        cells = self.cells
+        for i in range(math.floor(x0 / CELL), math.floor(x1 / CELL) + 1):
+            for j in range(math.floor(y0 / CELL), math.floor(y1 / CELL) + 1):
+                for a, b, c, d in cells.get((i, j), ()):
+                    if x0 < c and a < x1 and y0 < d and b < y1:
+                        return True
+        return False
 
 
 def _candidates(a: Arrow, w: float, h: float) -> Iterator[tuple[float, float]]:
@@ -211,9 +220,9 @@ def _candidates(a: Arrow, w: float, h: float) -> Iterator[tuple[float, float]]:
 def _place_label(a: Arrow, obstacles: _Obstacles) -> Rect:
     w, h = label_size(a.label)
     for cx, cy in _candidates(a, w, h):
-        r = Rect(cx - w / 2, cy - h / 2, w, h)
-        if r.x >= 2 and r.y >= TOP and not obstacles.hits(Rect(r.x - 2, r.y - 2, r.w + 4, r.h + 4)):
-            return r
+        x, y = cx - w / 2, cy - h / 2
+        if x >= 2 and y >= TOP and not obstacles.hits(x - 2, y - 2, x + w + 2, y + h + 2):
+            return Rect(x, y, w, h)
     mx, my = a.point(0.5)  # nowhere free within reach: on the arrow, as before
     return Rect(mx - w / 2, my - h / 2, w, h)
 

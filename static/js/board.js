@@ -9,6 +9,7 @@ import { MESSAGES, listenToControls, renderConnection, toast } from "./board/pan
 import { listenForPresentation } from "./board/presentation.js";
 import { listenForRegionKeys } from "./board/regions.js";
 import { render } from "./board/render.js";
+import { listenForSelection } from "./board/selection.js";
 import { listenForTidy } from "./board/tidy.js";
 import { listenForUndo } from "./board/undo.js";
 import { measureEverything } from "./board/sizes.js";
@@ -22,6 +23,7 @@ listenForSharedViews();
 listenForPresentation();
 listenForRegionKeys();
 listenForTidy();
+listenForSelection();
 live.addEventListener("change", changedBoard);
 live.addEventListener("drag", queueRender);
 live.addEventListener("presence", changedBoard);

@@ -5,6 +5,7 @@ import { NOTE_H, NOTE_W, SVG_NS, canvas, changedBoard, linksLayer, live, queueRe
 import { addNoteAt, freeSpot, link, noteAt, send, startEditing } from "./editing.js";
 import { say } from "./panels.js";
 import { noteEls } from "./render.js";
+import { snapped } from "./selection.js";
 import { noteSize } from "./sizes.js";
 import { startPan, toBoard } from "./viewport.js";
 
@@ -103,7 +104,7 @@ function startNoteDrag(e, el) {
     canvas.removeEventListener("pointerup", up);
     live.drags.delete(id);
     el.classList.remove("dragging");
-    if (moved) send("note.move", { id, x: Math.round(x), y: Math.round(y) });
+    if (moved) send("note.move", { id, ...snapped(x, y) });
     el.focus({ preventScroll: true });
     queueRender();
   };

@@ -106,5 +106,5 @@ export function freeSpot() {
   // The free place nearest the middle of the screen, in view, so a new note never hides another.
   const r = canvas.getBoundingClientRect();
   const c = toBoard(r.left + r.width / 2, r.top + r.height / 2);
-  return freePlace(c.x, c.y);
+  return freePlace(c.x, c.y, { grid: true });
 }

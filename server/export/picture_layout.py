@@ -157,7 +157,7 @@ def wrap(text: str, width: int = LINE_UNITS, max_lines: int = MAX_LINES) -> list
 
 def label_size(label: str) -> tuple[float, float]:
     """A label's box at 12 px, padding included (generous: the drawing shortens anything longer)."""
-    return units(label) * 7.2 + 2 * LABEL_PAD, LABEL_HEIGHT
+    return units(label) * 7.8 + 2 * LABEL_PAD, LABEL_HEIGHT
 
 
 def note_size(lines: list[str]) -> tuple[float, float]:

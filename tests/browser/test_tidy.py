@@ -81,7 +81,11 @@ async def test_shift_clicked_notes_align_and_spread_and_each_tidy_is_one_undo(
     browser: Any, server: ServerProcess, tmp_path: Any
 ) -> None:
     page, workshop_id = await import_sample(browser, server, tmp_path)
-    texts = ["Rapid evidence reviews for ministries", "Officials trained (120 a year)", "Trust between researchers and officials"]
+    texts = [
+        "Rapid evidence reviews for ministries",
+        "Officials trained (120 a year)",
+        "Trust between researchers and officials",
+    ]
     for text in texts[:2]:
         await page.locator(".note", has_text=text).click(modifiers=["Shift"])
     await page.locator(".note", has_text=texts[2]).focus()

@@ -1,4 +1,4 @@
-"""Moving many notes as one change (rule P34): a tidy-up by the facilitator, undone in one step.
+"""Moving many notes as one change (rule P35): a tidy-up by the facilitator, undone in one step.
 
 `notes.arrange` carries where each note goes. Every note is checked as a `note.move` would be; one refusal
 refuses the whole batch, so a tidy-up is applied entirely or not at all, as one event.

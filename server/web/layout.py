@@ -1,4 +1,4 @@
-"""Proposed layouts of the map, for the facilitator's console to apply as one `notes.arrange` (rule P34)."""
+"""Proposed layouts of the map, for the facilitator's console to apply as one `notes.arrange` (rule P35)."""
 
 from __future__ import annotations
 

@@ -210,7 +210,7 @@ export class History {
         return back ? ["link.restore", restoredLink(step.link)] : ["link.delete", { id: step.target, ...expect }];
       case "label":
         return ["link.update", { id: step.target, ...(back ? step.before : step.after), ...expect }];
-      case "arrange": // one batch, so one undo puts every note back (rule P34)
+      case "arrange": // one batch, so one undo puts every note back (rule P35)
         return ["notes.arrange", { moves: (back ? step.before : step.after).map((p) => ({ ...p, expect: this.versions[p.id] })) }];
     }
     throw new Error(`unknown step ${step.type}`);

@@ -1,4 +1,4 @@
-"""Tidy: the facilitator arranges the board by kind in one step (P34), and one Undo puts every note back."""
+"""Tidy: the facilitator arranges the board by kind in one step (P35), and one Undo puts every note back."""
 
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ async def import_sample(browser: Any, server: ServerProcess, tmp_path: Any) -> t
     return page, page.url.rstrip("/").split("?")[0].split("/")[-1]
 
 
-@pytest.mark.rule("P34")
+@pytest.mark.rule("P35")
 async def test_arrange_by_kind_makes_columns_without_overlaps_and_one_undo_puts_it_back(
     browser: Any, server: ServerProcess, tmp_path: Any
 ) -> None:
@@ -76,7 +76,7 @@ def by_text(notes: list[dict[str, Any]], text: str) -> dict[str, Any]:
     return next(n for n in notes if n["text"] == text)
 
 
-@pytest.mark.rule("P34")
+@pytest.mark.rule("P35")
 async def test_shift_clicked_notes_align_and_spread_and_each_tidy_is_one_undo(
     browser: Any, server: ServerProcess, tmp_path: Any
 ) -> None:

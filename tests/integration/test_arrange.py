@@ -1,4 +1,4 @@
-"""Tidying the board: a layout by kind proposed over HTTP, applied as one `notes.arrange` (P34) and undone."""
+"""Tidying the board: a layout by kind proposed over HTTP, applied as one `notes.arrange` (P35) and undone."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from tests.support.client import read_map
 KINDS = ["impact", "activity", "outcome", "output", "activity", "impact", "outcome", "assumption"]
 
 
-@pytest.mark.rule("P34")
+@pytest.mark.rule("P35")
 async def test_a_proposed_layout_is_applied_in_one_event_and_undone_in_one(workshop: Workshop) -> None:
     fac = await workshop.facilitator()
     ana = await workshop.participant("Ana")

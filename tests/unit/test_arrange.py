@@ -1,4 +1,4 @@
-"""Moving many notes as one change (P34), tested on the rules directly."""
+"""Moving many notes as one change (P35), tested on the rules directly."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ def three_notes() -> Board:
     return board
 
 
-@pytest.mark.rule("P34")
+@pytest.mark.rule("P35")
 def test_an_arrangement_moves_every_note_in_one_event_and_back_in_another() -> None:
     board = three_notes()
     head = board.head
@@ -52,7 +52,7 @@ def test_an_arrangement_moves_every_note_in_one_event_and_back_in_another() -> N
     assert Board.from_dict(board.to_dict()).to_dict() == board.to_dict()
 
 
-@pytest.mark.rule("P34")
+@pytest.mark.rule("P35")
 def test_one_bad_move_refuses_the_whole_arrangement() -> None:
     board = three_notes()
     apply_op(board, ALICE, "note.delete", id="n003")
@@ -71,7 +71,7 @@ def test_one_bad_move_refuses_the_whole_arrangement() -> None:
     assert board.to_dict() == before  # nothing moved, not even the good one
 
 
-@pytest.mark.rule("P34")
+@pytest.mark.rule("P35")
 def test_only_the_facilitator_arranges_and_only_a_bounded_batch() -> None:
     board = three_notes()
     refused(run(board, ALICE, "notes.arrange", moves=[{"id": "n001", "x": 0.0, "y": 0.0}]), "facilitator_only")

@@ -1,5 +1,5 @@
 // Choosing several notes (Shift+click, or Shift+Space on a focused note, for the facilitator) and tidying them: align their left or top edges,
-// or spread them evenly. Each tidy-up is one `notes.arrange` (rule P34), so one Undo puts them back. Also the
+// or spread them evenly. Each tidy-up is one `notes.arrange` (rule P35), so one Undo puts them back. Also the
 // "Snap to grid" switch that moving a note follows (board/input.js asks `snapped`).
 
 import { canvas, isFacilitator, live, root } from "./context.js";

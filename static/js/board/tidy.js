@@ -1,6 +1,6 @@
 // Tidying the board, for the facilitator: "Tidy: arrange by kind" asks the server for a layout (activities →
 // outputs → outcomes → impacts, left to right, laid out by Graphviz) and applies it as one `notes.arrange`
-// (rule P34), so one Undo puts every note back where it was.
+// (rule P35), so one Undo puts every note back where it was.
 
 import { isFacilitator, live, root } from "./context.js";
 import { allowed } from "./editing.js";

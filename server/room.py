@@ -335,6 +335,8 @@ class Room:
         self.recall.trim(self.settings.recent_ids)
         if change.op in ("note.move", "note.delete"):
             self._drags.pop(change.data["id"], None)  # a stored position supersedes any queued drag
+        for moved in change.data.get("positions", ()) if change.op == "notes.arrange" else ():
+            self._drags.pop(moved["id"], None)
         self._pending.append(_Pending(event, sender, audience))
         if self.board.head - self._last_snapshot_head >= self.settings.snapshot_every:
             self._pending_snapshot = self.board.to_dict()

@@ -228,6 +228,11 @@ def _note_update(board: Board, d: dict[str, Any]) -> None:
             setattr(note, name, d[name])
 
 
+def _notes_arrange(board: Board, d: dict[str, Any]) -> None:
+    for p in d["positions"]:
+        _note_update(board, {**p, "updated_at": d["updated_at"]})
+
+
 def _note_delete(board: Board, d: dict[str, Any]) -> None:
     voting.refund(board.votes, [d["id"], *d["links"]])
     for link_id in d["links"]:
@@ -336,6 +341,7 @@ _APPLIERS = {
     "note.add": _note_add,
     "note.update": _note_update,
     "note.move": _note_update,
+    "notes.arrange": _notes_arrange,
     "note.delete": _note_delete,
     "note.restore": _note_restore,
     "link.add": _link_add,

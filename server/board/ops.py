@@ -17,6 +17,8 @@ ClientOpId = Annotated[str, Field(min_length=1, max_length=64)]
 Expected = Annotated[int, Field(ge=1, le=2**53)]
 # How many links one note.restore brings back, and a note.delete may expect: more than a frame ever holds.
 MAX_RESTORED_LINKS = 1000
+# How many notes one notes.arrange moves: about as many as fit in a frame.
+MAX_ARRANGED = 1000
 
 
 class Op(BaseModel):
@@ -99,6 +101,24 @@ class NoteRestore(Op):
     author: str | None = None
     created_at: int | None = None
     links: Annotated[list[RestoredLink], Field(max_length=MAX_RESTORED_LINKS)] = []
+
+
+class ArrangedNote(BaseModel):
+    """Where one note of a `notes.arrange` goes."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+    id: str
+    x: float
+    y: float
+    expect: Expected | None = None
+
+
+class NotesArrange(Op):
+    """Move many notes at once (a tidy-up by the facilitator): one event, so one undo puts them all back."""
+
+    op: Literal["notes.arrange"]
+    moves: Annotated[list[ArrangedNote], Field(min_length=1, max_length=MAX_ARRANGED)]
 
 
 class LinkRestore(Op):
@@ -305,6 +325,7 @@ AnyOp = Union[  # noqa: UP007 - a runtime value too: OP_NAMES reads its members
     NoteDrag,
     NoteDelete,
     NoteRestore,
+    NotesArrange,
     LinkAdd,
     LinkUpdate,
     LinkDelete,
@@ -358,5 +379,6 @@ FACILITATOR_OPS: frozenset[str] = frozenset(
         "vote.open",
         "vote.close",
         "workshop.joining",
+        "notes.arrange",
     }
 )

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from server.board import merging, ops, phases, plan_rules, privacy, restore, voting
+from server.board import arrange, merging, ops, phases, plan_rules, privacy, restore, voting
 from server.board.change import Change
 from server.board.model import Board, Link, Note, Participant
 from server.board.refusals import Refusal, refuse
@@ -55,6 +55,7 @@ def unsure_ids(board: Board, op: ops.AnyOp) -> list[str]:
     found = []
     named = [getattr(op, name, None) for name in ("id", "source", "target", "editing")]
     named += [link.id for link in getattr(op, "links", ())]  # the links a note.restore brings back
+    named += [move.id for move in getattr(op, "moves", ())]  # the notes a notes.arrange moves
     for value in named:
         if (
             isinstance(value, str)
@@ -203,6 +204,15 @@ def _note_move(board: Board, op: ops.NoteMove, actor: Participant, now: int) -> 
         return problem
     version = board.notes[op.id].version + 1
     return Change("note.move", {"id": op.id, "x": op.x, "y": op.y, "version": version, "updated_at": now})
+
+
+def _notes_arrange(board: Board, op: ops.NotesArrange, actor: Participant, now: int) -> Change | Refusal:
+    def check(m: ops.ArrangedNote) -> Refusal | None:
+        problem = _first(_existing_note(board, m.id), _position(m.x, m.y))
+        return problem or _expected(board.notes[m.id], m.expect, "note")
+
+    data = arrange.event_data(board, op, check, now)
+    return data if isinstance(data, Refusal) else Change("notes.arrange", data)
 
 
 def _note_drag(board: Board, op: ops.NoteDrag, actor: Participant, now: int) -> Change | Refusal:
@@ -392,6 +402,7 @@ _DECIDERS: dict[type, Callable[..., Change | Refusal]] = {
     ops.NoteUpdate: _note_update,
     ops.NoteMove: _note_move,
     ops.NoteDrag: _note_drag,
+    ops.NotesArrange: _notes_arrange,
     ops.NoteDelete: _note_delete,
     ops.NoteRestore: _note_restore,
     ops.LinkAdd: _link_add,

@@ -45,6 +45,7 @@ export function describe(step) {
     case "link": return `linking ${name}`;
     case "label": return `labelling the link ${name}`;
     case "unlink": return `deleting the link ${name}`;
+    case "arrange": return `arranging ${step.title}`;
     default: return "the last change";
   }
 }
@@ -123,6 +124,16 @@ export class History {
       case "link.delete":
         if (!link) return null;
         return { ...base, type: "unlink", title: this.linkTitle(link, notes), link: { ...link } };
+      case "notes.arrange": {
+        const moved = f.moves.filter((m) => notes.has(m.id));
+        if (!moved.length) return null;
+        const title = moved.length === 1 ? `“${short(notes.get(moved[0].id).text)}”` : `${moved.length} notes`;
+        return {
+          ...base, target: null, type: "arrange", title,
+          before: moved.map((m) => ({ id: m.id, x: notes.get(m.id).x, y: notes.get(m.id).y })),
+          after: moved.map((m) => ({ id: m.id, x: m.x, y: m.y })),
+        };
+      }
       default:
         return null;
     }
@@ -163,7 +174,8 @@ export class History {
     const step = from.pop();
     if (!step) return null;
     const [op, fields] = this.operation(step, dir);
-    if (NEEDS_VERSION.has(op) && fields.expect === undefined) {
+    const unknown = op === "notes.arrange" ? fields.moves.some((m) => m.expect === undefined) : fields.expect === undefined;
+    if ((NEEDS_VERSION.has(op) || op === "notes.arrange") && unknown) {
       // Without the version this person left it at, nobody can tell whether someone changed it since.
       this.save();
       this.notify(`Cannot tell whether someone changed “${step.title}” since; ${dir === "undo" ? "not undone" : "not redone"}.`, step);
@@ -198,6 +210,8 @@ export class History {
         return back ? ["link.restore", restoredLink(step.link)] : ["link.delete", { id: step.target, ...expect }];
       case "label":
         return ["link.update", { id: step.target, ...(back ? step.before : step.after), ...expect }];
+      case "arrange": // one batch, so one undo puts every note back (rule P35)
+        return ["notes.arrange", { moves: (back ? step.before : step.after).map((p) => ({ ...p, expect: this.versions[p.id] })) }];
     }
     throw new Error(`unknown step ${step.type}`);
   }
@@ -208,6 +222,7 @@ export class History {
   observe(e, map) {
     const d = e.data || {};
     const touched = [d.id, ...(Array.isArray(d.links) ? d.links.map((l) => (typeof l === "string" ? l : l.id)) : [])];
+    for (const p of d.positions || []) touched.push(p.id);
     if (e.op.startsWith("link.") && d.source) touched.push(d.source, d.target);
     if (e.by !== this.me) {
       for (const id of touched) if (id) this.lastBy.set(id, e.by);
@@ -293,8 +308,8 @@ export class History {
   why(step, dir, code, sent, view, participants) {
     const outcome = dir === "undo" ? "not undone" : "not redone";
     const isLink = ["link", "label", "unlink"].includes(step.type);
-    const thing = isLink ? "this link" : "this note";
-    const by = this.lastBy.get(step.target);
+    const thing = isLink ? "this link" : step.type === "arrange" ? "some of these notes" : "this note";
+    const by = this.lastBy.get(step.target ?? step.before?.find((p) => this.lastBy.has(p.id))?.id);
     const who = by === this.me ? "You" : (by && participants?.get(by)?.name) || "Someone else";
     if (code === "changed_since") {
       const note = view?.notes.get(step.target);
@@ -320,7 +335,7 @@ export class History {
   save() {
     if (!this.store || !this.key) return;
     const steps = [...this.done, ...this.undone];
-    const ids = new Set(steps.flatMap((s) => [s.target, ...(s.links || []).map((l) => l.id)]));
+    const ids = new Set(steps.flatMap((s) => [s.target, ...(s.links || []).map((l) => l.id), ...(s.type === "arrange" ? s.before.map((p) => p.id) : [])]));
     const versions = {};
     for (const id of ids) if (this.versions[id] !== undefined) versions[id] = this.versions[id];
     this.versions = versions;

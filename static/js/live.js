@@ -42,6 +42,9 @@ export function applyEvent(map, e) {
     case "participant.join": map.participants.set(d.id, d); break;
     case "note.add": map.notes.set(d.id, d); break;
     case "note.update": case "note.move": map.notes.set(d.id, { ...map.notes.get(d.id), ...d }); break;
+    case "notes.arrange":
+      for (const p of d.positions) map.notes.set(p.id, { ...map.notes.get(p.id), ...p, updated_at: d.updated_at });
+      break;
     case "note.delete":
       refund(map, [d.id, ...d.links]);
       for (const id of d.links) map.links.delete(id);
@@ -113,6 +116,9 @@ function applyPending(notes, links, op, me) {
                          author: me, pending: true }); break;
     case "note.update": if (note) notes.set(op.id, { ...note, ...pick(op, ["text", "kind", "colour"]), pending: true }); break;
     case "note.move": if (note) notes.set(op.id, { ...note, x: op.x, y: op.y, pending: true }); break;
+    case "notes.arrange":
+      for (const m of op.moves) if (notes.has(m.id)) notes.set(m.id, { ...notes.get(m.id), x: m.x, y: m.y, pending: true });
+      break;
     case "note.delete":
       notes.delete(op.id);
       for (const [id, l] of links) if (l.source === op.id || l.target === op.id) links.delete(id);

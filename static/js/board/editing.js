@@ -2,12 +2,12 @@
 // a new note goes. Everything goes through the protocol client; a locked board says so instead.
 
 import { newId } from "../live.js";
-import { NOTE_H, NOTE_W, canvas, kindOf, kindPicker, kinds, live, notesLayer, queueRender, ui } from "./context.js";
+import { canvas, kindOf, kindPicker, kinds, live, notesLayer, queueRender, ui } from "./context.js";
 import { MESSAGES, say, toast } from "./panels.js";
 import { onBehalf } from "./proxies.js";
 import { makeNote, noteEls } from "./render.js";
 import { perform } from "./undo.js";
-import { noteSize } from "./sizes.js";
+import { freePlace } from "./placement.js";
 import { toBoard } from "./viewport.js";
 
 export function allowed() {
@@ -108,22 +108,8 @@ export function link(source, target) {
 }
 
 export function freeSpot() {
-  // The free place nearest the middle of the screen, so a new note never hides another.
+  // The free place nearest the middle of the screen, in view, so a new note never hides another.
   const r = canvas.getBoundingClientRect();
   const c = toBoard(r.left + r.width / 2, r.top + r.height / 2);
-  const notes = [...(live.view()?.notes.values() || [])];
-  const free = (x, y) => notes.every((n) => {
-    const s = noteSize(n.id); // the new note is assumed NOTE_W × NOTE_H until it has text
-    return x >= n.x + s.w + 16 || n.x >= x + NOTE_W + 16 || y >= n.y + s.h + 16 || n.y >= y + NOTE_H + 16;
-  });
-  for (let ring = 0; ring < 12; ring++) {
-    for (let dx = -ring; dx <= ring; dx++) {
-      for (let dy = -ring; dy <= ring; dy++) {
-        if (Math.max(Math.abs(dx), Math.abs(dy)) !== ring) continue;
-        const x = Math.round(c.x - NOTE_W / 2 + dx * (NOTE_W + 24)), y = Math.round(c.y - NOTE_H / 2 + dy * (NOTE_H + 24));
-        if (free(x, y)) return { x, y };
-      }
-    }
-  }
-  return { x: Math.round(c.x - NOTE_W / 2), y: Math.round(c.y - NOTE_H / 2) };
+  return freePlace(c.x, c.y, { grid: true });
 }

@@ -1,11 +1,13 @@
 // Input: pointer (drag notes, draw links, pan, double-click to add or edit) and keyboard (add, move, link,
 // edit, delete), turned into changes through editing.js.
 
-import { NOTE_H, NOTE_W, SVG_NS, canvas, changedBoard, linksLayer, live, queueRender, ui } from "./context.js";
+import { SVG_NS, canvas, changedBoard, linksLayer, live, queueRender, ui } from "./context.js";
 import { addNoteAt, freeSpot, link, noteAt, send, startEditing } from "./editing.js";
 import { onBoard } from "./keyboard.js";
 import { say } from "./panels.js";
 import { noteEls } from "./render.js";
+import { freePlace } from "./placement.js";
+import { snapped } from "./selection.js";
 import { noteSize } from "./sizes.js";
 import { startPan, toBoard } from "./viewport.js";
 
@@ -35,7 +37,8 @@ export function listenForInput() {
     if (noteEl && noteEls.get(noteEl.dataset.id) === noteEl) return startEditing(noteEl);
     if (!noteEl && !under?.closest(".link, .link-label, textarea, select")) {
       const p = toBoard(e.clientX, e.clientY);
-      addNoteAt(Math.round(p.x - NOTE_W / 2), Math.round(p.y - NOTE_H / 2));
+      const at = freePlace(p.x, p.y); // here, or the nearest free place: never on top of another note
+      addNoteAt(at.x, at.y);
     }
   });
 
@@ -100,7 +103,7 @@ function startNoteDrag(e, el) {
     canvas.removeEventListener("pointerup", up);
     live.drags.delete(id);
     el.classList.remove("dragging");
-    if (moved) send("note.move", { id, x: Math.round(x), y: Math.round(y) });
+    if (moved) send("note.move", { id, ...snapped(x, y) });
     el.focus({ preventScroll: true });
     queueRender();
   };

@@ -1,0 +1,165 @@
+"""Exported pictures (SVG, PNG, PDF): labels in free space, arrows apart and at borders, a legend, and text in
+any script — checked on the geometry, and on the PNG and the PDF as pixels."""
+
+from __future__ import annotations
+
+import io
+import math
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PIL import Image
+from pypdf import PdfReader
+
+from server import export
+from server.export import picture_cairo
+from server.export.mapview import MapView
+from server.export.picture_layout import Box, Layout, Rect, layout
+from tests.support.maps import MapBuilder, generated_map, sample_map
+
+SVG = "{http://www.w3.org/2000/svg}"
+ARABIC = "تدريب المسؤولين على استخدام الأدلة"
+CHINESE = "培训了120名官员 📚"
+
+
+def world_map() -> dict[str, Any]:
+    """A small map in Arabic, Chinese and English with emoji, two notes linked both ways, labels everywhere."""
+    m = MapBuilder("خريطة الأثر · 影响路径 🌍", "كيف تصل الأدلة إلى السياسات؟")
+    m.note("n0001", "activity", ARABIC, x=0.0, y=0.0)
+    m.note("n0002", "output", CHINESE, x=320.0, y=0.0)
+    m.note("n0003", "outcome", "Officials ask for evidence earlier 🙂 — and say so in meetings", x=640.0, y=0.0)
+    m.note("n0004", "impact", "السياسات تستشهد بالأدلة 政策引用证据", x=640.0, y=240.0)
+    m.link("l0001", "n0001", "n0002", "ينتج")
+    m.link("l0002", "n0002", "n0003", "导致 leads to")
+    m.link("l0003", "n0003", "n0002", "feeds back 🔁")
+    m.link("l0004", "n0003", "n0004", "يساهم في")
+    m.link("l0005", "n0001", "n0004", "a long label across the middle of the map")
+    return m.snapshot()
+
+
+def crowded_map() -> dict[str, Any]:
+    """150 notes packed in rows 20 px apart, 300 links, most labelled: little free space for labels."""
+    return generated_map(150, 300, seed=5)
+
+
+def on_border(b: Box, x: float, y: float) -> bool:
+    inside = b.x - 0.5 <= x <= b.x + b.w + 0.5 and b.y - 0.5 <= y <= b.y + b.h + 0.5
+    edge = min(abs(x - b.x), abs(x - b.x - b.w), abs(y - b.y), abs(y - b.y - b.h))
+    return inside and edge < 0.5
+
+
+def test_no_label_covers_a_note_or_another_label_on_a_crowded_map() -> None:
+    lay = layout(MapView(crowded_map()))
+    labels = [a.label_box for a in lay.arrows if a.label]
+    assert len(labels) > 150 and all(labels)
+    for i, r in enumerate(labels):
+        assert r is not None and r.y >= 0 and r.x >= 0
+        assert not any(r.overlaps(b.rect) for b in lay.boxes), f"label {i} is over a note"
+        assert not any(r.overlaps(o) for o in labels[i + 1 :] if o), f"label {i} is over another label"
+    for a in lay.arrows:  # a label moved away from its arrow is tied to it by a leader line
+        mx, my = a.point(0.5)
+        box = a.label_box
+        if box and math.hypot(box.x + box.w / 2 - mx, box.y + box.h / 2 - my) > box.w / 2 + 40:
+            assert a.leader() is not None
+
+
+def test_arrows_between_the_same_notes_bend_apart_and_end_at_borders() -> None:
+    lay = layout(MapView(world_map()))
+    boxes = {b.id: b for b in lay.boxes}
+    arrows = {a.id: a for a in lay.arrows}
+    there, back = arrows["l0002"], arrows["l0003"]
+    assert there.curved and back.curved and not arrows["l0001"].curved
+    assert math.dist(there.point(0.5), back.point(0.5)) > 30, "the two arrows are drawn apart"
+    ends = {"l0001": ("n0001", "n0002"), "l0002": ("n0002", "n0003"), "l0003": ("n0003", "n0002")}
+    for link_id, (source, target) in ends.items():
+        a = arrows[link_id]
+        assert on_border(boxes[source], a.x1, a.y1) and on_border(boxes[target], a.x2, a.y2), link_id
+
+
+def kinds_used(snapshot: dict[str, Any]) -> list[str]:
+    used = {n["kind"] for n in snapshot["notes"]}
+    return [k["label"] for k in snapshot["workshop"]["kinds"] if k["name"] in used]
+
+
+@pytest.mark.parametrize("make", [world_map, sample_map])
+def test_every_picture_has_a_legend_of_the_kinds_used(make: Any) -> None:
+    snapshot = make()
+    labels = kinds_used(snapshot)
+    root = ET.fromstring(export.export(snapshot, "svg", 0))
+    legend = root.findall(f".//{SVG}g[@class='legend-kind']")
+    assert [g.find(f"{SVG}text").text for g in legend] == labels  # type: ignore[union-attr]
+    colours = {k["label"]: k["colour"] for k in snapshot["workshop"]["kinds"]}
+    assert [g.find(f"{SVG}rect").get("fill") for g in legend] == [colours[k] for k in labels]  # type: ignore[union-attr]
+    text = PdfReader(io.BytesIO(export.export(snapshot, "pdf", 0))).pages[0].extract_text()
+    for label in labels:
+        assert label in text
+    lay = layout(MapView(snapshot))
+    image = Image.open(io.BytesIO(export.export(snapshot, "png", 0))).convert("RGB")
+    for item in lay.legend:  # each swatch is filled with its kind's colour
+        r, g, b = image.getpixel((int(item.x + 7), int(item.y - 4)))  # type: ignore[misc]
+        assert f"#{r:02x}{g:02x}{b:02x}" == item.colour
+
+
+def test_svg_carries_text_as_text_in_its_direction() -> None:
+    root = ET.fromstring(export.export(world_map(), "svg", 0))
+    notes = {g.get("data-id"): g for g in root.findall(f".//{SVG}g[@class='note']")}
+    arabic = [t for t in notes["n0001"].iter(f"{SVG}text") if t.get("direction") == "rtl"]
+    assert len(arabic) == 1 and " ".join(s.text or "" for s in arabic[0]) == ARABIC  # logical order, not reversed
+    chinese = [t for t in notes["n0002"].iter(f"{SVG}text") if t.get("direction") is None and len(t)]
+    assert " ".join(s.text or "" for s in chinese[0]) == CHINESE
+    labels = root.findall(f".//{SVG}g[@class='link-label']")
+    assert {lb.find(f"{SVG}text").get("direction") for lb in labels} == {None, "rtl"}  # type: ignore[union-attr]
+
+
+def assert_labels_clear_of_notes(image: Image.Image, lay: Layout, scale: float) -> None:
+    """In the pixels: every label is drawn (ink inside its box) and no note shows through it; every note's text
+    is drawn, in its own box."""
+    fills = {tuple(int(b.fill[i : i + 2], 16) for i in (1, 3, 5)) for b in lay.boxes}
+
+    def pixels(r: Rect) -> list[tuple[int, int, int]]:
+        box = (
+            math.ceil(r.x * scale) + 1,
+            math.ceil(r.y * scale) + 1,
+            int((r.x + r.w) * scale) - 1,
+            int((r.y + r.h) * scale) - 1,
+        )
+        return list(image.crop(box).get_flattened_data())  # type: ignore[arg-type]
+
+    for a in lay.arrows:
+        assert a.label_box is not None
+        inside = pixels(a.label_box)
+        assert not fills & set(inside), f"a note shows under the label {a.label!r}"
+        assert sum(1 for p in inside if max(p) < 120) > 10, f"the label {a.label!r} is drawn"
+    for b in lay.boxes:
+        body = pixels(Rect(b.x + 4, b.y + 22, b.w - 8, b.h - 26))
+        assert sum(1 for p in body if max(p) < 120) > 20, f"the text of {b.id} is drawn"
+    emoji = pixels(next(b for b in lay.boxes if b.id == "n0002").rect)
+    assert any(max(p) - min(p) > 60 and p not in fills for p in emoji), "the emoji is drawn in colour"
+
+
+@pytest.mark.skipif(picture_cairo.pangocairocffi is None, reason="Pango (pangocairocffi) is not installed")
+def test_png_and_pdf_print_labels_clear_of_note_text_in_any_script(tmp_path: Path) -> None:
+    snapshot = world_map()
+    lay = layout(MapView(snapshot))
+    png = Image.open(io.BytesIO(export.export(snapshot, "png", 0))).convert("RGB")
+    assert png.size == (math.ceil(lay.width), math.ceil(lay.height))
+    assert_labels_clear_of_notes(png, lay, 1.0)
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("pdftoppm (poppler-utils) is not installed: the PDF is not rasterized")
+    (tmp_path / "map.pdf").write_bytes(export.export(snapshot, "pdf", 0))
+    subprocess.run(["pdftoppm", "-png", "-r", "144", "-singlefile", "map.pdf", "page"], cwd=tmp_path, check=True)
+    page = Image.open(tmp_path / "page.png").convert("RGB")
+    assert_labels_clear_of_notes(page, lay, 2.0)  # 144 dpi: two pixels to a point
+
+
+def test_without_pango_pictures_are_still_drawn(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(picture_cairo, "pangocairocffi", None)
+    monkeypatch.setattr(picture_cairo, "pangocffi", None)
+    snapshot = sample_map()
+    image = Image.open(io.BytesIO(export.export(snapshot, "png", 0)))
+    assert image.width > 600
+    assert "Officials ask for" in PdfReader(io.BytesIO(export.export(snapshot, "pdf", 0))).pages[0].extract_text()

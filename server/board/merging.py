@@ -59,22 +59,9 @@ def _merge(board: Board, op: ops.NotesMerge, actor: Participant, now: int) -> Ch
             "links": [asdict(lk) for lk in links],
             "repointed": repointed,
             "dropped": dropped,
-            "dots": _dots(board, gone, op.into),
             "version": board.head + 1,
         },
     )
-
-
-def _dots(board: Board, gone: set[str], into: str) -> list[dict[str, Any]]:
-    """The dots an open vote has on the merged notes: they move to the note they were merged into."""
-    if not board.votes or not board.votes[-1].open:
-        return []
-    return [
-        {"participant": who, "from": item, "dots": dots, "to": into}
-        for who, items in board.votes[-1].ballots.items()
-        for item, dots in items.items()
-        if item in gone
-    ]
 
 
 def _unmerge(board: Board, op: ops.NotesUnmerge, actor: Participant, now: int) -> Change | Refusal:
@@ -124,11 +111,13 @@ def apply_merge(board: Board, d: dict[str, Any]) -> None:
     into = board.notes[d["into"]]
     into.version = d["version"]
     into.merged = [*into.merged, {"notes": d["notes"], "links": d["links"], "dropped": d["dropped"]}]
-    if d["dots"]:
-        ballots = board.votes[-1].ballots
-        for move in d["dots"]:
-            mine = ballots[move["participant"]]
-            mine[move["to"]] = mine.get(move["to"], 0) + mine.pop(move["from"], 0)
+    # Dots on the merged notes in an open vote move to the note they were merged into. Each board moves those it
+    # holds (a client holds only its own ballot), so the event says nothing of anyone's dots (rule P40).
+    if board.votes and board.votes[-1].open:
+        for mine in board.votes[-1].ballots.values():
+            for n in d["notes"]:
+                if n["id"] in mine:
+                    mine[d["into"]] = mine.get(d["into"], 0) + mine.pop(n["id"])
 
 
 def apply_unmerge(board: Board, d: dict[str, Any]) -> None:

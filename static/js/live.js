@@ -65,6 +65,31 @@ export function applyEvent(map, e) {
       for (const n of d.notes) map.notes.set(n.id, n);
       for (const l of d.links) map.links.set(l.id, l);
       break;
+    case "notes.merge": { // as server/board/merging.py apply_merge does (rule P43)
+      for (const id of d.dropped) { refund(map, [id]); map.links.delete(id); }
+      for (const r of d.repointed) map.links.set(r.id, { ...map.links.get(r.id), source: r.source, target: r.target });
+      for (const n of d.notes) map.notes.delete(n.id);
+      const into = map.notes.get(d.into);
+      map.notes.set(d.into, { ...into, version: d.version, merged: [...(into.merged ?? []), { notes: d.notes, links: d.links, dropped: d.dropped }] });
+      const vote = map.votes?.at(-1); // dots on the merged notes move with them: this page holds its own only
+      if (vote && vote.closed_at === null) {
+        const ballots = structuredClone(vote.ballots);
+        for (const mine of Object.values(ballots)) {
+          for (const n of d.notes) {
+            if (mine[n.id]) { mine[d.into] = (mine[d.into] ?? 0) + mine[n.id]; delete mine[n.id]; }
+          }
+        }
+        map.votes = [...map.votes.slice(0, -1), { ...vote, ballots }];
+      }
+      break;
+    }
+    case "notes.unmerge": {
+      for (const n of d.notes) map.notes.set(n.id, n);
+      for (const l of d.links) map.links.set(l.id, l);
+      const into = map.notes.get(d.id);
+      map.notes.set(d.id, { ...into, version: d.version, merged: (into.merged ?? []).slice(0, -1) });
+      break;
+    }
     case "vote.open": map.votes = [...(map.votes ?? []), d.vote].slice(-100); break;
     case "vote.cast": { // only one's own reach this page while the vote is open (rule P40)
       const votes = [...map.votes], vote = { ...votes.at(-1) };

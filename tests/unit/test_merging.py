@@ -16,7 +16,12 @@ def duplicates() -> Board:
     add_note(board, "b001", BOB, text="Ministers quote our work")
     add_note(board, "o001", ALICE, kind="outcome")
     add_note(board, "x001", BOB, kind="activity")
-    for lid, s, t in (("lk01", "a001", "o001"), ("lk02", "b001", "o001"), ("lk03", "x001", "b001"), ("lk04", "a001", "b001")):
+    for lid, s, t in (
+        ("lk01", "a001", "o001"),
+        ("lk02", "b001", "o001"),
+        ("lk03", "x001", "b001"),
+        ("lk04", "a001", "b001"),
+    ):
         apply_op(board, ALICE, "link.add", id=lid, source=s, target=t)
     return board
 

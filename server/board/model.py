@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from server.board import merging, timer, voting
+from server.board import clusters, merging, timer, voting
 from server.board.phases import Phase, Plan
 from server.board.seen import SeenIds
 
@@ -155,6 +155,7 @@ class Board:
     pairs: dict[tuple[str, str], str] = field(default_factory=dict)
     plan: Plan = field(default_factory=Plan)  # the workshop's phases and the current one (rule P36)
     votes: list[voting.Vote] = field(default_factory=list)  # dot votes, the open one last (rule P40)
+    clusters: dict[str, clusters.Cluster] = field(default_factory=dict)  # named frames of notes (rule P44)
 
     def apply(self, event: Event) -> None:
         """Apply an accepted event. Events must arrive in sequence order."""
@@ -179,6 +180,7 @@ class Board:
             "links": [asdict(lk) for lk in self.links.values()],
             "plan": self.plan.to_dict(),
             "votes": [v.to_dict() for v in self.votes],
+            "clusters": [asdict(c) for c in self.clusters.values()],
         }
 
     @classmethod
@@ -190,6 +192,7 @@ class Board:
         board.pairs = {(lk.source, lk.target): lk.id for lk in board.links.values()}
         board.plan = Plan.from_dict(d.get("plan"))
         board.votes = [voting.Vote.from_dict(v) for v in d.get("votes", ())]
+        board.clusters = {c["id"]: clusters.Cluster(**c) for c in d.get("clusters", ())}
         for deleted in d.get("deleted", ()):  # snapshots stored before deleted ids had their own table
             board.deleted.add(deleted, 0)
         return board
@@ -359,6 +362,9 @@ _APPLIERS = {
     "timer.start": _timer_start,
     "timer.pause": _timer_pause,
     "timer.add": _timer_add,
+    "cluster.add": clusters.apply_add,
+    "cluster.update": clusters.apply_update,
+    "cluster.delete": clusters.apply_delete,
     "notes.merge": merging.apply_merge,
     "notes.unmerge": merging.apply_unmerge,
     "vote.open": _vote_open,

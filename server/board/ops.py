@@ -208,6 +208,39 @@ class NotesUnmerge(Op):
     id: str
 
 
+class ClusterAdd(Op):
+    """A named frame around notes (rule P44)."""
+
+    op: Literal["cluster.add"]
+    id: str
+    label: str
+    x: float
+    y: float
+    width: float
+    height: float
+
+
+class ClusterUpdate(Op):
+    """Rename, move or resize a cluster; moving it takes `notes` (those the sender sees inside it) along."""
+
+    op: Literal["cluster.update"]
+    id: str
+    label: str | None = None
+    x: float | None = None
+    y: float | None = None
+    width: float | None = None
+    height: float | None = None
+    notes: Annotated[list[str], Field(max_length=1000)] = []
+    expect: Expected | None = None
+
+
+class ClusterDelete(Op):
+    """Remove a cluster's frame; its notes stay where they are."""
+
+    op: Literal["cluster.delete"]
+    id: str
+
+
 class NotesReveal(Op):
     """Show everyone every private note (rule P38), named or without names."""
 
@@ -339,6 +372,9 @@ AnyOp = Union[  # noqa: UP007 - a runtime value too: OP_NAMES reads its members
     NotesReveal,
     NotesMerge,
     NotesUnmerge,
+    ClusterAdd,
+    ClusterUpdate,
+    ClusterDelete,
     TimerStart,
     TimerPause,
     TimerAdd,

@@ -129,6 +129,8 @@ def forbids(
     """
     if op.startswith("link.") and not phase.link:
         return refuse("phase_forbids", f"links cannot be changed in the phase “{phase.name}”")
+    if op.startswith("cluster.") and not phase.move:
+        return refuse("phase_forbids", f"clusters cannot be changed in the phase “{phase.name}”")
     if op in ("note.move", "note.drag") and not phase.move:
         return refuse("phase_forbids", f"notes cannot be moved in the phase “{phase.name}”")
     if op in ("note.update", "note.delete", "note.move", "note.drag") and others_note and not phase.edit_others:

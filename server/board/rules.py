@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from server.board import arrange, merging, ops, phases, plan_rules, privacy, restore, voting
+from server.board import arrange, clusters, merging, ops, phases, plan_rules, privacy, restore, voting
 from server.board.change import Change
 from server.board.model import Board, Link, Note, Participant
 from server.board.refusals import Refusal, refuse
@@ -62,6 +62,7 @@ def unsure_ids(board: Board, op: ops.AnyOp) -> list[str]:
             and ID_PATTERN.fullmatch(value)
             and value not in board.notes
             and value not in board.links
+            and value not in board.clusters
             and board.deleted.unsure(value)
         ):
             found.append(value)
@@ -145,7 +146,7 @@ def _note_add(board: Board, op: ops.NoteAdd, actor: Participant, now: int) -> Ch
     problem = _note_fields(board, op)
     if problem:
         return problem
-    if op.id in board.notes or op.id in board.links or op.id in board.deleted:
+    if op.id in board.notes or op.id in board.links or op.id in board.clusters or op.id in board.deleted:
         return refuse("note_exists", f"id {op.id} is already taken")
     if len(board.notes) >= MAX_NOTES:
         return refuse("board_full", f"a workshop holds at most {MAX_NOTES} notes")
@@ -243,7 +244,7 @@ def _link_add(board: Board, op: ops.LinkAdd, actor: Participant, now: int) -> Ch
         return problem
     if op.source == op.target:
         return refuse("link_self", "a link must join two different notes")
-    if op.id in board.links or op.id in board.notes or op.id in board.deleted:
+    if op.id in board.links or op.id in board.notes or op.id in board.clusters or op.id in board.deleted:
         return refuse("note_exists", f"id {op.id} is already taken")
     if (op.source, op.target) in board.pairs:
         existing = board.pairs[(op.source, op.target)]
@@ -419,6 +420,7 @@ _DECIDERS: dict[type, Callable[..., Change | Refusal]] = {
     **plan_rules.DECIDERS,
     **voting.DECIDERS,
     **merging.DECIDERS,
+    **clusters.DECIDERS,
 }
 
 

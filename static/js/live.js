@@ -65,6 +65,14 @@ export function applyEvent(map, e) {
       for (const n of d.notes) map.notes.set(n.id, n);
       for (const l of d.links) map.links.set(l.id, l);
       break;
+    case "cluster.add": map.clusters = new Map(map.clusters).set(d.id, d); break;
+    case "cluster.update": { // the notes inside move with the frame (rule P44)
+      const { moved, ...frame } = d;
+      map.clusters = new Map(map.clusters).set(d.id, { ...map.clusters.get(d.id), ...frame });
+      for (const m of moved) map.notes.set(m.id, { ...map.notes.get(m.id), x: m.x, y: m.y, version: m.version });
+      break;
+    }
+    case "cluster.delete": { const c = new Map(map.clusters); c.delete(d.id); map.clusters = c; break; }
     case "notes.merge": { // as server/board/merging.py apply_merge does (rule P43)
       for (const id of d.dropped) { refund(map, [id]); map.links.delete(id); }
       for (const r of d.repointed) map.links.set(r.id, { ...map.links.get(r.id), source: r.source, target: r.target });
@@ -257,6 +265,7 @@ export class Live extends EventTarget {
           links: new Map(b.links.map((l) => [l.id, l])),
           plan: b.plan,
           votes: b.votes ?? [],
+          clusters: new Map((b.clusters ?? []).map((c) => [c.id, c])),
         };
         this.drags.clear();
         this.emit("change", { snapshot: true });
@@ -339,7 +348,7 @@ export class Live extends EventTarget {
     const notes = new Map(this.map.notes);
     const links = new Map(this.map.links);
     for (const op of this.pending) applyPending(notes, links, op, this.me);
-    return { workshop: this.map.workshop, participants: this.map.participants, notes, links, plan: this.map.plan, votes: this.map.votes };
+    return { workshop: this.map.workshop, participants: this.map.participants, notes, links, plan: this.map.plan, votes: this.map.votes, clusters: this.map.clusters };
   }
 
   /** The server's time now, as near as this page can tell. */

@@ -7,6 +7,7 @@ import { GRID, align, distribute, snap } from "./arrangements.js";
 import { noteBox } from "./sizes.js";
 import { say, toast } from "./panels.js";
 import { arrange } from "./tidy.js";
+import { frameAround } from "./clusters.js";
 
 const chosen = new Set();
 const snapSwitch = root.querySelector("[data-snap]");
@@ -49,7 +50,8 @@ function renderTools() {
   tools.querySelector("[data-chosen-count]").textContent =
     n ? `${n} selected` : "Shift+click notes (or Shift+Space) to select them";
   for (const b of tools.querySelectorAll("[data-tidy]")) {
-    b.disabled = n < (b.dataset.tidy === "left" || b.dataset.tidy === "top" || b.dataset.tidy === "merge" ? 2 : 3);
+    const least = { cluster: 1, left: 2, top: 2, merge: 2 }[b.dataset.tidy] ?? 3;
+    b.disabled = n < least;
   }
 }
 
@@ -69,6 +71,7 @@ function merge() {
 
 function tidy(how) {
   if (how === "merge") return merge();
+  if (how === "cluster") { frameAround([...chosen]); clear(); renderTools(); return; }
   const notes = live.view()?.notes || new Map();
   const boxes = [...chosen].filter((id) => notes.has(id)).map((id) => ({ id, ...noteBox(id, notes.get(id)) }));
   const done = how === "left" || how === "top" ? align(boxes, how) : distribute(boxes, how);

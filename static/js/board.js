@@ -4,17 +4,23 @@
 
 import { changedBoard, live, queueRender, setRenderer } from "./board/context.js";
 import { isFollowing, listenForSharedViews } from "./board/follow.js";
+import { listenForDrawer } from "./board/drawer.js";
 import { listenForInput } from "./board/input.js";
+import { listenForNoteTools } from "./board/notetools.js";
 import { MESSAGES, listenToControls, renderConnection, toast } from "./board/panels.js";
 import { listenForPresentation } from "./board/presentation.js";
 import { listenForRegionKeys } from "./board/regions.js";
 import { render } from "./board/render.js";
+import { listenForTouch } from "./board/touch.js";
 import { listenForUndo } from "./board/undo.js";
 import { measureEverything } from "./board/sizes.js";
 import { applyCamera, fit, listenForWheel } from "./board/viewport.js";
 
 setRenderer(render);
+listenForTouch(); // before input.js: fingers are the touch module's, the mouse and pen input.js's
 listenForInput();
+listenForNoteTools();
+listenForDrawer();
 listenForWheel();
 listenToControls();
 listenForSharedViews();

@@ -8,9 +8,10 @@ import { canvas, live, queueRender, root, ui } from "./context.js";
 import { allowed, link, noteAt, send, startEditing } from "./editing.js";
 import { say, toast } from "./panels.js";
 import { noteEls } from "./render.js";
-import { camera, onCameraChange } from "./viewport.js";
+import { applyCamera, camera, onCameraChange } from "./viewport.js";
 
 const GAP = 8; // screen px between a note and its tools
+const MARGIN = 12, CONTROLS = 60; // screen px kept clear around a note brought into view; the buttons along the bottom
 export const coarse = matchMedia("(pointer: coarse)");
 
 const bar = document.createElement("div");
@@ -47,7 +48,12 @@ export function listenForNoteTools() {
     const tool = e.target.closest("[data-note-tool]")?.dataset.noteTool;
     if (tool && current) use(tool, current);
   });
-  root.addEventListener("focusin", place);
+  root.addEventListener("focusin", (e) => {
+    // On a phone, a note selected or opened for editing comes wholly into view (with room for its tools).
+    const el = e.target.closest?.(".note");
+    if (el && coarse.matches && (el === e.target || e.target.matches(".note-input"))) bringIntoView(el, el === e.target ? 64 : 0);
+    place();
+  });
   root.addEventListener("focusout", (e) => { if (!e.relatedTarget || !bar.contains(e.relatedTarget)) requestAnimationFrame(place); });
   // A tap or click on a note while linking finishes the link; on the board, it cancels it.
   canvas.addEventListener("click", (e) => {
@@ -55,8 +61,11 @@ export function listenForNoteTools() {
     const target = noteAt(e.clientX, e.clientY);
     const source = ui.linkFrom;
     ui.linkFrom = null;
-    if (target && target !== source) { link(source, target); noteEls.get(target)?.focus({ preventScroll: true }); }
-    else say("Linking cancelled.");
+    if (target && target !== source) {
+      link(source, target);
+      noteEls.get(target)?.focus({ preventScroll: true });
+      toast("Linked. Undo takes it back.");
+    } else toast("Linking cancelled.");
     queueRender();
     place();
   }, true);
@@ -108,4 +117,16 @@ function place() {
   if (top + h > c.height - GAP) top = Math.max(GAP, Math.min(c.height - h - GAP, n.top - c.top + GAP));
   const left = Math.max(GAP, Math.min(c.width - w - GAP, n.left - c.left + n.width / 2 - w / 2));
   bar.style.transform = `translate(${Math.round(left)}px, ${Math.round(top)}px)`;
+}
+
+/** Pan (never zoom) the least that shows the whole note, `above` px clear over it, if the screen can hold it. */
+function bringIntoView(el, above) {
+  const c = canvas.getBoundingClientRect(), n = el.getBoundingClientRect();
+  const left = c.left + MARGIN, right = c.right - MARGIN, top = c.top + MARGIN + above, bottom = c.bottom - CONTROLS;
+  const dx = n.left < left ? left - n.left : n.right > right ? Math.max(right - n.right, left - n.left) : 0;
+  const dy = n.top < top ? top - n.top : n.bottom > bottom ? Math.max(bottom - n.bottom, top - n.top) : 0;
+  if (!dx && !dy) return;
+  camera.x += dx;
+  camera.y += dy;
+  applyCamera();
 }

@@ -29,6 +29,9 @@ export function listenForTouch() {
   canvas.addEventListener("pointercancel", cancel, true);
   // A long press is ours (it picks a note up): no context menu, no text selection.
   canvas.addEventListener("contextmenu", (e) => { if (fingers.size || gesture) e.preventDefault(); });
+  // Once a note is picked up, the browser must not take the moving finger for a drag of its own (it would
+  // cancel the pointer, dropping the note where it was picked up).
+  canvas.addEventListener("touchmove", (e) => { if (gesture?.type === "carry") e.preventDefault(); }, { passive: false });
 }
 
 function ours(e) {

@@ -52,7 +52,9 @@ class Fingers:
         start = list(self.down.values())
         for s in range(1, steps + 1):
             t = s / steps
-            await self.move(*((a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t) for a, b in zip(start, to, strict=True)))
+            await self.move(
+                *((a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t) for a, b in zip(start, to, strict=True))
+            )
 
     async def swipe(self, start: Point, end: Point, steps: int = 12) -> None:
         """One finger down at `start`, along to `end`, lifted."""
@@ -60,7 +62,9 @@ class Fingers:
         await self.glide([end], steps)
         await self.end()
 
-    async def pinch(self, centre: Point, spread: float, to_spread: float, shift: Point = (0, 0), steps: int = 12) -> None:
+    async def pinch(
+        self, centre: Point, spread: float, to_spread: float, shift: Point = (0, 0), steps: int = 12
+    ) -> None:
         """Two fingers `spread` px apart (across `centre`) go to `to_spread` apart, their middle moving by `shift`."""
         cx, cy = centre
         await self.start((cx - spread / 2, cy), (cx + spread / 2, cy))

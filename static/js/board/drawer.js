@@ -1,9 +1,11 @@
 // On a small screen the canvas gets the screen: the header's details and the side panels (people, the
 // facilitator's console, exports, help) fold into a drawer behind a Menu button, which opens and closes it by
 // tap, click or keyboard (Escape closes it and gives the focus back). On a large screen the button is not shown
-// and nothing folds. Also here: the empty board's hint, which speaks touch on a touch screen.
+// and nothing folds; the list view stays one tap away. Also here: the + Note button on the canvas, and the empty
+// board's hint, which speaks touch on a touch screen.
 
 import { canvas, root } from "./context.js";
+import { addNoteAt, freeSpot } from "./editing.js";
 import { coarse } from "./notetools.js";
 
 const TOUCH_HINT = "Tap + Note to add a note, or double-tap the board.";
@@ -27,8 +29,9 @@ export function listenForDrawer() {
   sayHint();
   coarse.addEventListener("change", sayHint);
   // The add button sits on the canvas: pressing it is not the start of a pan, nor half of a double-click.
-  const add = root.querySelector(".add-fab");
+  const add = root.querySelector("[data-add-fab]");
   for (const type of ["pointerdown", "dblclick"]) add?.addEventListener(type, (e) => e.stopPropagation());
+  add?.addEventListener("click", () => { const p = freeSpot(); addNoteAt(p.x, p.y); });
   if (!toggle || !drawer) return;
   toggle.addEventListener("click", (e) => {
     // Opened from the keyboard, the focus goes into the drawer; a tap leaves it on the button.

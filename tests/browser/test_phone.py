@@ -284,7 +284,7 @@ async def test_the_empty_board_hint_speaks_touch_on_a_touch_screen(browser: Any,
         if name == "phone":
             await page.screenshot(path=str(SCREENSHOTS / "phone-empty-board.png"))
             # and the button it names is there, and adds a note
-            await page.get_by_role("button", name="Note", exact=True).tap()
+            await page.get_by_role("button", name="Add a note").tap()
             await expect(page.locator(".note-input")).to_be_focused()
     assert hints["phone"].startswith("Tap + Note") and "click" not in hints["phone"].lower(), hints
     assert "Double-click" in hints["laptop"], hints
@@ -302,7 +302,7 @@ async def test_a_participant_on_a_phone_joins_adds_edits_moves_links_and_undoes_
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
     # add, with the + Note button and the phone's keyboard
-    await phone.get_by_role("button", name="Note", exact=True).tap()
+    await phone.get_by_role("button", name="Add a note").tap()
     await expect(phone.locator(".note-input")).to_be_focused()
     await phone.keyboard.type("Practitioners trained")
     await phone.keyboard.press("Enter")

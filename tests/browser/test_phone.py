@@ -356,3 +356,28 @@ async def test_a_participant_on_a_phone_joins_adds_edits_moves_links_and_undoes_
         "Practitioners trained in using evidence",
         "Services change in practice",
     ]
+
+
+async def test_a_tapped_arrow_shows_its_panel_over_the_board_to_relabel_or_delete_it(
+    browser: Any, server: ServerProcess
+) -> None:
+    board = Board(server)
+    phone = await board.open(browser, PHONE)
+    panel = phone.locator("[data-link-panel]")
+    await expect(panel).to_be_hidden()
+    # At the phone's fit a label is a few px tall: spread two fingers over it first, as a person would.
+    label = phone.locator(".link-label", has_text="assumed by")
+    found = await label.bounding_box()
+    assert found is not None
+    await Fingers(phone).pinch((found["x"] + found["width"] / 2, found["y"] + found["height"] / 2), 60, 240)
+    await label.tap()
+    await expect(panel).to_be_visible()  # without opening the drawer
+    await expect(phone.locator("[data-drawer-toggle]")).to_have_attribute("aria-expanded", "false")
+    await panel.locator("input[name=label]").fill("assumes")
+    await panel.get_by_role("button", name="Save").tap()
+    await expect(phone.locator(".link-label", has_text="assumes")).to_be_visible(timeout=SETTLE)
+    await panel.get_by_role("button", name="Delete link").tap()
+    await expect(phone.locator("[data-toast]")).to_contain_text("Deleted the link")
+    await saved(phone)
+    stored = await server_map(server, phone, board.id)
+    assert "assumes" not in [lk["label"] for lk in stored["links"]]

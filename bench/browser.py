@@ -6,6 +6,10 @@ Then one note is dragged for two seconds while another client streams drag posit
 (30 a second each), and the page's frame-to-frame times are recorded. The baseline, measured in the same
 run with the same page, is an empty board (load) and the same drag with no other traffic (frames).
 
+On a phone's viewport (390×844, touch emulated): time to interactive of the same boards, and frame times while
+two fingers pinch the large board out and in (their middle drifting, so it pans too) and then one finger pans
+it, each for two seconds; the touches go through Chromium's debugging protocol (tests/support/touch.py).
+
     .venv/bin/python -m bench.browser [--notes 1000] [--links 1500]
 """
 
@@ -24,6 +28,10 @@ from playwright.async_api import async_playwright
 from tests.browser.conftest import ARGS, CHROMIUM
 from tests.support.client import BoardClient, create_workshop
 from tests.support.server import UNLIMITED_FRAMES, ServerProcess
+from tests.support.touch import Fingers
+
+DESKTOP: dict[str, Any] = {"viewport": {"width": 1400, "height": 900}}
+PHONE: dict[str, Any] = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 
 FRAME_RECORDER = """() => {
   window.__frames = [];
@@ -68,8 +76,10 @@ async def populate(server: ServerProcess, notes: int, links: int) -> dict[str, A
     return created
 
 
-async def time_to_interactive(browser: Any, server: ServerProcess, created: dict[str, Any], notes: int) -> float:
-    context = await browser.new_context(viewport={"width": 1400, "height": 900})
+async def time_to_interactive(
+    browser: Any, server: ServerProcess, created: dict[str, Any], notes: int, size: dict[str, Any] = DESKTOP
+) -> float:
+    context = await browser.new_context(**size)
     await context.add_cookies([{"name": f"pw_{created['id']}", "value": created["token"], "url": server.url}])
     page = await context.new_page()
     await page.goto(f"{server.url}/w/{created['id']}")
@@ -123,6 +133,38 @@ async def drag_frames(browser: Any, server: ServerProcess, created: dict[str, An
     return [float(f) for f in frames[2:]]
 
 
+async def gesture_frames(browser: Any, server: ServerProcess, created: dict[str, Any]) -> dict[str, list[float]]:
+    """Frame times on a phone while two fingers pinch (out, then in, drifting) and then while one finger pans."""
+    context = await browser.new_context(**PHONE)
+    await context.add_cookies([{"name": f"pw_{created['id']}", "value": created["token"], "url": server.url}])
+    page = await context.new_page()
+    await page.goto(f"{server.url}/w/{created['id']}")
+    await page.wait_for_selector(".connection.live")
+    await page.wait_for_timeout(500)
+    fingers = Fingers(page)
+    frames: dict[str, list[float]] = {}
+    # pinch: 60 moves out (spread 100 -> 300 px), 60 back in, the middle drifting 80 px across and back
+    await page.evaluate(FRAME_RECORDER)
+    await fingers.start((145, 420), (245, 420))
+    for i in range(120):
+        t = i / 59 if i < 60 else (119 - i) / 59
+        spread, cx = 100 + 200 * t, 195 + 80 * t
+        await fingers.move((cx - spread / 2, 420 + 40 * t), (cx + spread / 2, 420 + 40 * t))
+        await page.wait_for_timeout(16)
+    await fingers.end()
+    frames["pinch"] = await page.evaluate("window.__recording = false, window.__frames")
+    # pan: one finger on the board, 120 moves in a zigzag
+    await page.evaluate(FRAME_RECORDER)
+    await fingers.start((100, 300))
+    for i in range(120):
+        await fingers.move((100 + (i % 40) * 5, 300 + i * 2))
+        await page.wait_for_timeout(16)
+    await fingers.end()
+    frames["pan"] = await page.evaluate("window.__recording = false, window.__frames")
+    await context.close()
+    return {name: [float(f) for f in found[2:]] for name, found in frames.items()}
+
+
 def summary(frames: list[float]) -> str:
     ordered = sorted(frames)
     p95 = ordered[int(0.95 * (len(ordered) - 1))]
@@ -142,6 +184,13 @@ async def run(notes: int, links: int) -> str:
                 big_tti = statistics.median([await time_to_interactive(browser, server, big, notes) for _ in range(3)])
                 quiet = await drag_frames(browser, server, big, stream=False)
                 busy = await drag_frames(browser, server, big, stream=True)
+                phone_empty = statistics.median(
+                    [await time_to_interactive(browser, server, empty, 0, PHONE) for _ in range(3)]
+                )
+                phone_big = statistics.median(
+                    [await time_to_interactive(browser, server, big, notes, PHONE) for _ in range(3)]
+                )
+                touch = await gesture_frames(browser, server, big)
                 await browser.close()
         finally:
             server.stop()
@@ -154,6 +203,13 @@ async def run(notes: int, links: int) -> str:
             f"| baseline: empty board | {empty_tti:.0f} | – |",
             f"| baseline: large board, no other traffic | {big_tti:.0f} | {summary(quiet)} |",
             f"| large board, another client dragging five notes | – | {summary(busy)} |",
+            "",
+            "| on a phone (390×844, touch) | time to interactive ms | frame time in the gesture, p50 / p95 / max ms |",
+            "|---|---:|---|",
+            f"| empty board | {phone_empty:.0f} | – |",
+            f"| large board | {phone_big:.0f} | – |",
+            f"| large board, two fingers pinch-zooming (and panning) | – | {summary(touch['pinch'])} |",
+            f"| large board, one finger panning | – | {summary(touch['pan'])} |",
         ]
     )
 

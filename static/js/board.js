@@ -7,9 +7,11 @@
 import { listenForOthersChanges } from "./board/announce.js";
 import { changedBoard, live, queueRender, setRenderer } from "./board/context.js";
 import { isFollowing, listenForSharedViews } from "./board/follow.js";
+import { listenForDrawer } from "./board/drawer.js";
 import { listenForInput } from "./board/input.js";
 import { listenForJoining } from "./board/joining.js";
 import { listenForArrowKeys } from "./board/keyboard.js";
+import { listenForNoteTools } from "./board/notetools.js";
 import { MESSAGES, listenToControls, renderConnection, toast } from "./board/panels.js";
 import { listenForSkipToBoard } from "./board/order.js";
 import { listenForPhases } from "./board/phase.js";
@@ -23,15 +25,19 @@ import { listenForRegionKeys } from "./board/regions.js";
 import { render } from "./board/render.js";
 import { listenForSelection } from "./board/selection.js";
 import { listenForTidy } from "./board/tidy.js";
+import { listenForTouch } from "./board/touch.js";
 import { listenForUndo } from "./board/undo.js";
 import { measureEverything } from "./board/sizes.js";
 import { applyCamera, fit, listenForWheel } from "./board/viewport.js";
 
 setRenderer(render);
+listenForTouch(); // before input.js: fingers are the touch module's, the mouse and pen input.js's
 listenForInput();
 listenForArrowKeys();
 listenForSkipToBoard();
 listenForOthersChanges();
+listenForNoteTools();
+listenForDrawer();
 listenForWheel();
 listenToControls();
 listenForSharedViews();

@@ -64,7 +64,7 @@ export function render() {
     if (changed("fill")) { el.style.background = note.colour || kind.colour; followInk(el); }
     if (changed("pending")) el.classList.toggle("pending", Boolean(note.pending));
     if (changed("source")) el.classList.toggle("link-source", ui.linkFrom === note.id);
-    if (changed("label")) el.querySelector(".note-kind").textContent = label;
+    if ((changed("label") || changed("editing")) && ui.editing !== note.id) el.querySelector(".note-kind").textContent = label;
     if ((changed("text") || changed("editing")) && ui.editing !== note.id) el.querySelector(".note-text").textContent = note.text;
     if (changed("text") || changed("label") || changed("pending")) {
       el.setAttribute("aria-label", `${label}: ${note.text}${note.pending ? " (not yet saved)" : ""}`);

@@ -63,12 +63,14 @@ async def camera(page: Page) -> tuple[float, float, float]:
 
 
 async def centre(page: Page, text: str) -> tuple[float, float]:
-    """The middle of the part of a note the screen shows."""
+    """The middle of the part of a note the screen shows, above the board's own buttons along its bottom."""
     found = await note(page, text).bounding_box()
     screen = await page.locator("[data-canvas]").bounding_box()
     assert found is not None and screen is not None
+    buttons = [await page.locator(s).bounding_box() for s in (".history-controls", ".zoom-controls")]
+    floor = min([b["y"] for b in buttons if b is not None], default=screen["y"] + screen["height"])
     left, right = max(found["x"], screen["x"]), min(found["x"] + found["width"], screen["x"] + screen["width"])
-    top, bottom = max(found["y"], screen["y"]), min(found["y"] + found["height"], screen["y"] + screen["height"])
+    top, bottom = max(found["y"], screen["y"]), min(found["y"] + found["height"], screen["y"] + screen["height"], floor)
     assert left < right and top < bottom, f"{text!r} is off the screen"
     return (left + right) / 2, (top + bottom) / 2
 

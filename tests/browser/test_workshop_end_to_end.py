@@ -20,8 +20,9 @@ HD = {"width": 1920, "height": 1080}
 
 
 async def write_note(page: Page, text: str) -> None:
-    """Add a note the way a person does: the Add note button, type, Enter."""
-    await page.click("[data-action=add-note]")
+    """Add a note the way a person does: the Add note button (+ Note on a phone), type, Enter."""
+    sidebar = page.locator("[data-action=add-note]")
+    await (sidebar if await sidebar.is_visible() else page.get_by_role("button", name="Add a note")).click()
     await page.keyboard.type(text)
     await page.keyboard.press("Enter")
 

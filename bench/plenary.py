@@ -121,13 +121,21 @@ def run_load(
     return result
 
 
-async def prepare_pathweaver(server: ServerProcess, participants: int) -> tuple[str, list[str]]:
+# Everything allowed, as in the open board, but every participant's new note private (rule P38).
+PRIVATE_PLAN = [{"name": "On your own", "private": True}]
+
+
+async def prepare_pathweaver(
+    server: ServerProcess, participants: int, plan: list[dict[str, Any]] | None = None
+) -> tuple[str, list[str]]:
     created = await create_workshop(server.url, "Plenary benchmark")
     tokens = [(await join(server.url, created["join_code"], f"p{i}"))["token"] for i in range(participants)]
     fac = await BoardClient(server.ws_url, created["id"], created["token"], "setup").connect()
     ids = [f"base{i:04}" for i in range(BASE_NOTES)] + [f"drag{i:04}" for i in range(MAX_DRAGGERS)]
     for note_id in ids:
         await fac.send("note.add", id=note_id, kind="outcome", text=note_id, x=0.0, y=0.0)
+    if plan is not None:
+        await fac.send("plan.set", phases=plan)
     await fac.wait_for(lambda: not fac.pending, "setup notes stored")
     await fac.disconnect()
     return f"{server.ws_url}/api/workshops/{created['id']}/ws", tokens
@@ -219,7 +227,17 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="skip the join-time and idle-memory measurements")
     parser.add_argument("--extras-only", action="store_true", help="only the join-time and idle-memory measurements")
     parser.add_argument("--out", default=str(RESULTS))
+    parser.add_argument(
+        "--privacy",
+        action="store_true",
+        help="only: server CPU per delivery in a private phase against an open one (--privacy-clients, --privacy-rate)",
+    )
+    parser.add_argument("--privacy-clients", type=int, default=200)
+    parser.add_argument("--privacy-rate", type=float, default=200)
     args = parser.parse_args()
+    if args.privacy:
+        privacy_comparison(args)
+        return
     client_counts = [int(n) for n in args.clients.split(",")]
     rates = [float(r) for r in args.rates.split(",")]
 
@@ -296,6 +314,44 @@ def main() -> None:
         )
     )
     (out / "plenary.md").write_text(report)
+    print("\n" + report)
+
+
+def privacy_comparison(args: argparse.Namespace) -> None:
+    """The same load on an open board and in a private phase (every new note private to its author until a
+    reveal, so frames differ per recipient): server CPU per 100,000 deliveries, each on a fresh server."""
+    steps = []
+    with tempfile.TemporaryDirectory() as folder:
+        for name, plan in (("open", None), ("private", PRIVATE_PLAN)):
+            server = ServerProcess(f"sqlite:///{folder}/{name}.db", extra_env=LIMITS_LIFTED)
+            server.start(log_path=Path(folder) / f"{name}.log")
+            try:
+                url, tokens = asyncio.run(prepare_pathweaver(server, participants=20, plan=plan))
+                assert server.proc is not None
+                step = run_load(
+                    "pathweaver", url, tokens, args.privacy_clients, args.privacy_rate, args.seconds, server.proc.pid
+                )
+                steps.append({**step, "phase": name})
+            finally:
+                server.stop()
+    lines = [
+        f"Machine: {os.cpu_count()} cores, load generator on the same machine; {args.seconds:g} s per step; "
+        f"N = {args.privacy_clients}, R = {args.privacy_rate:g} operations/s.",
+        "",
+        "| phase | deliveries/s | server CPU | CPU s per 100k deliveries | e2e p50 / p99 ms | all delivered |",
+        "|---|---:|---:|---:|---:|---|",
+    ]
+    for s in steps:
+        lines.append(
+            f"| {s['phase']} | {s['deliveries_per_s']:,.0f} | {s['server_cpu']:.0%} | "
+            f"{fmt(s['server_cpu_per_100k'], 2)} | {fmt(s['latency']['p50'])} / {fmt(s['latency']['p99'])} | "
+            f"{'yes' if s['complete'] else 'NO'} |"
+        )
+    report = "\n".join(lines) + "\n"
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "privacy.json").write_bytes(orjson.dumps(steps, option=orjson.OPT_INDENT_2))
+    (out / "privacy.md").write_text(report)
     print("\n" + report)
 
 

@@ -15,9 +15,10 @@ import orjson
 
 from server import import_limits
 from server.board import characters, ops
+from server.board.change import Change
 from server.board.model import DEFAULT_KINDS, Board, Event, Kind, Participant, WorkshopInfo
 from server.board.refusals import Refusal
-from server.board.rules import MAX_LINKS, MAX_NOTES, MAX_QUESTION, MAX_TITLE, Change, decide, participant_join
+from server.board.rules import MAX_LINKS, MAX_NOTES, MAX_QUESTION, MAX_TITLE, decide, participant_join
 from server.clock import now_ms
 from server.export import pathweaver_json, spreadsheet
 from server.import_limits import MAX_IMPORT_BYTES as MAX_IMPORT_BYTES

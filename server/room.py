@@ -21,12 +21,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-import orjson
-
-from server.board import ops
+from server import delivery, submission
+from server.board import ops, privacy
+from server.board.change import Change
 from server.board.model import Board, Event, Participant
 from server.board.refusals import Refusal, refuse
-from server.board.rules import Change, decide, participant_join
+from server.board.rules import decide, participant_join
 from server.board.seen import SeenIds
 from server.clock import now_ms
 from server.protocol import frames
@@ -72,33 +72,11 @@ class StorageFailed(RuntimeError):
     """The room could not store changes: it is being dropped and will reload from storage."""
 
 
-class _Reply:
-    """A one-shot `Connection` that waits for the answer to a single operation."""
-
-    def __init__(self, participant: Participant) -> None:
-        self.participant = participant
-        self.answer: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
-
-    def send(self, text: str) -> None:
-        message = orjson.loads(text)
-        if message["type"] == "ack":
-            message = {**message["acks"][0], "type": "ack"}
-        if not self.answer.done():
-            self.answer.set_result(message)
-
-    def close(self, code: int, reason: str) -> None:
-        if not self.answer.done():
-            self.answer.set_result({"type": "error", "code": "server_error", "message": reason, "cid": None})
-
-    @property
-    def is_open(self) -> bool:
-        return not self.answer.done()
-
-
 @dataclass(slots=True)
 class _Pending:
     event: Event
     sender: Connection | None
+    audience: privacy.Audience | None  # who may see it (rule P38); None: everyone
 
 
 @dataclass(slots=True)
@@ -131,10 +109,17 @@ class Room:
     _flush_task: asyncio.Task[None] | None = None
     _drags: dict[str, dict[str, Any]] = field(default_factory=dict)
     _last_publish: float = -1.0
-    _snapshot_cache: tuple[int, str] | None = None
+    # The board at one head as a map, its private notes, whether an open vote has ballots, and the snapshot
+    # frame per view: (notes hidden from the viewer, the viewer while ballots are secret) — one entry, for
+    # everyone, unless private notes or dots are about.
+    _snapshot_cache: (
+        tuple[int, dict[str, Any], list[dict[str, Any]], bool, dict[tuple[frozenset[str], str], str]] | None
+    ) = None
+    _audiences: dict[int, privacy.Audience] = field(default_factory=dict)  # of the private events in `recent`
     _editing: dict[str, str | None] = field(default_factory=dict)
     _online: dict[str, int] = field(default_factory=dict)
     shared_view: SharedView = field(default_factory=SharedView)
+    spotlight: dict[str, Any] | None = None  # the note the facilitator put in front of everyone (P41)
     broken: bool = False
     _joining: list[_Joiner] = field(default_factory=list)
     _head_waiters: list[tuple[int, asyncio.Future[None]]] = field(default_factory=list)
@@ -178,20 +163,22 @@ class Room:
         if self.broken:
             conn.close(1011, "storage failure")
             return
-        self._introduce(conn.participant)
-        catchup = self._catchup(since, epoch)
+        self.introduce(conn.participant)
+        catchup = self._catchup(since, epoch, conn.participant)
         if catchup is not None:
             self._admit(conn, self.committed_head, [encode(frames.events(catchup))] if catchup else [])
         elif self.board.head <= self.committed_head:
-            self._admit(conn, self.board.head, [self._snapshot_frame()])
+            self._admit(conn, self.board.head, [self._snapshot_frame(conn.participant)])
         else:
-            self._joining.append(_Joiner(conn, self.board.head, self._snapshot_frame()))
+            self._joining.append(_Joiner(conn, self.board.head, self._snapshot_frame(conn.participant)))
 
     def _admit(self, conn: Connection, head: int, first: list[str]) -> None:
         """Welcome a connection at a committed `head`, send what brings it there, and add it to the room."""
         me = conn.participant
         view = self.shared_view.current  # a late joiner follows the facilitator's shared view too (P33)
-        conn.send(encode(frames.welcome(PROTOCOL_VERSION, me, head, self._presence_list(), self.epoch, view)))
+        presence = self._presence_list(me)
+        welcome = frames.welcome(PROTOCOL_VERSION, me, head, presence, self.epoch, view, self.clock(), self.spotlight)
+        conn.send(encode(welcome))
         for text in first:
             conn.send(text)
         self.connections.add(conn)
@@ -209,9 +196,12 @@ class Room:
             else:
                 self._joining.append(joiner)
 
-    async def committed_map(self, timeout: float = 10.0) -> dict[str, Any]:
-        """The whole map as `Board.to_dict` gives it, once everything in it is stored (raises StorageFailed)."""
+    async def committed_map(self, viewer: Participant | None = None, timeout: float = 10.0) -> dict[str, Any]:
+        """The map as `Board.to_dict` gives it, once everything in it is stored (raises StorageFailed); cut to what
+        `viewer` may see when given (rule P38)."""
         view = self.board.to_dict()
+        if viewer is not None:
+            view = privacy.map_for(view, viewer)
         if view["head"] > self.committed_head:
             if self.broken:
                 raise StorageFailed("the room could not store its changes")
@@ -223,19 +213,27 @@ class Room:
                 raise StorageFailed(f"changes up to {view['head']} were not stored within {timeout:g} s") from None
         return view
 
-    def _snapshot_frame(self) -> str:
-        """The whole board as a frame, encoded once per head: a hall full of people joining at once costs one."""
+    def _snapshot_frame(self, viewer: Participant) -> str:
+        """The board as `viewer` may see it, as a frame, encoded once per head and per view: a hall full of
+        people joining at once costs one (a few in a private phase; one each while dots are being cast)."""
         if self._snapshot_cache is None or self._snapshot_cache[0] != self.board.head:
-            self._snapshot_cache = (self.board.head, encode(frames.snapshot(self.board.to_dict())))
-        return self._snapshot_cache[1]
+            board = self.board.to_dict()
+            private_notes = [n for n in board["notes"] if n.get("private")]
+            ballots = any(v["closed_at"] is None and v["ballots"] for v in board["votes"])
+            self._snapshot_cache = (self.board.head, board, private_notes, ballots, {})
+        _, board, private_notes, ballots, frames_by_view = self._snapshot_cache
+        view = (privacy.hidden_from(private_notes, viewer), viewer.id if ballots else "")
+        if view not in frames_by_view:
+            frames_by_view[view] = encode(frames.snapshot(privacy.map_for(board, viewer)))
+        return frames_by_view[view]
 
-    def _introduce(self, me: Participant) -> None:
+    def introduce(self, me: Participant) -> None:
         """Put a participant on the board (a numbered event) the first time they connect or act."""
         known = self.board.participants.get(me.id)
         if known is None or (known.name, known.colour, known.role) != (me.name, me.colour, me.role):
             self._accept(participant_join(me), me.id)
 
-    def _catchup(self, since: int | None, epoch: str | None) -> list[dict[str, Any]] | None:
+    def _catchup(self, since: int | None, epoch: str | None, viewer: Participant) -> list[dict[str, Any]] | None:
         """Committed events after `since`, or None when only a snapshot can bring the client up to date.
 
         A client's `since` counts only in this room's epoch: from another, its head may name changes this
@@ -248,7 +246,8 @@ class Room:
         oldest = self.recent[0]["seq"] if self.recent else self.committed_head + 1
         if since + 1 < oldest:
             return None
-        return [e for e in self.recent if e["seq"] > since]
+        audiences = self._audiences
+        return [privacy.visible_event(e, audiences.get(e["seq"]), viewer) for e in self.recent if e["seq"] > since]
 
     def leave(self, conn: Connection) -> None:
         self._joining = [j for j in self._joining if j.conn is not conn]
@@ -262,8 +261,14 @@ class Room:
             self._editing.pop(pid, None)
             self._broadcast(encode(frames.presence(pid, False, None)))
 
-    def _presence_list(self) -> list[dict[str, Any]]:
-        return [{"id": pid, "editing": self._editing.get(pid)} for pid in self._online]
+    def _presence_list(self, viewer: Participant) -> list[dict[str, Any]]:
+        """Who is online and what they edit, where `viewer` may see the note (rule P38)."""
+        presence = []
+        for pid in self._online:
+            editing = self._editing.get(pid)
+            audience = privacy.note_audience(self.board.notes.get(editing)) if editing else None
+            presence.append({"id": pid, "editing": editing if audience is None or audience.admits(viewer) else None})
+        return presence
 
     @property
     def idle(self) -> bool:
@@ -309,8 +314,13 @@ class Room:
         if change.op == "note.drag":
             self._queue_drag(change.data)
         elif change.op == "presence.set":
-            self._editing[actor.id] = change.data["editing"]
-            self._broadcast(encode(frames.presence(actor.id, True, change.data["editing"])))
+            editing = change.data["editing"]
+            self._editing[actor.id] = editing
+            audience = privacy.note_audience(self.board.notes.get(editing)) if editing else None
+            delivery.send_presence(self.connections, actor.id, True, editing, audience)
+        elif change.op == "note.spotlight":
+            self.spotlight = change.data if change.data["id"] is not None else None
+            self._broadcast(encode(frames.spotlight(self.spotlight)))
         elif change.op == "view.share":
             self.shared_view.share(conn, change.data, lambda: self.connections, self.settings.tick)
         else:
@@ -318,6 +328,7 @@ class Room:
 
     def _accept(self, change: Change, by: str, sender: Connection | None = None, cid: str | None = None) -> None:
         event = Event(seq=self.board.head + 1, op=change.op, by=by, at=self.clock(), data=change.data, cid=cid)
+        audience = privacy.event_audience(self.board, change.op, change.data)  # judged before the change
         self.board.apply(event)
         if cid is not None:
             self.client_ops.add((by, cid), event.seq)
@@ -326,7 +337,7 @@ class Room:
             self._drags.pop(change.data["id"], None)  # a stored position supersedes any queued drag
         for moved in change.data.get("positions", ()) if change.op == "notes.arrange" else ():
             self._drags.pop(moved["id"], None)
-        self._pending.append(_Pending(event, sender))
+        self._pending.append(_Pending(event, sender, audience))
         if self.board.head - self._last_snapshot_head >= self.settings.snapshot_every:
             self._pending_snapshot = self.board.to_dict()
             self._last_snapshot_head = self.board.head
@@ -368,6 +379,7 @@ class Room:
     def _publish(self, batch: list[_Pending], drags: list[dict[str, Any]]) -> None:
         wire = [p.event.to_wire() for p in batch]
         self.recent.extend(wire)
+        self._remember_audiences(batch)
         self._admit_joiners()
         still_waiting = []
         for head, stored in self._head_waiters:
@@ -376,10 +388,8 @@ class Room:
             elif not stored.done():
                 stored.set_result(None)
         self._head_waiters = still_waiting
-        if wire:
-            self._broadcast(encode(frames.events(wire, drags)))
-        elif drags:
-            self._broadcast(encode(frames.drags(drags)))
+        drag_audiences = [privacy.note_audience(self.board.notes.get(d["id"])) for d in drags]
+        delivery.send_events(self.connections, wire, [p.audience for p in batch], drags, drag_audiences)
         acks: dict[Connection, list[tuple[str, int]]] = {}
         for p in batch:
             if p.sender is not None and p.event.cid is not None:
@@ -394,6 +404,15 @@ class Room:
         for conn, items in acks.items():
             if conn.is_open:
                 conn.send(encode(frames.acks(items)))
+
+    def _remember_audiences(self, batch: list[_Pending]) -> None:
+        """Keep who may see each private event for as long as catch-up may send it (`recent`)."""
+        for p in batch:
+            if p.audience is not None:
+                self._audiences[p.event.seq] = p.audience
+        oldest = self.recent[0]["seq"] if self.recent else 0
+        while self._audiences and next(iter(self._audiences)) < oldest:  # in seq order: oldest first
+            del self._audiences[next(iter(self._audiences))]
 
     def _break(self, failed: list[_Pending]) -> None:
         """Storage failed: the board in memory is ahead of what is stored, so drop it and make everyone resync.
@@ -427,34 +446,8 @@ class Room:
             conn.send(text)
 
     async def submit(self, participant: Participant, frame: dict[str, Any], timeout: float = 10.0) -> dict[str, Any]:
-        """Handle one operation that arrived outside a websocket (HTTP); return its `ack` or `error` message.
-
-        The operation goes through exactly the same path as a websocket frame: decoding, rules, ordering,
-        group commit; the answer comes only once the change is stored.
-        """
-
-        def refused(code: str, message: str) -> dict[str, Any]:
-            return {"type": "error", "code": code, "message": message, "cid": None}
-
-        if not isinstance(frame.get("op"), str):
-            return refused("bad_frame", 'the operation needs an "op" string naming it')
-        if frame["op"] in ops.TRANSIENT_OPS:
-            return refused("bad_frame", "transient operations need a websocket")
-        if not frame.get("cid"):  # the answer is matched by cid: give one to operations that came without
-            frame = {**frame, "cid": f"submit-{secrets.token_urlsafe(9)}"}
-        try:
-            raw = orjson.dumps(frame)  # the websocket's own path from here on
-        except (TypeError, orjson.JSONEncodeError) as exc:
-            return refused("bad_value", f"the operation cannot be read: {exc}")
-        reply = _Reply(participant)
-        if not self.broken:
-            self._introduce(participant)
-        self.receive(reply, raw)
-        try:
-            return await asyncio.wait_for(reply.answer, timeout)
-        except TimeoutError:
-            message = f"the change was not stored within {timeout:g} s; send it again (same cid) to find out"
-            return {"type": "error", "code": "server_error", "message": message, "cid": frame["cid"]}
+        """Handle one operation that arrived outside a websocket (HTTP); return its `ack` or `error` message."""
+        return await submission.submit(self, participant, frame, timeout)
 
     async def drain(self) -> None:
         """Wait until every accepted event is committed (used at shutdown)."""

@@ -30,6 +30,8 @@ def event_data(
         problem = check(move)
         if problem:
             return problem
+        if board.notes[move.id].private is not None:  # its id and place would reach everyone (rule P38)
+            return refuse("bad_value", "reveal private notes before arranging them")
         version = board.notes[move.id].version + 1
         positions.append({"id": move.id, "x": move.x, "y": move.y, "version": version})
     return {"positions": positions, "updated_at": now}

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from server.board import clusters, merging, timer, voting
+from server.board.phases import Phase, Plan
 from server.board.seen import SeenIds
 
 # One colour per kind. Light backgrounds so the dark note text keeps WCAG AA contrast.
@@ -108,6 +110,8 @@ class Note:
     created_at: int
     updated_at: int
     version: int
+    private: str | None = None  # who may see it before it is revealed (server/board/privacy.py); None: everyone
+    merged: list[dict[str, Any]] = field(default_factory=list)  # notes merged into it, whole (rule P43)
 
 
 @dataclass(slots=True)
@@ -149,6 +153,9 @@ class Board:
     deleted: SeenIds[str] = field(default_factory=SeenIds)
     # (source, target) -> link id: at most one link per ordered pair.
     pairs: dict[tuple[str, str], str] = field(default_factory=dict)
+    plan: Plan = field(default_factory=Plan)  # the workshop's phases and the current one (rule P36)
+    votes: list[voting.Vote] = field(default_factory=list)  # dot votes, the open one last (rule P40)
+    clusters: dict[str, clusters.Cluster] = field(default_factory=dict)  # named frames of notes (rule P44)
 
     def apply(self, event: Event) -> None:
         """Apply an accepted event. Events must arrive in sequence order."""
@@ -169,8 +176,11 @@ class Board:
             "workshop": self.workshop.to_dict(),
             "head": self.head,
             "participants": [asdict(p) for p in self.participants.values()],
-            "notes": [asdict(n) for n in self.notes.values()],
+            "notes": [_note_dict(n) for n in self.notes.values()],
             "links": [asdict(lk) for lk in self.links.values()],
+            "plan": self.plan.to_dict(),
+            "votes": [v.to_dict() for v in self.votes],
+            "clusters": [asdict(c) for c in self.clusters.values()],
         }
 
     @classmethod
@@ -180,9 +190,21 @@ class Board:
         board.notes = {n["id"]: Note(**n) for n in d["notes"]}
         board.links = {lk["id"]: Link(**lk) for lk in d["links"]}
         board.pairs = {(lk.source, lk.target): lk.id for lk in board.links.values()}
+        board.plan = Plan.from_dict(d.get("plan"))
+        board.votes = [voting.Vote.from_dict(v) for v in d.get("votes", ())]
+        board.clusters = {c["id"]: clusters.Cluster(**c) for c in d.get("clusters", ())}
         for deleted in d.get("deleted", ()):  # snapshots stored before deleted ids had their own table
             board.deleted.add(deleted, 0)
         return board
+
+
+def _note_dict(note: Note) -> dict[str, Any]:
+    d = asdict(note)
+    if d["private"] is None:  # most notes: their dict is as it was before notes could be private or merged
+        del d["private"]
+    if not d["merged"]:
+        del d["merged"]
+    return d
 
 
 def deleted_by(op: str, data: dict[str, Any]) -> list[str]:
@@ -215,6 +237,7 @@ def _notes_arrange(board: Board, d: dict[str, Any]) -> None:
 
 
 def _note_delete(board: Board, d: dict[str, Any]) -> None:
+    voting.refund(board.votes, [d["id"], *d["links"]])
     for link_id in d["links"]:
         _link_delete(board, {"id": link_id})
     del board.notes[d["id"]]
@@ -242,6 +265,7 @@ def _note_restore(board: Board, d: dict[str, Any]) -> None:
 
 
 def _link_delete(board: Board, d: dict[str, Any]) -> None:
+    voting.refund(board.votes, [d["id"]])
     link = board.links.pop(d["id"])
     del board.pairs[(link.source, link.target)]
     board.deleted.add(link.id, board.head + 1)
@@ -266,6 +290,55 @@ def _workshop_rename(board: Board, d: dict[str, Any]) -> None:
         board.workshop.question = d["question"]
 
 
+def _notes_reveal(board: Board, d: dict[str, Any]) -> None:
+    # The notes and links come whole: those who could not see them before get them from this event.
+    for n in d["notes"]:
+        board.notes[n["id"]] = Note(**n)
+    for lk in d["links"]:
+        board.links[lk["id"]] = Link(**lk)
+        board.pairs[(lk["source"], lk["target"])] = lk["id"]
+
+
+def _private(board: Board, d: dict[str, Any]) -> None:
+    """The placeholder of an event this viewer may not see (a client's board): only the head moves."""
+
+
+def _plan_set(board: Board, d: dict[str, Any]) -> None:
+    phases = tuple(Phase.from_dict(p) for p in d["phases"])
+    timebox = timer.Timer(seconds=phases[d["current"]].seconds)  # a new phase's timer: its time box, stopped
+    board.plan = Plan(phases=phases, current=d["current"], changed_at=d["started_at"], timer=timebox)
+
+
+def _phase_go(board: Board, d: dict[str, Any]) -> None:
+    board.plan.current = d["index"]
+    board.plan.changed_at = d["started_at"]
+    board.plan.timer = timer.Timer(seconds=board.plan.phase.seconds)
+
+
+def _timer_start(board: Board, d: dict[str, Any]) -> None:
+    timer.start(board.plan.timer, d["at"])
+
+
+def _timer_pause(board: Board, d: dict[str, Any]) -> None:
+    timer.pause(board.plan.timer, d["at"])
+
+
+def _timer_add(board: Board, d: dict[str, Any]) -> None:
+    timer.add(board.plan.timer, d["seconds"])
+
+
+def _vote_open(board: Board, d: dict[str, Any]) -> None:
+    voting.apply_open(board.votes, d)
+
+
+def _vote_cast(board: Board, d: dict[str, Any]) -> None:
+    voting.apply_cast(board.votes, d)
+
+
+def _vote_close(board: Board, d: dict[str, Any]) -> None:
+    voting.apply_close(board.votes, d)
+
+
 _APPLIERS = {
     "participant.join": _participant_join,
     "note.add": _note_add,
@@ -282,5 +355,20 @@ _APPLIERS = {
     "workshop.unlock": _workshop_lock,
     "workshop.rename": _workshop_rename,
     "workshop.share_exports": _workshop_share_exports,
+    "notes.reveal": _notes_reveal,
+    "private": _private,
+    "plan.set": _plan_set,
+    "phase.go": _phase_go,
+    "timer.start": _timer_start,
+    "timer.pause": _timer_pause,
+    "timer.add": _timer_add,
+    "cluster.add": clusters.apply_add,
+    "cluster.update": clusters.apply_update,
+    "cluster.delete": clusters.apply_delete,
+    "notes.merge": merging.apply_merge,
+    "notes.unmerge": merging.apply_unmerge,
+    "vote.open": _vote_open,
+    "vote.cast": _vote_cast,
+    "vote.close": _vote_close,
     "workshop.joining": _workshop_joining,
 }

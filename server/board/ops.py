@@ -35,6 +35,8 @@ class NoteAdd(Op):
     x: float
     y: float
     colour: str | None = None
+    # The facilitator adds it for someone in the room without a device (rule P42): a participant of role "proxy".
+    on_behalf_of: str | None = None
 
 
 class NoteUpdate(Op):
@@ -173,6 +175,143 @@ class WorkshopShareExports(Op):
     enabled: bool
 
 
+class PhaseSpec(BaseModel):
+    """One phase of a workshop's plan (rule P36): what it asks, how long it has, what participants may do."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+    name: str
+    prompt: str = ""
+    seconds: int | None = None
+    kinds: Annotated[list[str], Field(max_length=100)] | None = None
+    link: bool = True
+    move: bool = True
+    edit_others: bool = True
+    private: bool = False
+    facilitator_sees: bool = True
+    anonymous: bool = False
+
+
+class NotesMerge(Op):
+    """Fold duplicate notes into one (rule P43): their links and dots move to it; they are kept on it, whole."""
+
+    op: Literal["notes.merge"]
+    into: str
+    notes: Annotated[list[str], Field(max_length=100)]
+    expect: Expected | None = None
+
+
+class NotesUnmerge(Op):
+    """Undo the latest merge into a note: the merged notes and their links come back as they were."""
+
+    op: Literal["notes.unmerge"]
+    id: str
+
+
+class ClusterAdd(Op):
+    """A named frame around notes (rule P44)."""
+
+    op: Literal["cluster.add"]
+    id: str
+    label: str
+    x: float
+    y: float
+    width: float
+    height: float
+
+
+class ClusterUpdate(Op):
+    """Rename, move or resize a cluster; moving it takes `notes` (those the sender sees inside it) along."""
+
+    op: Literal["cluster.update"]
+    id: str
+    label: str | None = None
+    x: float | None = None
+    y: float | None = None
+    width: float | None = None
+    height: float | None = None
+    notes: Annotated[list[str], Field(max_length=1000)] = []
+    expect: Expected | None = None
+
+
+class ClusterDelete(Op):
+    """Remove a cluster's frame; its notes stay where they are."""
+
+    op: Literal["cluster.delete"]
+    id: str
+
+
+class NotesReveal(Op):
+    """Show everyone every private note (rule P38), named or without names."""
+
+    op: Literal["notes.reveal"]
+    anonymous: bool = False
+
+
+class TimerStart(Op):
+    """Start (or go on with) the phase's timer."""
+
+    op: Literal["timer.start"]
+
+
+class TimerPause(Op):
+    op: Literal["timer.pause"]
+
+
+class TimerAdd(Op):
+    """Add time to the phase's timer (negative: take some off)."""
+
+    op: Literal["timer.add"]
+    seconds: int
+
+
+class VoteOpen(Op):
+    """Open a dot vote on notes (optionally of some kinds) or links (rule P40)."""
+
+    op: Literal["vote.open"]
+    on: Literal["notes", "links"]
+    budget: int
+    max_per_item: int
+    anonymous: bool = False
+    kinds: Annotated[list[str], Field(max_length=100)] | None = None
+    title: str = ""
+
+
+class VoteCast(Op):
+    """Put this many of one's dots on an item (replacing what one had there; 0 takes them back)."""
+
+    op: Literal["vote.cast"]
+    item: str
+    dots: int
+    on_behalf_of: str | None = None  # as for note.add (rule P42)
+
+
+class VoteClose(Op):
+    op: Literal["vote.close"]
+
+
+class ParticipantProxy(Op):
+    """Put someone without a device on the board, by name, for the facilitator to act for (rule P42)."""
+
+    op: Literal["participant.proxy"]
+    name: str
+
+
+class PlanSet(Op):
+    """Replace the workshop's plan of phases, and say which phase is current."""
+
+    op: Literal["plan.set"]
+    phases: Annotated[list[PhaseSpec], Field(max_length=100)]
+    current: int = 0
+
+
+class PhaseGo(Op):
+    """Move the room to another phase of the plan, forward or back."""
+
+    op: Literal["phase.go"]
+    index: int
+
+
 class WorkshopJoining(Op):
     """Let new people join (by the join link or the short code), or stop them; those already in stay."""
 
@@ -205,6 +344,13 @@ class ViewShare(Op):
     view: ViewRect | None
 
 
+class NoteSpotlight(Op):
+    """Put one note in front of everyone (`null` ends it): relayed, never stored (rule P41)."""
+
+    op: Literal["note.spotlight"]
+    id: str | None
+
+
 AnyOp = Union[  # noqa: UP007 - a runtime value too: OP_NAMES reads its members
     NoteAdd,
     NoteUpdate,
@@ -221,9 +367,25 @@ AnyOp = Union[  # noqa: UP007 - a runtime value too: OP_NAMES reads its members
     WorkshopUnlock,
     WorkshopRename,
     WorkshopShareExports,
+    PlanSet,
+    PhaseGo,
+    NotesReveal,
+    NotesMerge,
+    NotesUnmerge,
+    ClusterAdd,
+    ClusterUpdate,
+    ClusterDelete,
+    TimerStart,
+    TimerPause,
+    TimerAdd,
+    VoteOpen,
+    VoteCast,
+    VoteClose,
     WorkshopJoining,
     PresenceSet,
     ViewShare,
+    NoteSpotlight,
+    ParticipantProxy,
 ]
 
 OP_ADAPTER: TypeAdapter[AnyOp] = TypeAdapter(Annotated[AnyOp, Field(discriminator="op")])
@@ -234,15 +396,25 @@ OP_NAMES: frozenset[str] = frozenset(
 )
 
 # Operations that change the map and are numbered, stored and acknowledged. The rest are transient.
-TRANSIENT_OPS: frozenset[str] = frozenset({"note.drag", "presence.set", "view.share"})
+TRANSIENT_OPS: frozenset[str] = frozenset({"note.drag", "presence.set", "view.share", "note.spotlight"})
 FACILITATOR_OPS: frozenset[str] = frozenset(
     {
         "workshop.lock",
         "workshop.unlock",
         "workshop.rename",
         "workshop.share_exports",
-        "workshop.joining",
         "view.share",
+        "note.spotlight",
+        "participant.proxy",
+        "plan.set",
+        "phase.go",
+        "notes.reveal",
+        "timer.start",
+        "timer.pause",
+        "timer.add",
+        "vote.open",
+        "vote.close",
+        "workshop.joining",
         "notes.arrange",
     }
 )

@@ -40,6 +40,7 @@ CODES: dict[str, str] = {
     "joining_closed": "the facilitator has closed joining: no new participants for now",
     "body_too_large": "the request body is larger than the server reads for that address",
     "changed_since": "the note or link is no longer at the version the operation expected: someone changed it since",
+    "phase_forbids": "the workshop's current phase does not let participants do this (rule P37)",
 }
 
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
-from server.board import arrange, ops, restore
+from server.board import arrange, clusters, merging, ops, phases, plan_rules, privacy, restore, voting
+from server.board.change import Change
 from server.board.model import Board, Link, Note, Participant
 from server.board.refusals import Refusal, refuse
 
@@ -28,18 +28,22 @@ ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{4,64}")
 COLOUR_PATTERN = re.compile(r"#[0-9a-fA-F]{6}")
 
 
-@dataclass(frozen=True, slots=True)
-class Change:
-    op: str
-    data: dict[str, Any]
-
-
 def decide(board: Board, op: ops.AnyOp, actor: Participant, now: int) -> Change | Refusal:
     """Accept `op` by `actor` as a Change, or refuse it. The board is not modified."""
     if op.op in ops.FACILITATOR_OPS and not actor.is_facilitator:
         return refuse("facilitator_only", f"{op.op} is for the facilitator only")
+    behalf = getattr(op, "on_behalf_of", None)
+    if behalf is not None:  # the facilitator acts for someone without a device, who is then the actor (P42)
+        proxy = board.participants.get(behalf)
+        if not actor.is_facilitator:
+            return refuse("facilitator_only", "only the facilitator acts on behalf of someone")
+        if proxy is None or proxy.role != plan_rules.PROXY:
+            return refuse("bad_value", f"{behalf[:80]!r} is not someone without a device on this board")
+        actor = proxy
     if board.workshop.locked and not actor.is_facilitator and op.op != "presence.set":
         return refuse("board_locked", "the board is locked by the facilitator; changes are not accepted")
+    if not actor.is_facilitator and (problem := phases.forbidden(board.plan.phase, op, actor.id, board.notes)):
+        return problem
     return _DECIDERS[type(op)](board, op, actor, now)
 
 
@@ -58,6 +62,7 @@ def unsure_ids(board: Board, op: ops.AnyOp) -> list[str]:
             and ID_PATTERN.fullmatch(value)
             and value not in board.notes
             and value not in board.links
+            and value not in board.clusters
             and board.deleted.unsure(value)
         ):
             found.append(value)
@@ -141,7 +146,7 @@ def _note_add(board: Board, op: ops.NoteAdd, actor: Participant, now: int) -> Ch
     problem = _note_fields(board, op)
     if problem:
         return problem
-    if op.id in board.notes or op.id in board.links or op.id in board.deleted:
+    if op.id in board.notes or op.id in board.links or op.id in board.clusters or op.id in board.deleted:
         return refuse("note_exists", f"id {op.id} is already taken")
     if len(board.notes) >= MAX_NOTES:
         return refuse("board_full", f"a workshop holds at most {MAX_NOTES} notes")
@@ -158,8 +163,16 @@ def _note_add(board: Board, op: ops.NoteAdd, actor: Participant, now: int) -> Ch
             "created_at": now,
             "updated_at": now,
             "version": 1,
+            **_private_marking(board, actor),
         },
     )
+
+
+def _private_marking(board: Board, actor: Participant) -> dict[str, Any]:
+    """A note written in a private phase says who may see it (rule P38); others say nothing."""
+    phase = board.plan.phase
+    marking = privacy.private_marking(phase.private, phase.facilitator_sees, actor)
+    return {} if marking is None else {"private": marking}
 
 
 def _note_update(board: Board, op: ops.NoteUpdate, actor: Participant, now: int) -> Change | Refusal:
@@ -231,7 +244,7 @@ def _link_add(board: Board, op: ops.LinkAdd, actor: Participant, now: int) -> Ch
         return problem
     if op.source == op.target:
         return refuse("link_self", "a link must join two different notes")
-    if op.id in board.links or op.id in board.notes or op.id in board.deleted:
+    if op.id in board.links or op.id in board.notes or op.id in board.clusters or op.id in board.deleted:
         return refuse("note_exists", f"id {op.id} is already taken")
     if (op.source, op.target) in board.pairs:
         existing = board.pairs[(op.source, op.target)]
@@ -302,7 +315,10 @@ def _note_restore(board: Board, op: ops.NoteRestore, actor: Participant, now: in
         return problem
     if len(board.notes) >= MAX_NOTES:
         return refuse("board_full", f"a workshop holds at most {MAX_NOTES} notes")
-    return Change("note.restore", restore.note_data(board, op, actor.id, now, MAX_LINKS))
+    data = restore.note_data(board, op, actor.id, now, MAX_LINKS)
+    if data["author"] == actor.id:  # their own note, brought back in a private phase, is private again
+        data |= _private_marking(board, actor)
+    return Change("note.restore", data)
 
 
 def _link_restore(board: Board, op: ops.LinkRestore, actor: Participant, now: int) -> Change | Refusal:
@@ -401,6 +417,10 @@ _DECIDERS: dict[type, Callable[..., Change | Refusal]] = {
     ops.WorkshopJoining: _workshop_joining,
     ops.PresenceSet: _presence_set,
     ops.ViewShare: _view_share,
+    **plan_rules.DECIDERS,
+    **voting.DECIDERS,
+    **merging.DECIDERS,
+    **clusters.DECIDERS,
 }
 
 

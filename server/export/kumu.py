@@ -18,6 +18,7 @@ def export(view: MapView) -> bytes:
             "tags": [n["kind"]],
             "author": view.author(n),
             "color": view.colour(n),
+            "dots": view.dots.get(n["id"], 0),
         }
         for n in view.notes
     ]
@@ -29,6 +30,7 @@ def export(view: MapView) -> bytes:
             "type": lk["label"] or "link",
             "label": lk["label"],
             "direction": "directed",
+            "dots": view.dots.get(lk["id"], 0),
         }
         for lk in view.links
     ]

@@ -78,6 +78,34 @@ class MapView:
         return self.names.get(item["author"], "")
 
     @cached_property
+    def closed_votes(self) -> list[dict[str, Any]]:
+        """Dot votes the facilitator has closed, oldest first (an open vote's dots are nobody's to export)."""
+        return [v for v in self.snapshot.get("votes", ()) if v["closed_at"] is not None]
+
+    @cached_property
+    def dots(self) -> dict[str, int]:
+        """Note or link id -> its dots in the latest closed vote on notes, or on links (0 when it had none)."""
+        latest: dict[str, int] = {}
+        for on in ("notes", "links"):
+            votes = [v for v in self.closed_votes if v["on"] == on]
+            if votes:
+                latest.update(votes[-1]["totals"])
+        return latest
+
+    def ranked(self, vote: dict[str, Any]) -> list[tuple[str, int]]:
+        """(text, dots) of what a closed vote's dots went to, most first; a deleted item is named as such."""
+
+        def text(item: str) -> str:
+            if item in self.by_id:
+                return str(self.by_id[item]["text"])
+            link = next((lk for lk in self.links if lk["id"] == item), None)
+            if link is None:
+                return "(deleted since)"
+            return f"{self.by_id[link['source']]['text']} → {self.by_id[link['target']]['text']}"
+
+        return sorted(((text(i), n) for i, n in vote["totals"].items()), key=lambda t: (-t[1], t[0]))
+
+    @cached_property
     def graph(self) -> nx.DiGraph:
         """Notes as nodes and links as edges, with every attribute an exporter needs (no None values)."""
         g = nx.DiGraph()
@@ -93,6 +121,7 @@ class MapView:
                 author=self.author(n),
                 created_at=iso(n["created_at"]),
                 updated_at=iso(n["updated_at"]),
+                dots=self.dots.get(n["id"], 0),
             )
         for lk in self.links:
             g.add_edge(
@@ -102,5 +131,6 @@ class MapView:
                 label=lk["label"],
                 author=self.author(lk),
                 created_at=iso(lk["created_at"]),
+                dots=self.dots.get(lk["id"], 0),
             )
         return g

@@ -8,7 +8,8 @@ import orjson
 
 from server.export.mapview import MapView, iso
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: the plan of phases and the closed dot votes; files of version 1 still import
+READABLE_VERSIONS = (1, 2)
 FORMAT_NAME = "pathweaver-map"
 
 
@@ -31,6 +32,8 @@ def export(view: MapView, exported_at: int) -> bytes:
         ],
         "notes": view.notes,
         "links": view.links,
+        "plan": view.snapshot.get("plan"),
+        "votes": view.closed_votes,
     }
     return orjson.dumps(document, option=orjson.OPT_INDENT_2) + b"\n"
 
@@ -42,10 +45,9 @@ def document_fields(document: Any) -> dict[str, Any]:
     if document.get("format") != FORMAT_NAME:
         raise ValueError(f'field "format": expected "{FORMAT_NAME}", got {document.get("format")!r}')
     version = document.get("schema_version")
-    if version != SCHEMA_VERSION:
-        raise ValueError(
-            f'field "schema_version": this Pathweaver reads version {SCHEMA_VERSION}, the file has {version!r}'
-        )
+    if version not in READABLE_VERSIONS:
+        readable = " and ".join(str(v) for v in READABLE_VERSIONS)
+        raise ValueError(f'field "schema_version": this Pathweaver reads versions {readable}, the file has {version!r}')
     for key, kind in (("workshop", dict), ("participants", list), ("notes", list), ("links", list)):
         if not isinstance(document.get(key), kind):
             raise ValueError(f'field "{key}": expected a JSON {"object" if kind is dict else "array"}')

@@ -48,6 +48,7 @@ def _content(view: MapView) -> dict[str, Any]:
         "unlinked": [view.by_id[n] for n in analysis.unlinked],
         "cycles": [steps([*c, c[0]]) for c in analysis.cycles],
         "cycles_capped": analysis.cycles_capped,
+        "votes": [(vote, view.ranked(vote), iso(vote["closed_at"])[:10]) for vote in view.closed_votes],
         "impacts_unreached": [view.by_id[n] for n in analysis.impacts_unreached],
         "activities_stranded": [view.by_id[n] for n in analysis.activities_stranded],
         "author": view.author,

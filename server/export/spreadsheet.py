@@ -15,8 +15,8 @@ from typing import Any
 
 from server.export.mapview import MapView, iso
 
-NOTE_COLUMNS = ["id", "kind", "kind_label", "text", "author", "x", "y", "colour", "created_at", "updated_at"]
-LINK_COLUMNS = ["id", "source", "target", "label", "source_text", "target_text", "author", "created_at"]
+NOTE_COLUMNS = ["id", "kind", "kind_label", "text", "author", "x", "y", "colour", "created_at", "updated_at", "dots"]
+LINK_COLUMNS = ["id", "source", "target", "label", "source_text", "target_text", "author", "created_at", "dots"]
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -50,6 +50,7 @@ def note_rows(view: MapView) -> list[dict[str, Any]]:
             "colour": n.get("colour") or "",
             "created_at": iso(n["created_at"]),
             "updated_at": iso(n["updated_at"]),
+            "dots": view.dots.get(n["id"], 0),
         }
         for n in view.notes
     ]
@@ -66,6 +67,7 @@ def link_rows(view: MapView) -> list[dict[str, Any]]:
             "target_text": view.by_id[lk["target"]]["text"],
             "author": view.author(lk),
             "created_at": iso(lk["created_at"]),
+            "dots": view.dots.get(lk["id"], 0),
         }
         for lk in view.links
     ]

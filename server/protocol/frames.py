@@ -16,6 +16,8 @@ def welcome(
     online: list[dict[str, Any]],
     epoch: str,
     view: dict[str, Any] | None = None,
+    now: int = 0,
+    spotlight: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     return {
         "type": "welcome",
@@ -25,6 +27,8 @@ def welcome(
         "epoch": epoch,
         "online": online,
         "view": view,
+        "now": now,  # the server's clock (ms), so that clients count down the phase timer in its time (P39)
+        "spotlight": spotlight,  # the note the facilitator has put in front of everyone, or None (P41)
     }
 
 
@@ -58,3 +62,8 @@ def presence(participant_id: str, online: bool, editing: str | None) -> dict[str
 def view(region: dict[str, Any] | None, by: str | None) -> dict[str, Any]:
     """The facilitator's shared view (a board rectangle), or None when sharing ended."""
     return {"type": "view", "view": region, "by": by}
+
+
+def spotlight(current: dict[str, Any] | None) -> dict[str, Any]:
+    """The note in the spotlight (`{id, by}`), or None when it ended."""
+    return {"type": "spotlight", "spotlight": current}

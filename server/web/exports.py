@@ -41,7 +41,7 @@ async def download(
     """The map as a file. Facilitator only, unless the facilitator has shared exports with participants."""
     if format_name not in export.FORMATS:
         raise ApiError(404, "unknown_format", f"no export format {format_name!r}; see /api/export-formats")
-    snapshot = await committed_map(svc, workshop_id)
+    snapshot = await committed_map(svc, workshop_id, participant)
     if not participant.is_facilitator and not snapshot["workshop"].get("exports_for_participants"):
         raise ApiError(403, "facilitator_only", "the facilitator has not shared exports with participants")
     data = await run_in_threadpool(export.export, snapshot, format_name, now_ms())

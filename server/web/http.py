@@ -9,9 +9,9 @@ from fastapi import APIRouter, Body, Request, Response
 from pydantic import BaseModel, Field, StringConstraints, model_validator
 from starlette.concurrency import run_in_threadpool
 
-from server import workshops
-from server.board import characters
-from server.board.model import Kind
+from server import export, workshop_templates, workshops
+from server.board import characters, privacy
+from server.board.model import Board, Kind, Participant
 from server.board.refusals import Refusal
 from server.board.rules import MAX_QUESTION, MAX_TITLE
 from server.protocol.codec import decode
@@ -47,6 +47,9 @@ class WorkshopIn(StorableBody):
     question: Question = "What impacts do we seek, and how do we get there?"
     kinds: Annotated[list[KindIn], Field(min_length=1, max_length=12)] | None = None
     facilitator_name: Name = "Facilitator"
+    template: Annotated[str, StringConstraints(max_length=60)] | None = Field(
+        default=None, description="A built-in template's name (GET /api/templates): its kinds, question and plan."
+    )
 
 
 class ParticipantOut(BaseModel):
@@ -143,14 +146,42 @@ async def create_workshop(body: WorkshopIn, request: Request, response: Response
     kinds = tuple(Kind(k.name, k.label, k.colour) for k in body.kinds) if body.kinds else None
     if kinds and len({k.name for k in kinds}) != len(kinds):
         raise ApiError(422, "bad_value", "note kind names must be unique")
+    question, phases = body.question, None
+    if body.template is not None:
+        template = workshop_templates.named(body.template)
+        if template is None:
+            raise ApiError(422, "bad_value", f"no template {body.template!r}; GET /api/templates lists them")
+        if kinds is None:  # the template's plan names the template's kinds
+            kinds, phases = template.kinds, template.phases
+        if "question" not in body.model_fields_set:
+            question = template.question
 
     def create() -> tuple[workshops.CreatedWorkshop, workshops.Joined]:
-        created = workshops.create_workshop(svc.storage, svc.secret_key, body.title, body.question, kinds)
+        created = workshops.create_workshop(svc.storage, svc.secret_key, body.title, question, kinds, phases)
         return created, workshops.join(svc.storage, created.workshop, "facilitator", body.facilitator_name)
 
     created, joined = await run_in_threadpool(create)
     set_token_cookie(response, request, created.workshop.id, joined.token)
     return workshop_created(request, created, joined)
+
+
+@router.get("/templates")
+async def list_templates() -> list[dict[str, Any]]:
+    """The built-in workshop templates: each a palette of kinds, a focal question and a plan of phases."""
+    return [t.to_dict() for t in workshop_templates.built_in()]
+
+
+@router.get("/workshops/{workshop_id}/template", responses=problems(401, 403, 404))
+async def save_as_template(workshop_id: str, facilitator: FacilitatorDep, svc: ServicesDep) -> Response:
+    """This workshop's setup — kinds, question, plan; never its notes — as a template file to start others from."""
+    board = Board.from_dict(await committed_map(svc, workshop_id, facilitator))
+    template = workshop_templates.from_board(board, name=f"from-{workshop_id}")
+    name = export.filename(board.workshop.title, "json").replace(".pathweaver.json", ".template.json")
+    return Response(
+        orjson.dumps(template.to_dict(), option=orjson.OPT_INDENT_2) + b"\n",
+        media_type="application/json",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
 
 
 @router.post("/join", response_model=Joined, responses=problems(403, 404, 409, 413, 429))
@@ -209,21 +240,22 @@ async def rotate_short_code(
 @router.get("/workshops/{workshop_id}/map", responses=problems(401, 404, 503))
 async def read_map(workshop_id: str, participant: ParticipantDep, svc: ServicesDep) -> dict[str, Any]:
     """The whole map as JSON: workshop, participants, notes and links, and the sequence number it reflects."""
-    return await committed_map(svc, workshop_id)
+    return await committed_map(svc, workshop_id, participant)
 
 
-async def committed_map(svc: Services, workshop_id: str) -> dict[str, Any]:
-    """The map as stored: a live room's once its pending changes are committed, else storage's own."""
+async def committed_map(svc: Services, workshop_id: str, viewer: Participant) -> dict[str, Any]:
+    """The map as stored, as `viewer` may see it (rule P38): a live room's once its pending changes are
+    committed, else storage's own."""
     room = svc.rooms.get(workshop_id)
     if room is not None:
         try:
-            return await room.committed_map()
+            return await room.committed_map(viewer)
         except StorageFailed:
             raise ApiError(503, "server_error", "the server could not store the latest changes; try again") from None
     stored = await run_in_threadpool(svc.storage.load_board, workshop_id)
     if stored is None:
         raise ApiError(404, "unknown_workshop", "no such workshop")
-    return stored.board.to_dict()
+    return privacy.map_for(stored.board.to_dict(), viewer)
 
 
 # How each refusal code reads as an HTTP status.

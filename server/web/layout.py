@@ -36,7 +36,9 @@ async def propose_layout(
 ) -> Layout:
     """Where every note would go, laid out by kind from left to right. Nothing moves until the facilitator
     sends the positions as one `notes.arrange`."""
-    snapshot = await committed_map(svc, workshop_id)
+    snapshot = await committed_map(svc, workshop_id, facilitator)
+    # Private notes stay where their authors put them until revealed: a batch move would show everyone them.
+    snapshot = {**snapshot, "notes": [n for n in snapshot["notes"] if not n.get("private")]}
     if len(snapshot["notes"]) > MAX_ARRANGED:
         raise ApiError(
             409, "too_many_notes", f"a layout moves at most {MAX_ARRANGED} notes; this map has {len(snapshot['notes'])}"

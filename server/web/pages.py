@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 
-from server import export, imports, short_codes, workshops
+from server import export, imports, short_codes, workshop_templates, workshops
 from server.board import characters
 from server.board.model import Participant
 from server.web import throttle
@@ -25,6 +25,7 @@ from server.web.http import committed_map, refusal_status, set_token_cookie
 
 ROOT = Path(__file__).resolve().parents[2]
 templates = Jinja2Templates(directory=ROOT / "templates")
+templates.env.globals["workshop_templates"] = workshop_templates.built_in  # the home page offers them
 router = APIRouter(include_in_schema=False)
 
 
@@ -77,6 +78,7 @@ async def create(
     title: Annotated[str, Form()],
     question: Annotated[str, Form()] = "",
     facilitator_name: Annotated[str, Form()] = "Facilitator",
+    template: Annotated[str, Form()] = "blank",
 ) -> Response:
     if refused := throttle.limits(request).creation(throttle.client_address(request)):
         return throttle.too_many_page(request, refused)
@@ -86,8 +88,14 @@ async def create(
     if found := characters.find({"title": title, "question": question, "name": name}):
         return _page(request, "home.html", 422, error=characters.describe(*found))
 
+    chosen = workshop_templates.named(template)
+    if chosen is None:
+        return _page(request, "home.html", 422, error="Choose one of the templates.")
+
     def run() -> tuple[workshops.CreatedWorkshop, workshops.Joined]:
-        created = workshops.create_workshop(svc.storage, svc.secret_key, title, question.strip())
+        created = workshops.create_workshop(
+            svc.storage, svc.secret_key, title, question.strip() or chosen.question, chosen.kinds, chosen.phases
+        )
         return created, workshops.join(svc.storage, created.workshop, "facilitator", name)
 
     created, joined = await run_in_threadpool(run)
@@ -102,17 +110,23 @@ async def import_file(request: Request, svc: ServicesDep, file: Annotated[Upload
         return throttle.too_many_page(request, refused)
     data = await file.read(imports.MAX_IMPORT_BYTES + 1)
 
-    def run() -> tuple[imports.Imported, workshops.Joined]:
-        draft = imports.read_upload(data, file.filename or "map.json")
-        done = imports.import_map(svc.storage, svc.secret_key, draft)
-        return done, workshops.join(svc.storage, done.created.workshop, "facilitator", "Facilitator")
+    def run() -> tuple[workshops.CreatedWorkshop, workshops.Joined]:
+        if b'"pathweaver-template"' in data[:4096]:  # a template file: a new, empty workshop set up from it
+            template = workshop_templates.parse(data)
+            created = workshops.create_workshop(
+                svc.storage, svc.secret_key, template.title, template.question, template.kinds, template.phases
+            )
+        else:
+            draft = imports.read_upload(data, file.filename or "map.json")
+            created = imports.import_map(svc.storage, svc.secret_key, draft).created
+        return created, workshops.join(svc.storage, created.workshop, "facilitator", "Facilitator")
 
     try:
-        done, joined = await run_in_threadpool(run)
-    except imports.ImportProblem as exc:
+        created, joined = await run_in_threadpool(run)
+    except (imports.ImportProblem, workshop_templates.TemplateProblem) as exc:
         return _page(request, "home.html", 400, import_error=str(exc))
-    response = RedirectResponse(f"/w/{done.created.workshop.id}", status_code=303)
-    set_token_cookie(response, request, done.created.workshop.id, joined.token)
+    response = RedirectResponse(f"/w/{created.workshop.id}", status_code=303)
+    set_token_cookie(response, request, created.workshop.id, joined.token)
     return response
 
 
@@ -176,7 +190,7 @@ async def join(request: Request, code: str, svc: ServicesDep, name: Annotated[st
 
 
 async def _board_context(request: Request, svc: Any, workshop_id: str, me: Participant) -> dict[str, Any]:
-    board = await committed_map(svc, workshop_id)
+    board = await committed_map(svc, workshop_id, me)
     context: dict[str, Any] = {
         "board": board,
         "me": me,

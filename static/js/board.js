@@ -1,7 +1,8 @@
 // The board page: the canvas, its panels and the facilitator's console, live over the protocol client.
 // Each concern is a module under board/: context (shared elements and state), viewport, render, panels,
 // editing and input; notes' measured sizes, arrows, presentation mode, following a shared view, regions;
-// keys for arrows, the notes' reading order, and others' changes said aloud.
+// keys for arrows, the notes' reading order, and others' changes said aloud; the workshop's phases, plan
+// and timer, and dot votes.
 
 import { listenForOthersChanges } from "./board/announce.js";
 import { changedBoard, live, queueRender, setRenderer } from "./board/context.js";
@@ -13,7 +14,13 @@ import { listenForArrowKeys } from "./board/keyboard.js";
 import { listenForNoteTools } from "./board/notetools.js";
 import { MESSAGES, listenToControls, renderConnection, toast } from "./board/panels.js";
 import { listenForSkipToBoard } from "./board/order.js";
+import { listenForPhases } from "./board/phase.js";
+import { listenForPlanEditor } from "./board/plan_editor.js";
 import { listenForPresentation } from "./board/presentation.js";
+import { listenForClusters } from "./board/clusters.js";
+import { listenForProxies } from "./board/proxies.js";
+import { listenForSpotlight } from "./board/spotlight.js";
+import { listenForVotes } from "./board/votes.js";
 import { listenForRegionKeys } from "./board/regions.js";
 import { render } from "./board/render.js";
 import { listenForSelection } from "./board/selection.js";
@@ -39,12 +46,21 @@ listenForJoining();
 listenForRegionKeys();
 listenForTidy();
 listenForSelection();
+listenForPhases();
+listenForPlanEditor();
+listenForVotes();
+listenForSpotlight();
+listenForProxies();
+listenForClusters();
 live.addEventListener("change", changedBoard);
 live.addEventListener("drag", queueRender);
 live.addEventListener("presence", changedBoard);
 live.addEventListener("connection", renderConnection);
 live.addEventListener("pending", () => { renderConnection(); changedBoard(); });
-live.addEventListener("problem", (e) => toast(MESSAGES[e.detail.code] || e.detail.message));
+live.addEventListener("problem", (e) => {
+  const message = MESSAGES[e.detail.code] || e.detail.message; // the server's own words start in lower case
+  toast(message.charAt(0).toUpperCase() + message.slice(1));
+});
 listenForUndo(); // after the general "problem" toast: a refused undo says more
 let fitted = false;
 live.addEventListener("change", (e) => {

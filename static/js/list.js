@@ -83,6 +83,22 @@ function renderPage(view) {
   root.querySelector("[data-locked-banner]").hidden = !w.locked;
   root.querySelector("[data-add-form]").hidden = locked(view);
   root.querySelector("[data-empty]").hidden = view.notes.size > 0;
+  renderPhase(view.plan);
+}
+
+// The phase the room is in (rule P36) and, for participants, only the kinds it takes (P37).
+function renderPhase(plan) {
+  if (!plan) return;
+  const phase = plan.phases[plan.current];
+  const bar = root.querySelector("[data-phase-bar]");
+  bar.hidden = !plan.changed_at; // a workshop that never had a plan set: nothing to show
+  bar.querySelector("[data-phase-step]").textContent = `Phase ${plan.current + 1} of ${plan.phases.length}`;
+  bar.querySelector("[data-phase-name]").textContent = phase.name;
+  bar.querySelector("[data-phase-prompt]").textContent = phase.prompt;
+  if (isFacilitator) return;
+  const picker = root.querySelector("#add-kind");
+  for (const option of picker.options) option.disabled = phase.kinds !== null && !phase.kinds.includes(option.value);
+  if (picker.selectedOptions[0]?.disabled) picker.value = [...picker.options].find((o) => !o.disabled)?.value ?? "";
 }
 
 function renderConnection() {

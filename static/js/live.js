@@ -13,6 +13,28 @@ export function newId(prefix) {
   return prefix + btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_");
 }
 
+/** Dots on a note or link deleted while the vote is open go back to whoever gave them (rule P40). */
+function refund(map, ids) {
+  const vote = map.votes?.at(-1);
+  if (!vote || vote.closed_at !== null) return;
+  const ballots = {};
+  for (const [who, items] of Object.entries(vote.ballots)) {
+    ballots[who] = Object.fromEntries(Object.entries(items).filter(([item]) => !ids.includes(item)));
+  }
+  map.votes = [...map.votes.slice(0, -1), { ...vote, ballots }];
+}
+
+function stoppedTimer(phase) {
+  return { seconds: phase.seconds ?? null, running_since: null, elapsed_ms: 0 };
+}
+
+/** How much of the phase's time box is left at server time `now` (ms; below zero when it ran out), or null. */
+export function remainingMs(timer, now) {
+  if (!timer || timer.seconds === null) return null;
+  const running = timer.running_since !== null ? now - timer.running_since : 0;
+  return timer.seconds * 1000 - timer.elapsed_ms - running;
+}
+
 // Apply one stored event to a map, exactly as server/board/model.py Board.apply does.
 export function applyEvent(map, e) {
   const d = e.data;
@@ -24,6 +46,7 @@ export function applyEvent(map, e) {
       for (const p of d.positions) map.notes.set(p.id, { ...map.notes.get(p.id), ...p, updated_at: d.updated_at });
       break;
     case "note.delete":
+      refund(map, [d.id, ...d.links]);
       for (const id of d.links) map.links.delete(id);
       map.notes.delete(d.id); break;
     case "note.restore": {
@@ -34,10 +57,84 @@ export function applyEvent(map, e) {
     }
     case "link.add": case "link.restore": map.links.set(d.id, d); break;
     case "link.update": map.links.set(d.id, { ...map.links.get(d.id), ...d }); break;
-    case "link.delete": map.links.delete(d.id); break;
+    case "link.delete": refund(map, [d.id]); map.links.delete(d.id); break;
     case "workshop.lock": case "workshop.unlock": map.workshop = { ...map.workshop, locked: d.locked }; break;
     case "workshop.rename": map.workshop = { ...map.workshop, ...d }; break;
     case "workshop.share_exports": map.workshop = { ...map.workshop, exports_for_participants: d.enabled }; break;
+    case "notes.reveal": // private notes made public, whole: boards that never had them add them (rule P38)
+      for (const n of d.notes) map.notes.set(n.id, n);
+      for (const l of d.links) map.links.set(l.id, l);
+      break;
+    case "cluster.add": map.clusters = new Map(map.clusters).set(d.id, d); break;
+    case "cluster.update": { // the notes inside move with the frame (rule P44)
+      const { moved, ...frame } = d;
+      map.clusters = new Map(map.clusters).set(d.id, { ...map.clusters.get(d.id), ...frame });
+      for (const m of moved) map.notes.set(m.id, { ...map.notes.get(m.id), x: m.x, y: m.y, version: m.version });
+      break;
+    }
+    case "cluster.delete": { const c = new Map(map.clusters); c.delete(d.id); map.clusters = c; break; }
+    case "notes.merge": { // as server/board/merging.py apply_merge does (rule P43)
+      for (const id of d.dropped) { refund(map, [id]); map.links.delete(id); }
+      for (const r of d.repointed) map.links.set(r.id, { ...map.links.get(r.id), source: r.source, target: r.target });
+      for (const n of d.notes) map.notes.delete(n.id);
+      const into = map.notes.get(d.into);
+      map.notes.set(d.into, { ...into, version: d.version, merged: [...(into.merged ?? []), { notes: d.notes, links: d.links, dropped: d.dropped }] });
+      const vote = map.votes?.at(-1); // dots on the merged notes move with them: this page holds its own only
+      if (vote && vote.closed_at === null) {
+        const ballots = structuredClone(vote.ballots);
+        for (const mine of Object.values(ballots)) {
+          for (const n of d.notes) {
+            if (mine[n.id]) { mine[d.into] = (mine[d.into] ?? 0) + mine[n.id]; delete mine[n.id]; }
+          }
+        }
+        map.votes = [...map.votes.slice(0, -1), { ...vote, ballots }];
+      }
+      break;
+    }
+    case "notes.unmerge": {
+      for (const n of d.notes) map.notes.set(n.id, n);
+      for (const l of d.links) map.links.set(l.id, l);
+      const into = map.notes.get(d.id);
+      map.notes.set(d.id, { ...into, version: d.version, merged: (into.merged ?? []).slice(0, -1) });
+      break;
+    }
+    case "vote.open": map.votes = [...(map.votes ?? []), d.vote].slice(-100); break;
+    case "vote.cast": { // only one's own reach this page while the vote is open (rule P40)
+      const votes = [...map.votes], vote = { ...votes.at(-1) };
+      const mine = { ...(vote.ballots[d.participant] ?? {}) };
+      if (d.dots) mine[d.item] = d.dots; else delete mine[d.item];
+      vote.ballots = { ...vote.ballots, [d.participant]: mine };
+      votes[votes.length - 1] = vote;
+      map.votes = votes;
+      break;
+    }
+    case "vote.close": {
+      const votes = [...map.votes];
+      votes[votes.length - 1] = { ...votes.at(-1), closed_at: d.closed_at, totals: d.totals, ballots: d.ballots };
+      map.votes = votes;
+      break;
+    }
+    case "plan.set": // a new phase's timer: its time box, stopped (rule P39)
+      map.plan = { phases: d.phases, current: d.current, changed_at: d.started_at, timer: stoppedTimer(d.phases[d.current]) };
+      break;
+    case "phase.go": map.plan = { ...map.plan, current: d.index, changed_at: d.started_at, timer: stoppedTimer(map.plan.phases[d.index]) }; break;
+    case "timer.start": {
+      const t = map.plan.timer;
+      if (t.running_since === null) map.plan = { ...map.plan, timer: { ...t, running_since: d.at } };
+      break;
+    }
+    case "timer.pause": {
+      const t = map.plan.timer;
+      if (t.running_since !== null) {
+        map.plan = { ...map.plan, timer: { ...t, elapsed_ms: t.elapsed_ms + Math.max(0, d.at - t.running_since), running_since: null } };
+      }
+      break;
+    }
+    case "timer.add": {
+      const t = map.plan.timer;
+      map.plan = { ...map.plan, timer: { ...t, seconds: Math.min(8 * 3600, Math.max(0, (t.seconds ?? 0) + d.seconds)) } };
+      break;
+    }
     case "workshop.joining": map.workshop = { ...map.workshop, joining: d.open }; break;
   }
   map.head = e.seq;
@@ -98,6 +195,8 @@ export class Live extends EventTarget {
     this.online = new Map(); // participant id -> {id, editing}
     this.drags = new Map(); // note id -> {x, y, by, at}: others' notes in mid-drag
     this.sharedView = null; // the facilitator's shared view {x, y, width, height}, or null (rule P33)
+    this.clockOffset = 0; // the server's clock minus this one, from the last welcome (rule P39)
+    this.spotlight = null; // {id, by}: the note the facilitator put in front of everyone (rule P41)
     this.storageKey = `pathweaver:pending:${workshopId}:${me}`;
     this.pending = JSON.parse(localStorage.getItem(this.storageKey) || "[]");
     this.ws = null;
@@ -147,6 +246,9 @@ export class Live extends EventTarget {
         this.attempt = 0;
         this.you = m.you;
         this.epoch = m.epoch;
+        this.clockOffset = (m.now ?? Date.now()) - Date.now(); // the server's clock minus ours (rule P39)
+        this.spotlight = m.spotlight ?? null;
+        this.emit("spotlight", { spotlight: this.spotlight });
         this.online = new Map(m.online.map((p) => [p.id, p]));
         this.sharedView = m.view ?? null;
         this.emit("view", { view: this.sharedView, welcome: true });
@@ -161,6 +263,9 @@ export class Live extends EventTarget {
           participants: new Map(b.participants.map((p) => [p.id, p])),
           notes: new Map(b.notes.map((n) => [n.id, n])),
           links: new Map(b.links.map((l) => [l.id, l])),
+          plan: b.plan,
+          votes: b.votes ?? [],
+          clusters: new Map((b.clusters ?? []).map((c) => [c.id, c])),
         };
         this.drags.clear();
         this.emit("change", { snapshot: true });
@@ -191,6 +296,10 @@ export class Live extends EventTarget {
       case "drags":
         this.takeDrags(m.drags);
         this.emit("drag");
+        break;
+      case "spotlight":
+        this.spotlight = m.spotlight;
+        this.emit("spotlight", { spotlight: m.spotlight });
         break;
       case "view":
         this.sharedView = m.view;
@@ -239,7 +348,12 @@ export class Live extends EventTarget {
     const notes = new Map(this.map.notes);
     const links = new Map(this.map.links);
     for (const op of this.pending) applyPending(notes, links, op, this.me);
-    return { workshop: this.map.workshop, participants: this.map.participants, notes, links };
+    return { workshop: this.map.workshop, participants: this.map.participants, notes, links, plan: this.map.plan, votes: this.map.votes, clusters: this.map.clusters };
+  }
+
+  /** The server's time now, as near as this page can tell. */
+  serverNow() {
+    return Date.now() + this.clockOffset;
   }
 
   get locked() {

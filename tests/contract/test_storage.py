@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 
 from server.board import ops
+from server.board.change import Change
 from server.board.model import DEFAULT_KINDS, Board, Event, Kind, Participant, WorkshopInfo
-from server.board.rules import Change, decide, participant_join
+from server.board.rules import decide, participant_join
 from server.storage.base import Conflict, ParticipantRecord, Storage, WorkshopRecord
 
 FAC = Participant(id="fac1", name="Fran", colour="#1f77b4", role="facilitator")

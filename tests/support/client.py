@@ -43,6 +43,7 @@ class BoardClient:
         self.views: list[dict[str, Any]] = []  # `view` messages: the facilitator's shared view (P33)
         self.welcome_view: dict[str, Any] | None = None
         self.frames: list[dict[str, Any]] = []
+        self.received = bytearray()  # every byte of every frame this client was sent, as it came
         self.seen_seqs: list[int] = []
         # Operations sent but neither acknowledged nor refused: resent after a reconnect, as a real client does.
         self.pending: dict[str, str] = {}
@@ -86,6 +87,7 @@ class BoardClient:
     async def _read(self) -> None:
         try:
             async for raw in self.ws:
+                self.received += raw.encode() if isinstance(raw, str) else raw
                 frame = orjson.loads(raw)
                 self.frames.append(frame)
                 self._handle(frame)

@@ -6,8 +6,9 @@ import random
 from typing import Any
 
 from server.board import ops
+from server.board.change import Change
 from server.board.model import DEFAULT_KINDS, Board, Event, Kind, Participant, WorkshopInfo
-from server.board.rules import Change, decide, participant_join
+from server.board.rules import decide, participant_join
 
 ANA = Participant(id="ana00001", name="Ana «Ø» O'Brien", colour="#1f77b4", role="facilitator")
 BEN = Participant(id="ben00001", name="بن", colour="#d62728", role="participant")

@@ -75,7 +75,10 @@ def json_doc(**changes: Any) -> bytes:
     [
         (b"{not json", "not valid JSON"),
         (b"[]", "not a JSON object"),
-        (json_doc(schema_version=99), 'field "schema_version": this Pathweaver reads version 1, the file has 99'),
+        (
+            json_doc(schema_version=99),
+            'field "schema_version": this Pathweaver reads versions 1 and 2, the file has 99',
+        ),
         (json_doc(format="kumu"), 'field "format"'),
         (json_doc(notes="many"), 'field "notes": expected a JSON array'),
         (json_doc(links__0__target="nowhere1"), "links[0] (id 'link0001'): note_missing"),

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
+from server.board.change import Change
 from server.board.model import Board, Event
-from server.board.rules import Change
 from server.protocol.codec import decode
 from tests.unit.test_rules import ALICE, FAC, add_note, apply_op, new_board, refused, run
 

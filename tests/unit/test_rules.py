@@ -7,9 +7,10 @@ from typing import Any
 import pytest
 
 from server.board import ops
+from server.board.change import Change
 from server.board.model import DEFAULT_KINDS, Board, Event, Kind, Participant, WorkshopInfo
 from server.board.refusals import CODES, Refusal
-from server.board.rules import MAX_TEXT, Change, decide, participant_join
+from server.board.rules import MAX_TEXT, decide, participant_join
 
 FAC = Participant(id="fac", name="Fran", colour="#1f77b4", role="facilitator")
 ALICE = Participant(id="alice", name="Alice", colour="#d62728", role="participant")

@@ -8,9 +8,9 @@ from typing import Any
 import orjson
 import pytest
 
+from server.board.change import Change
 from server.board.model import Participant
 from server.board.refusals import Refusal
-from server.board.rules import Change
 from tests.unit.test_room import CountingStorage, FakeSocket, open_room
 from tests.unit.test_rules import ALICE, FAC, apply_op, new_board, run
 

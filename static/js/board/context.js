@@ -23,7 +23,7 @@ export const kindPicker = root.querySelector("[data-new-kind]");
 export const status = root.querySelector("[data-status]");
 
 // What this person has in hand: the selected arrow, the note a keyboard link starts from, the note being edited.
-export const ui = { selectedLink: null, linkFrom: null, editing: null, panelsDirty: true };
+export const ui = { selectedLink: null, linkFrom: null, editing: null, panelsDirty: true, actingFor: null };
 
 let draw = () => {};
 let queued = false;

@@ -4,6 +4,7 @@
 import { newId } from "../live.js";
 import { canvas, kindOf, kindPicker, kinds, live, notesLayer, queueRender, ui } from "./context.js";
 import { MESSAGES, say, toast } from "./panels.js";
+import { onBehalf } from "./proxies.js";
 import { makeNote, noteEls } from "./render.js";
 import { perform } from "./undo.js";
 import { freePlace } from "./placement.js";
@@ -63,7 +64,7 @@ export function startEditing(el, { draft } = {}) {
     if (draft) {
       el.remove();
       if (save && text) {
-        perform("note.add", { id: draft.id, kind, text, x: draft.x, y: draft.y });
+        perform("note.add", { id: draft.id, kind, text, x: draft.x, y: draft.y, ...onBehalf() });
         // Focus the new note once drawn, unless the person has already started another one.
         requestAnimationFrame(() => { if (!ui.editing) noteEls.get(draft.id)?.focus(); });
       }

@@ -1,7 +1,7 @@
 // The panels around the board: people, the facilitator's console, the selected link, the connection, toasts
 // and the status line read by screen readers; and the controls in them.
 
-import { canvas, live, root, status, ui } from "./context.js";
+import { canvas, isFacilitator, live, root, status, ui } from "./context.js";
 import { addNoteAt, freeSpot, send } from "./editing.js";
 import { fit, zoomAround } from "./viewport.js";
 
@@ -18,6 +18,7 @@ export const MESSAGES = {
 
 export function renderPanels(view) {
   const people = root.querySelector("[data-people]");
+  const quiet = notYetContributed(view);
   const rows = [...view.participants.values()]
     .filter((p) => p.id !== "imported")
     .sort((a, b) => Number(live.online.has(b.id)) - Number(live.online.has(a.id)) || a.name.localeCompare(b.name));
@@ -28,7 +29,9 @@ export function renderPanels(view) {
     dot.className = "dot";
     dot.style.background = p.colour;
     const name = document.createElement("span");
-    name.textContent = p.name + (p.id === live.me ? " (you)" : "") + (p.role === "facilitator" ? " · facilitator" : "");
+    name.textContent = p.name + (p.id === live.me ? " (you)" : "") + (p.role === "facilitator" ? " · facilitator" : "")
+      + (p.role === "proxy" ? " · no device" : "")
+      + (quiet.has(p.id) ? " · nothing yet this phase" : "");
     const state = document.createElement("span");
     state.className = "visually-hidden";
     state.textContent = live.online.has(p.id) ? " online" : " offline";
@@ -57,6 +60,15 @@ export function renderPanels(view) {
     const a = view.notes.get(link.source), b = view.notes.get(link.target);
     linkPanel.querySelector("[data-link-ends]").textContent = `${a ? a.text : "?"} → ${b ? b.text : "?"}`;
   }
+}
+
+/** For the facilitator, once a plan runs: who has added no note since the phase began (rule P42). */
+function notYetContributed(view) {
+  if (!isFacilitator || !view.plan?.changed_at) return new Set();
+  const since = view.plan.changed_at;
+  const active = new Set([...view.notes.values()].filter((n) => n.created_at >= since).map((n) => n.author));
+  return new Set([...view.participants.values()]
+    .filter((p) => p.role !== "facilitator" && !active.has(p.id)).map((p) => p.id));
 }
 
 export function renderConnection() {

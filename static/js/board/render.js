@@ -55,18 +55,19 @@ export function render() {
     positions.set(note.id, pos);
     const kind = kindOf.get(note.kind) || { label: note.kind, colour: "#dddddd" };
     const editor = editors.get(note.id) || "";
+    const label = note.private ? `${kind.label} · private` : kind.label; // not yet revealed (rule P38)
     const changed = update(el, {
       x: pos.x, y: pos.y, fill: note.colour || kind.colour, pending: Boolean(note.pending), text: note.text,
-      label: kind.label, source: ui.linkFrom === note.id, editor, editing: ui.editing === note.id,
+      label, source: ui.linkFrom === note.id, editor, editing: ui.editing === note.id,
     });
     if (changed("x") || changed("y")) { el.style.transform = `translate(${pos.x}px, ${pos.y}px)`; moved.add(note.id); }
     if (changed("fill")) { el.style.background = note.colour || kind.colour; followInk(el); }
     if (changed("pending")) el.classList.toggle("pending", Boolean(note.pending));
     if (changed("source")) el.classList.toggle("link-source", ui.linkFrom === note.id);
-    if ((changed("label") || changed("editing")) && ui.editing !== note.id) el.querySelector(".note-kind").textContent = kind.label;
+    if ((changed("label") || changed("editing")) && ui.editing !== note.id) el.querySelector(".note-kind").textContent = label;
     if ((changed("text") || changed("editing")) && ui.editing !== note.id) el.querySelector(".note-text").textContent = note.text;
     if (changed("text") || changed("label") || changed("pending")) {
-      el.setAttribute("aria-label", `${kind.label}: ${note.text}${note.pending ? " (not yet saved)" : ""}`);
+      el.setAttribute("aria-label", `${label}: ${note.text}${note.pending ? " (not yet saved)" : ""}`);
     }
     // What it shows changed, so its size may have: measure it (not while being edited — then at the end).
     if ((fresh || everything || changed("text") || changed("label") || changed("editing")) && ui.editing !== note.id) {

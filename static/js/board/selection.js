@@ -1,12 +1,13 @@
-// Choosing several notes (Shift+click, or Shift+Space on a focused note, for the facilitator) and tidying them: align their left or top edges,
-// or spread them evenly. Each tidy-up is one `notes.arrange` (rule P35), so one Undo puts them back. Also the
+// Choosing several notes (Shift+click, or Shift+Space on a focused note, for the facilitator) and tidying them:
+// align their left or top edges, spread them evenly, or merge duplicates into the first chosen (rule P43). Each tidy-up is one `notes.arrange` (rule P35), so one Undo puts them back. Also the
 // "Snap to grid" switch that moving a note follows (board/input.js asks `snapped`).
 
 import { canvas, isFacilitator, live, root } from "./context.js";
 import { GRID, align, distribute, snap } from "./arrangements.js";
 import { noteBox } from "./sizes.js";
-import { say } from "./panels.js";
+import { say, toast } from "./panels.js";
 import { arrange } from "./tidy.js";
+import { frameAround } from "./clusters.js";
 
 const chosen = new Set();
 const snapSwitch = root.querySelector("[data-snap]");
@@ -49,11 +50,28 @@ function renderTools() {
   tools.querySelector("[data-chosen-count]").textContent =
     n ? `${n} selected` : "Shift+click notes (or Shift+Space) to select them";
   for (const b of tools.querySelectorAll("[data-tidy]")) {
-    b.disabled = n < (b.dataset.tidy === "left" || b.dataset.tidy === "top" ? 2 : 3);
+    const least = { cluster: 1, left: 2, top: 2, merge: 2 }[b.dataset.tidy] ?? 3;
+    b.disabled = n < least;
   }
 }
 
+/** Merge the selected notes into the first one selected (rule P43): one change, undone from the toast. */
+function merge() {
+  const notes = live.view()?.notes || new Map();
+  const [into, ...others] = [...chosen].filter((id) => notes.has(id));
+  if (!into || !others.length) return;
+  live.send("notes.merge", { into, notes: others });
+  clear();
+  renderTools();
+  const text = notes.get(into).text.split("\n")[0].slice(0, 40);
+  toast(`Merged ${others.length} note${others.length > 1 ? "s" : ""} into “${text}”.`, {
+    label: "Undo", run: () => live.send("notes.unmerge", { id: into }),
+  });
+}
+
 function tidy(how) {
+  if (how === "merge") return merge();
+  if (how === "cluster") { frameAround([...chosen]); clear(); renderTools(); return; }
   const notes = live.view()?.notes || new Map();
   const boxes = [...chosen].filter((id) => notes.has(id)).map((id) => ({ id, ...noteBox(id, notes.get(id)) }));
   const done = how === "left" || how === "top" ? align(boxes, how) : distribute(boxes, how);

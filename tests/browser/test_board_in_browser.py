@@ -367,3 +367,26 @@ async def test_a_populated_board_screenshot(
     await page.screenshot(path=str(shot))
     if request.config.getoption("--regenerate-examples"):
         shutil.copy(shot, ROOT / "docs" / "screenshots" / "board.png")
+
+
+async def test_the_boards_own_buttons_stay_put_when_a_note_sticking_out_takes_focus(
+    browser: Any, server: ServerProcess
+) -> None:
+    page, _, _ = await start_workshop(browser, server, "Focus")
+    await add_note(page, "A note far down the board")
+    await expect(note(page, "A note far down the board")).to_be_visible()
+    undo = await page.locator(".history-controls").bounding_box()
+    # The note mostly below the canvas's bottom edge: focusing it makes the browser scroll the canvas to it.
+    await page.evaluate(
+        """() => { const c = document.querySelector('[data-canvas]'), n = document.querySelector('.note');
+        const m = window.pathweaver.view().notes.get(n.dataset.id);
+        window.pathweaver.send('note.move', {id: n.dataset.id, x: m.x, y: m.y + c.clientHeight}); }"""
+    )
+    await expect(note(page, "A note far down the board")).not_to_be_in_viewport()
+    world = page.locator("[data-world]")
+    before = await world.evaluate("(w) => getComputedStyle(w).transform")
+    # What a click or a screen reader does first: bring the note into view, scrolling whatever holds it.
+    await note(page, "A note far down the board").scroll_into_view_if_needed()
+    await expect(world).not_to_have_css("transform", before)  # the board panned instead
+    assert await page.evaluate("() => document.querySelector('[data-canvas]').scrollTop") == 0
+    assert await page.locator(".history-controls").bounding_box() == undo

@@ -92,4 +92,16 @@ export function listenForWheel() {
     const r = canvas.getBoundingClientRect();
     zoomAround(e.clientX - r.left, e.clientY - r.top, Math.exp(-e.deltaY * 0.0015));
   }, { passive: false });
+  // The canvas clips, but a browser still scrolls it to show a focused note or button that sticks out, and
+  // then the board's own buttons (positioned in the canvas) scroll away with it. The camera moves the board:
+  // the canvas itself never scrolls; the scroll it was given becomes a pan instead.
+  canvas.addEventListener("scroll", () => {
+    const { scrollLeft: dx, scrollTop: dy } = canvas;
+    if (!dx && !dy) return;
+    canvas.scrollLeft = 0;
+    canvas.scrollTop = 0;
+    camera.x -= dx;
+    camera.y -= dy;
+    applyCamera("person");
+  });
 }

@@ -16,7 +16,10 @@ export function wantsLightInk(background) {
   return 1.05 / (l + 0.05) > (l + 0.05) / (DARK_INK + 0.05);
 }
 
-/** Give a note the ink its background (as just set) needs. */
-export function followInk(el) {
-  el.classList.toggle("on-dark", wantsLightInk(getComputedStyle(el).backgroundColor));
+/** Give a note the ink its background colour (`#rrggbb`, as just set) needs. Reading the colour back from the
+ * page instead would make the browser work out every note's style in the middle of drawing a thousand. */
+export function followInk(el, colour) {
+  const hex = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(colour);
+  const background = hex ? `rgb(${hex.slice(1).map((h) => parseInt(h, 16)).join(", ")})` : getComputedStyle(el).backgroundColor;
+  el.classList.toggle("on-dark", wantsLightInk(background));
 }

@@ -61,7 +61,7 @@ export function render() {
       label, source: ui.linkFrom === note.id, editor, editing: ui.editing === note.id,
     });
     if (changed("x") || changed("y")) { el.style.transform = `translate(${pos.x}px, ${pos.y}px)`; moved.add(note.id); }
-    if (changed("fill")) { el.style.background = note.colour || kind.colour; followInk(el); }
+    if (changed("fill")) { const fill = note.colour || kind.colour; el.style.background = fill; followInk(el, fill); }
     if (changed("pending")) el.classList.toggle("pending", Boolean(note.pending));
     if (changed("source")) el.classList.toggle("link-source", ui.linkFrom === note.id);
     if ((changed("label") || changed("editing")) && ui.editing !== note.id) el.querySelector(".note-kind").textContent = label;

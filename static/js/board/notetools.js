@@ -49,6 +49,7 @@ export function listenForNoteTools() {
     if (tool && current) use(tool, current);
   });
   root.addEventListener("focusin", (e) => {
+    if (e.target.matches?.(".note-input, .note-kind-select")) unzoomEditor(); // an editor opened: its size
     // On a phone, a note selected or opened for editing comes wholly into view (with room for its tools).
     const el = e.target.closest?.(".note");
     if (el && coarse.matches && (el === e.target || e.target.matches(".note-input"))) bringIntoView(el, el === e.target ? 64 : 0);
@@ -70,9 +71,11 @@ export function listenForNoteTools() {
     place();
   }, true);
   onCameraChange(() => {
-    canvas.style.setProperty("--unzoom", String(Math.max(1, 1 / camera.zoom)));
-    canvas.classList.toggle("far", camera.zoom < 1);
-    place();
+    // Only when they change, and --unzoom only while a note is edited (only its editor uses it): either
+    // restyles everything on the board, a thousand notes and more, at every step of a pinch.
+    if (ui.editing) unzoomEditor();
+    if (canvas.classList.contains("far") !== camera.zoom < 1) canvas.classList.toggle("far", camera.zoom < 1);
+    if (!bar.hidden || document.activeElement?.closest?.(".note")) place();
   });
   coarse.addEventListener("change", place);
   for (const type of ["change", "drag"]) live.addEventListener(type, () => requestAnimationFrame(place));
@@ -94,6 +97,12 @@ function use(tool, el) {
     next?.focus({ preventScroll: true });
   }
   place();
+}
+
+/** The zoom given to the stylesheet, for the note being edited to keep its size on screen. */
+function unzoomEditor() {
+  const unzoom = String(Math.max(1, 1 / camera.zoom));
+  if (canvas.style.getPropertyValue("--unzoom") !== unzoom) canvas.style.setProperty("--unzoom", unzoom);
 }
 
 /** Show the tools beside the focused note (on a touch screen, or zoomed out), or hide them. */

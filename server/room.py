@@ -224,7 +224,7 @@ class Room:
         _, board, private_notes, ballots, frames_by_view = self._snapshot_cache
         view = (privacy.hidden_from(private_notes, viewer), viewer.id if ballots else "")
         if view not in frames_by_view:
-            frames_by_view[view] = encode(frames.snapshot(privacy.map_for(board, viewer)))
+            frames_by_view[view] = encode(frames.snapshot(privacy.map_for(board, viewer, view[0])))
         return frames_by_view[view]
 
     def introduce(self, me: Participant) -> None:

@@ -103,9 +103,11 @@ def visible_map(board: dict[str, Any], hidden: frozenset[str]) -> dict[str, Any]
     }
 
 
-def map_for(board: dict[str, Any], viewer: Participant) -> dict[str, Any]:
-    """A map (`Board.to_dict`) as `viewer` may see it: private notes and others' dots in an open vote left out."""
-    seen = visible_map(board, hidden_from(board["notes"], viewer))
+def map_for(board: dict[str, Any], viewer: Participant, hidden: frozenset[str] | None = None) -> dict[str, Any]:
+    """A map (`Board.to_dict`) as `viewer` may see it: private notes and others' dots in an open vote left out.
+
+    `hidden`, when the caller has it already, is `hidden_from` of the map's notes for this viewer."""
+    seen = visible_map(board, hidden_from(board["notes"], viewer) if hidden is None else hidden)
     proxies = frozenset(p["id"] for p in seen["participants"] if p["role"] == "proxy")
     votes = voting.for_viewer(seen["votes"], viewer, proxies if viewer.is_facilitator else frozenset())
     return seen if votes is seen["votes"] else {**seen, "votes": votes}

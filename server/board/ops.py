@@ -206,6 +206,7 @@ class NotesUnmerge(Op):
 
     op: Literal["notes.unmerge"]
     id: str
+    expect: Expected | None = None
 
 
 class ClusterAdd(Op):
@@ -239,6 +240,7 @@ class ClusterDelete(Op):
 
     op: Literal["cluster.delete"]
     id: str
+    expect: Expected | None = None
 
 
 class NotesReveal(Op):

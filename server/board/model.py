@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from server.board import clusters, merging, timer, voting
+from server.board import clusters, lanes, merging, timer, voting
 from server.board.phases import Phase, Plan
 from server.board.seen import SeenIds
 
@@ -156,6 +156,7 @@ class Board:
     plan: Plan = field(default_factory=Plan)  # the workshop's phases and the current one (rule P36)
     votes: list[voting.Vote] = field(default_factory=list)  # dot votes, the open one last (rule P40)
     clusters: dict[str, clusters.Cluster] = field(default_factory=dict)  # named frames of notes (rule P44)
+    lanes: tuple[lanes.Lane, ...] = ()  # the template's columns, left to right (rule P45)
 
     def apply(self, event: Event) -> None:
         """Apply an accepted event. Events must arrive in sequence order."""
@@ -181,6 +182,7 @@ class Board:
             "plan": self.plan.to_dict(),
             "votes": [v.to_dict() for v in self.votes],
             "clusters": [asdict(c) for c in self.clusters.values()],
+            "lanes": [lane.to_dict() for lane in self.lanes],
         }
 
     @classmethod
@@ -193,6 +195,7 @@ class Board:
         board.plan = Plan.from_dict(d.get("plan"))
         board.votes = [voting.Vote.from_dict(v) for v in d.get("votes", ())]
         board.clusters = {c["id"]: clusters.Cluster(**c) for c in d.get("clusters", ())}
+        board.lanes = tuple(lanes.Lane.from_dict(lane) for lane in d.get("lanes", ()))
         for deleted in d.get("deleted", ()):  # snapshots stored before deleted ids had their own table
             board.deleted.add(deleted, 0)
         return board
@@ -365,6 +368,7 @@ _APPLIERS = {
     "cluster.add": clusters.apply_add,
     "cluster.update": clusters.apply_update,
     "cluster.delete": clusters.apply_delete,
+    "lanes.set": lanes.apply_set,
     "notes.merge": merging.apply_merge,
     "notes.unmerge": merging.apply_unmerge,
     "vote.open": _vote_open,

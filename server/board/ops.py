@@ -314,6 +314,22 @@ class PhaseGo(Op):
     index: int
 
 
+class LaneSpec(BaseModel):
+    """One lane of the board (rule P45): its label and the kinds whose notes belong in it."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+    label: str
+    kinds: Annotated[list[str], Field(max_length=12)]
+
+
+class LanesSet(Op):
+    """Replace the board's lanes, left to right (an empty list takes them away)."""
+
+    op: Literal["lanes.set"]
+    lanes: Annotated[list[LaneSpec], Field(max_length=12)]
+
+
 class WorkshopJoining(Op):
     """Let new people join (by the join link or the short code), or stop them; those already in stay."""
 
@@ -377,6 +393,7 @@ AnyOp = Union[  # noqa: UP007 - a runtime value too: OP_NAMES reads its members
     ClusterAdd,
     ClusterUpdate,
     ClusterDelete,
+    LanesSet,
     TimerStart,
     TimerPause,
     TimerAdd,
@@ -418,5 +435,6 @@ FACILITATOR_OPS: frozenset[str] = frozenset(
         "vote.close",
         "workshop.joining",
         "notes.arrange",
+        "lanes.set",
     }
 )

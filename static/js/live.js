@@ -73,6 +73,7 @@ export function applyEvent(map, e) {
       break;
     }
     case "cluster.delete": { const c = new Map(map.clusters); c.delete(d.id); map.clusters = c; break; }
+    case "lanes.set": map.lanes = d.lanes; break;
     case "notes.merge": { // as server/board/merging.py apply_merge does (rule P43)
       for (const id of d.dropped) { refund(map, [id]); map.links.delete(id); }
       for (const r of d.repointed) map.links.set(r.id, { ...map.links.get(r.id), source: r.source, target: r.target });
@@ -266,6 +267,7 @@ export class Live extends EventTarget {
           plan: b.plan,
           votes: b.votes ?? [],
           clusters: new Map((b.clusters ?? []).map((c) => [c.id, c])),
+          lanes: b.lanes ?? [],
         };
         this.drags.clear();
         this.emit("change", { snapshot: true });
@@ -348,7 +350,7 @@ export class Live extends EventTarget {
     const notes = new Map(this.map.notes);
     const links = new Map(this.map.links);
     for (const op of this.pending) applyPending(notes, links, op, this.me);
-    return { workshop: this.map.workshop, participants: this.map.participants, notes, links, plan: this.map.plan, votes: this.map.votes, clusters: this.map.clusters };
+    return { ...this.map, notes, links };
   }
 
   /** The server's time now, as near as this page can tell. */

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from server.board import voting
+from server.board import spread, voting
 from server.board.model import Board, Note, Participant
 
 AUTHOR = "author"  # a private note's `private`: only its author sees it
@@ -116,13 +116,25 @@ def map_for(board: dict[str, Any], viewer: Participant, hidden: frozenset[str] |
 def reveal_data(board: Board, anonymous: bool) -> dict[str, Any]:
     """A `notes.reveal` event's data: every private note, and every link touching one, as everyone will see them.
 
-    Those who could not see them get them whole from this event; named or without names, as asked.
+    Those who could not see them get them whole from this event; named or without names, as asked; those that
+    would cover another note, moved to the nearest free place (server/board/spread.py).
     """
-    revealed = [n for n in board.notes.values() if n.private is not None]
+    revealed = sorted((n for n in board.notes.values() if n.private is not None), key=lambda n: n.created_at)
     ids = {n.id for n in revealed}
     links = [lk for lk in board.links.values() if lk.source in ids or lk.target in ids]
+    # Written unseen by each other, often at the same place: none may land on another.
+    fixed = [spread.box_of(n.text, n.x, n.y) for n in board.notes.values() if n.private is None]
+    moving = [(n.id, n.kind, spread.box_of(n.text, n.x, n.y)) for n in revealed]
+    moved = spread.spread(fixed, moving, board.lanes)
+    notes = []
+    for n in revealed:
+        note = _public(asdict(n), anonymous)
+        if n.id in moved:
+            note["x"], note["y"] = moved[n.id]
+            note["version"] = board.head + 1
+        notes.append(note)
     return {
-        "notes": [_public(asdict(n), anonymous) for n in revealed],
+        "notes": notes,
         "links": [_public(asdict(lk), anonymous, note=False) for lk in links],
         "anonymous": anonymous,
     }

@@ -11,7 +11,7 @@ import pytest
 from playwright.async_api import expect
 
 from tests.browser.conftest import SCREENSHOTS
-from tests.browser.test_board_in_browser import SETTLE, add_note, join, note
+from tests.browser.test_board_in_browser import SETTLE, add_note, join, note, start_workshop
 from tests.support.server import ServerProcess
 
 
@@ -81,3 +81,25 @@ async def test_a_templates_lanes_are_on_the_board_and_new_notes_go_in_their_lane
     )
     await expect(ana.locator(".lane-label")).to_have_count(5)
     await ana.screenshot(path=str(SCREENSHOTS / "lanes-390.png"))
+
+
+@pytest.mark.rule("P45")
+async def test_the_facilitator_sets_and_takes_away_lanes_on_every_board(browser: Any, server: ServerProcess) -> None:
+    fac, _, join_url = await start_workshop(browser, server, "Lanes by hand")
+    ana = await join(browser, join_url, "Ana")
+    await fac.locator("details.lanes-setup summary").click()
+    await fac.click("[data-action=lanes-by-kind]")  # the default palette: five kinds, five lanes
+    rows = fac.locator(".lane-row")
+    await expect(rows).to_have_count(5)
+    await rows.nth(4).locator("[data-lane-action=remove]").click()  # not assumptions
+    await rows.nth(0).locator("[data-lane-action=right]").click()  # Outcome first, then Impact
+    await fac.click("[data-lanes-editor] button[type=submit]")
+    await expect(ana.locator(".lane-label")).to_have_text(["Outcome", "Impact", "Output", "Activity"], timeout=SETTLE)
+    await rows.nth(0).locator("[name='kind:impact']").check()  # Impact in two lanes: said, and not sent
+    await fac.click("[data-lanes-editor] button[type=submit]")
+    await expect(fac.locator("[data-toast]")).to_contain_text("Impact is in two lanes")
+    await fac.click("[data-action=lanes-by-kind]")
+    for _ in range(5):
+        await rows.nth(0).locator("[data-lane-action=remove]").click()
+    await fac.click("[data-lanes-editor] button[type=submit]")
+    await expect(ana.locator(".lane-label")).to_have_count(0, timeout=SETTLE)

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from server.board import spread, voting
-from server.board.model import Board, Note, Participant
+from server.board.model import Board, Note, Participant, link_dict
 
 AUTHOR = "author"  # a private note's `private`: only its author sees it
 AUTHOR_AND_FACILITATOR = "author_facilitator"  # its author and the workshop's facilitators
@@ -66,13 +66,13 @@ def event_audience(board: Board, op: str, data: dict[str, Any]) -> Audience | No
         return Audience(frozenset({data["participant"]}), facilitators=voter is not None and voter.role == "proxy")
     if op in ("note.add", "note.restore"):
         return _of(data.get("private"), data["author"])
-    if op in ("note.update", "note.move", "note.delete", "note.drag"):
+    if op in ("note.update", "note.move", "note.delete", "note.drag", "note.indicators"):
         return note_audience(board.notes.get(data["id"]))
     if op in ("link.add", "link.restore"):
         return _narrowest(
             note_audience(board.notes.get(data["source"])), note_audience(board.notes.get(data["target"]))
         )
-    if op in ("link.update", "link.delete"):
+    if op in ("link.update", "link.delete", "link.evidence", "link.assumption", "confidence.set"):
         link = board.links.get(data["id"])
         if link is None:
             return None
@@ -135,7 +135,7 @@ def reveal_data(board: Board, anonymous: bool) -> dict[str, Any]:
         notes.append(note)
     return {
         "notes": notes,
-        "links": [_public(asdict(lk), anonymous, note=False) for lk in links],
+        "links": [_public(link_dict(lk), anonymous, note=False) for lk in links],
         "anonymous": anonymous,
     }
 

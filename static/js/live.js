@@ -48,7 +48,11 @@ export function applyEvent(map, e) {
     case "note.delete":
       refund(map, [d.id, ...d.links]);
       for (const id of d.links) map.links.delete(id);
-      map.notes.delete(d.id); break;
+      map.notes.delete(d.id);
+      for (const [id, l] of map.links) { // a deleted note no longer props up any link (rule P46)
+        if (l.assumptions?.includes(d.id)) map.links.set(id, { ...l, assumptions: l.assumptions.filter((a) => a !== d.id) });
+      }
+      break;
     case "note.restore": {
       const { links, ...note } = d;
       map.notes.set(d.id, note);
@@ -58,6 +62,14 @@ export function applyEvent(map, e) {
     case "link.add": case "link.restore": map.links.set(d.id, d); break;
     case "link.update": map.links.set(d.id, { ...map.links.get(d.id), ...d }); break;
     case "link.delete": refund(map, [d.id]); map.links.delete(d.id); break;
+    case "link.evidence": case "link.assumption": map.links.set(d.id, { ...map.links.get(d.id), ...d }); break;
+    case "confidence.set": { // each person's own confidence in a link (rule P46)
+      const link = map.links.get(d.id), confidence = { ...(link.confidence ?? {}) };
+      if (d.value === null) delete confidence[d.participant]; else confidence[d.participant] = d.value;
+      map.links.set(d.id, { ...link, confidence });
+      break;
+    }
+    case "note.indicators": map.notes.set(d.id, { ...map.notes.get(d.id), ...d }); break;
     case "workshop.lock": case "workshop.unlock": map.workshop = { ...map.workshop, locked: d.locked }; break;
     case "workshop.rename": map.workshop = { ...map.workshop, ...d }; break;
     case "workshop.share_exports": map.workshop = { ...map.workshop, exports_for_participants: d.enabled }; break;

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from server.board.model import Board
 from server.board.change import Change
+from server.board.model import Board
 from tests.unit.test_phases import BOB, planned_board, proxy
 from tests.unit.test_rules import ALICE, FAC, add_note, apply_op, commit, refused, run
 

@@ -7,6 +7,23 @@
 
 import { SVG_NS, labelsLayer, linksLayer, ui } from "./context.js";
 import { noteBox, noteSize } from "./sizes.js";
+import { assumedOnly, confidenceOf, describeEvidence } from "../evidence_summary.js";
+
+const looks = new WeakMap(); // link object -> its look: a changed link is a new object (live.js)
+
+/** How a link is drawn from its evidence: dotted when it rests on assumption alone, thicker the surer people
+ * are, marked when they disagree. */
+function lookOf(link) {
+  let look = looks.get(link);
+  if (!look) {
+    const c = confidenceOf(link), assumed = assumedOnly(link);
+    const level = c.count ? String(Math.round(c.mean)) : "";
+    look = { assumed, contested: c.contested, level, description: describeEvidence(link) };
+    look.key = `${assumed} ${c.contested} ${level} ${look.description}`;
+    looks.set(link, look);
+  }
+  return look;
+}
 
 export const linkEls = new Map(); // link id -> {g, hit, line, label, geometry, text, selected, pending}
 
@@ -173,15 +190,24 @@ export function drawLinks(view, positions, { moved = new Set(), reshaped = false
       parts.curve = arrow.curve;
       redrawn.add(parts);
     }
-    if (parts.text !== link.label) {
-      parts.text = link.label;
-      parts.label.textContent = link.label;
-      parts.label.title = link.label;
-      parts.label.hidden = !link.label;
-      if (link.label) measureLabels.push(parts);
+    const text = lookOf(link).contested ? `⚖ ${link.label}`.trim() : link.label; // a contested link says so
+    if (parts.text !== text) {
+      parts.text = text;
+      parts.label.textContent = text;
+      parts.label.title = text;
+      parts.label.hidden = !text;
+      if (text) measureLabels.push(parts);
       all = true;
-    } else if (everything && link.label) {
+    } else if (everything && text) {
       measureLabels.push(parts);
+    }
+    const look = lookOf(link);
+    if (parts.look !== look.key) { // how well supported, at a glance (rule P46)
+      parts.look = look.key;
+      parts.g.classList.toggle("assumed", look.assumed);
+      parts.g.classList.toggle("contested", look.contested);
+      parts.g.dataset.confidence = look.level;
+      parts.g.dataset.evidence = look.description;
     }
     const selected = ui.selectedLink === link.id, pending = Boolean(link.pending);
     if (parts.selected !== selected) {
@@ -229,6 +255,6 @@ function makeLink(id) {
   labelsLayer.append(label);
   return {
     id, g, hit, line, label, geometry: null, curve: null, text: null, labelSize: { w: 0, h: 0 }, box: null,
-    place: null, selected: false, pending: false,
+    place: null, selected: false, pending: false, look: null,
   };
 }

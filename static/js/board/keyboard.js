@@ -4,6 +4,7 @@
 // back to the note. An arrow clicked with the pointer gets focus too, so the same keys work on it.
 // Backspace never deletes anything on the board: it is too easily pressed by someone who thinks they are typing.
 
+import { describeEvidence } from "../evidence_summary.js";
 import { changedBoard, labelsLayer, linksLayer, live, queueRender, ui } from "./context.js";
 import { allowed, send } from "./editing.js";
 import { linkEls } from "./arrows.js";
@@ -29,11 +30,12 @@ function short(text) {
   return chars.length > SHORT ? `${chars.slice(0, SHORT - 1).join("")}…` : chars.join("");
 }
 
-/** What a screen reader says for an arrow: its ends and its label. */
+/** What a screen reader says for an arrow: its ends, its label and its evidence (rule P46). */
 export function describeLink(link, view = live.view()) {
   const a = view?.notes.get(link.source), b = view?.notes.get(link.target);
   const label = link.label ? `labelled “${short(link.label)}”` : "no label";
-  return `Arrow from “${short(a?.text ?? "?")}” to “${short(b?.text ?? "?")}”, ${label}`;
+  const evidence = describeEvidence(link);
+  return `Arrow from “${short(a?.text ?? "?")}” to “${short(b?.text ?? "?")}”, ${label}${evidence ? `; ${evidence}` : ""}`;
 }
 
 /** The arrows of a note: those leaving it, then those arriving. */

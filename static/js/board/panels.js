@@ -3,6 +3,7 @@
 
 import { canvas, isFacilitator, live, root, status, ui } from "./context.js";
 import { addNoteAt, freeSpot, send } from "./editing.js";
+import { renderEvidence } from "./evidence_panel.js";
 import { fit, zoomAround } from "./viewport.js";
 
 export const MESSAGES = {
@@ -59,6 +60,7 @@ export function renderPanels(view) {
     if (document.activeElement !== input) input.value = link.label;
     const a = view.notes.get(link.source), b = view.notes.get(link.target);
     linkPanel.querySelector("[data-link-ends]").textContent = `${a ? a.text : "?"} → ${b ? b.text : "?"}`;
+    renderEvidence(view, link);
   }
 }
 

@@ -1,5 +1,5 @@
-"""Dot voting (rule P40): the facilitator opens a vote on notes, links or whole pathways (rule P46), everyone spends a budget of dots,
-and nobody sees anyone else's dots until the facilitator closes the vote.
+"""Dot voting (rule P40): the facilitator opens a vote on notes, links or whole pathways (rule P46), everyone
+spends a budget of dots, and nobody sees anyone else's dots until the facilitator closes the vote.
 
 A vote is board state changed by stored events like everything else. While it is open, each person's dots
 are theirs alone: their `vote.cast` events reach only them (others get placeholders, server/board/privacy.py)

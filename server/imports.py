@@ -13,7 +13,7 @@ from typing import Any
 
 import orjson
 
-from server import import_limits
+from server import import_limits, vote_imports
 from server.board import characters, ops
 from server.board.change import Change
 from server.board.model import DEFAULT_KINDS, Board, Event, Kind, Participant, WorkshopInfo
@@ -43,6 +43,7 @@ class MapDraft:
     notes: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # (where, note fields)
     links: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     locked: bool = False
+    votes: Any = None  # the closed dot votes of a Pathweaver JSON file, unchecked until the notes are in
 
 
 def _check_size(data: bytes, what: str) -> None:
@@ -89,6 +90,7 @@ def read_json(data: bytes) -> MapDraft:
         question=_text(w.get("question", ""), "workshop.question", MAX_QUESTION),
         kinds=tuple(kinds) or _default_kinds(),
         locked=bool(w.get("locked", False)),
+        votes=document.get("votes"),
     )
     for i, p in enumerate(document["participants"]):
         draft.participants.append(import_limits.participant_fields(p, f"participants[{i}]"))
@@ -252,6 +254,8 @@ def build_events(draft: MapDraft, workshop_id: str, importer: Participant, now: 
                 **{k: item[k] for k in ("created_at", "updated_at", "version") if isinstance(item.get(k), int)},
             )
             accept(change, author)
+    for change in vote_imports.closed_vote_changes(board, draft.votes, known):
+        accept(change, importer.id)
     if draft.locked:
         accept(Change("workshop.lock", {"locked": True}), importer.id)
     return board, events

@@ -67,10 +67,14 @@ def closed_vote_changes(board: Board, votes: Any, people: set[str]) -> list[Chan
         if not isinstance(title, str) or len(title) > 200:
             raise ImportProblem(f"{where}.title: expected at most 200 characters")
         palette = board.workshop.kind_names()
-        if kinds is not None and (on != "notes" or not isinstance(kinds, list) or not set(kinds) <= palette):
+        if kinds is not None and (
+            on != "notes" or not isinstance(kinds, list) or not all(isinstance(k, str) and k in palette for k in kinds)
+        ):
             raise ImportProblem(f"{where}.kinds: kinds of the workshop's palette, for a vote on notes")
         start = end = None
         if on == "pathways":
+            if not all(isinstance(v.get(k), str | None) for k in ("start", "end")):
+                raise ImportProblem(f"{where}: start and end name kinds of the workshop's palette")
             ends = pathway_votes.ends(board, v.get("start"), v.get("end"))
             if isinstance(ends, str):
                 raise ImportProblem(f"{where}: {ends}")

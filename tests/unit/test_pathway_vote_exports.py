@@ -78,6 +78,8 @@ def test_a_pathway_whose_note_was_deleted_after_the_close_is_still_named_and_bad
         {"on": "everything"},
         {"budget": 0},
         {"start": "nope"},
+        {"start": ["activity"]},
+        {"on": "notes", "kinds": [["impact"]]},
         {"totals": {VIA_BRIEF: -1}},
         {"totals": {"act00001>" * 20 + "imp00001": 1}},
         {"ballots": {"someone-unknown": {DIRECT: 1}}},

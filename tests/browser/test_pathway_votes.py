@@ -31,6 +31,15 @@ MAP = """() => {
 }"""
 
 
+IN_VIEW = """ids => {
+  const canvas = document.querySelector("[data-canvas]").getBoundingClientRect();
+  return ids.every((id) => {
+    const box = document.querySelector(`.note[data-id="${id}"]`).getBoundingClientRect();
+    return box.left >= canvas.left && box.right <= canvas.right && box.top >= canvas.top && box.bottom <= canvas.bottom;
+  });
+}"""
+
+
 def pathway(page: Page, text: str) -> Any:
     """The row of one pathway in the list under the vote bar."""
     return page.locator("[data-pathway-list] li", has=page.locator(".pathway-name", has_text=text))
@@ -74,10 +83,22 @@ async def test_a_pathway_vote_from_open_to_results(browser: Any, server: ServerP
     await expect(pathway(ana, LONG).locator("[data-vote=up]")).to_be_disabled()  # two at most on one pathway
     await expect(ana.locator("[data-vote-bar]")).to_contain_text("1 of 3 dots left")
     await expect(ana.locator("[data-vote-bar]")).to_contain_text("at most 2 on one pathway")
+    # A dot on the direct pathway comes back to Ana when its arrow is deleted while the vote is open.
+    await pathway(ana, SHORT).locator("[data-vote=up]").click()
+    await expect(ana.locator("[data-vote-bar]")).to_contain_text("0 of 3 dots left")
+    await fac.evaluate("() => window.pathweaver.send('link.delete', {id: 'lnk00003'})")
+    await expect(ana.locator("[data-vote-bar]")).to_contain_text("1 of 3 dots left", timeout=SETTLE)
+    await expect(ana.locator("[data-pathway-list] .pathway-name")).to_have_text([LONG])
 
     # Ben, on a phone: another impact, one dot; Ana's dots are not on his screen, nor on the facilitator's.
     await ben.locator("[data-pathway-end]").select_option(label="Schools change practice")
     await expect(ben.locator("[data-pathway-list] .pathway-name")).to_have_text([SCHOOLS])
+    for _ in range(4):  # Ben zooms in: part of the pathway is off his screen
+        await ben.locator("[data-action=zoom-in]").tap()
+    await ben.wait_for_function(f"ids => !({IN_VIEW})(ids)", arg=["act00001", "imp00002"])
+    await pathway(ben, SCHOOLS).locator(".pathway-name").tap()  # and choosing it brings it whole into view
+    await expect(ben.locator(".note.on-pathway")).to_have_count(2)
+    await ben.wait_for_function(IN_VIEW, arg=["act00001", "imp00002"])
     await pathway(ben, SCHOOLS).locator("[data-vote=up]").tap()
     await expect(pathway(ben, SCHOOLS).locator(".pathway-count")).to_have_text("● 1")
     for button in await ben.locator("[data-pathway-list] button").all():

@@ -9,6 +9,7 @@ import { kindOf, live, root, world } from "./context.js";
 import { say } from "./panels.js";
 import { actingFor, onBehalf } from "./proxies.js";
 import { noteEls } from "./render.js";
+import { regionOf, showRegion } from "./viewport.js";
 
 const MAX_PATH_LENGTH = 12; // notes in one pathway: server/board/pathways.py MAX_PATH_LENGTH
 const MAX_LISTED = 50; // pathways listed into one note, as the report lists at most 50 into an impact
@@ -223,6 +224,9 @@ export function listenForPathwayVotes() {
       if (!e.target.closest(".pathway-name")) return;
       state.shown = state.shown === key ? null : key;
       render();
+      // Bring the chosen pathway into view, whole: on a phone the map is otherwise too small to read.
+      const notes = state.shown ? key.split(">").map((id) => live.view().notes.get(id)).filter(Boolean) : [];
+      if (notes.length) showRegion(regionOf(notes), { margin: 40, maxZoom: 1.5 });
       return;
     }
     if (vote.closed_at !== null) return;

@@ -10,6 +10,7 @@ import pytest
 from playwright.async_api import Page, expect
 
 from tests.browser.conftest import SCREENSHOTS
+from tests.browser.test_accessibility import describe, scan
 from tests.browser.test_board_in_browser import SETTLE, join, note, start_workshop
 from tests.support.server import ServerProcess
 
@@ -107,6 +108,7 @@ async def test_a_pathway_vote_from_open_to_results(browser: Any, server: ServerP
     canvas = await ben.locator("[data-canvas]").bounding_box()
     assert canvas is not None and canvas["height"] >= 844 / 2, canvas  # the board keeps most of the phone
     await ben.screenshot(path=str(SCREENSHOTS / "pathway-vote-open-phone-390.png"))
+    assert not (found := await scan(ben)), describe(found)  # the list of pathways, on a touch phone
     await ben.locator("[data-pathway-end]").select_option(label="Ministers cite our evidence")
     await expect(pathway(ben, LONG).locator(".pathway-count")).to_have_text("● 0")
     await expect(pathway(fac, LONG).locator(".pathway-count")).to_have_text("● 0")
@@ -122,6 +124,7 @@ async def test_a_pathway_vote_from_open_to_results(browser: Any, server: ServerP
         assert await lit(page, "top-pathway") == (["act00001", "imp00001", "imp00002", "out00001"], 3)
         await expect(page.locator("[data-vote-bar]")).to_be_hidden()
     await ben.screenshot(path=str(SCREENSHOTS / "pathway-vote-results-phone-390.png"))
+    assert not (found := await scan(ben)), describe(found)
     # Choosing one result shows it alone.
     await pathway(fac, SCHOOLS).locator(".pathway-name").click()
     assert await lit(fac, "on-pathway") == (["act00001", "imp00002"], 1)

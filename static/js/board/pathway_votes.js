@@ -163,6 +163,8 @@ function render() {
   const active = vote?.on === "pathways";
   panel.hidden = !active;
   if (!active) {
+    if (state.stage === null) return; // nothing of a pathway vote on the board: most changes end here
+    state.stage = null;
     world.classList.remove("pathway-lit");
     light(view, [], "on-pathway");
     light(view, [], "top-pathway");

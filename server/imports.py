@@ -43,6 +43,9 @@ class MapDraft:
     notes: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # (where, note fields)
     links: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     locked: bool = False
+    # What a workshop's setup adds to its map (JSON schema 2 and 3): its plan, clusters and lanes, as operations
+    # the facilitator would send, checked by the same rules.
+    setup: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     votes: Any = None  # the closed dot votes of a Pathweaver JSON file, unchecked until the notes are in
 
 
@@ -99,7 +102,28 @@ def read_json(data: bytes) -> MapDraft:
             if not isinstance(item, dict):
                 raise ImportProblem(f"{key}[{i}]: expected a JSON object")
             target.append((f"{key}[{i}]", item))
+    draft.setup = _setup(document)
     return draft
+
+
+def _setup(document: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """The operations that give an imported map the plan, lanes and clusters of the file, where it has them."""
+    frames: list[tuple[str, dict[str, Any]]] = []
+    plan = document.get("plan")
+    if isinstance(plan, dict) and plan.get("changed_at") and isinstance(plan.get("phases"), list):
+        frames.append(("plan", {"op": "plan.set", "phases": plan["phases"], "current": plan.get("current", 0)}))
+    lanes = document.get("lanes")
+    if lanes:
+        frames.append(("lanes", {"op": "lanes.set", "lanes": lanes}))
+    clusters = document.get("clusters") or []
+    if not isinstance(clusters, list):
+        raise ImportProblem("clusters: expected a JSON array")
+    for i, c in enumerate(clusters):
+        if not isinstance(c, dict):
+            raise ImportProblem(f"clusters[{i}]: expected a JSON object")
+        fields = {k: c.get(k) for k in ("id", "label", "x", "y", "width", "height")}
+        frames.append((f"clusters[{i}]", {"op": "cluster.add", **fields}))
+    return frames
 
 
 def _text(value: Any, where: str, limit: int, required: bool = False) -> str:
@@ -254,6 +278,18 @@ def build_events(draft: MapDraft, workshop_id: str, importer: Participant, now: 
                 **{k: item[k] for k in ("created_at", "updated_at", "version") if isinstance(item.get(k), int)},
             )
             accept(change, author)
+    for where, frame in draft.setup:
+        for key in ("x", "y", "width", "height"):
+            if isinstance(frame.get(key), int) and not isinstance(frame[key], bool):
+                frame[key] = float(frame[key])  # JSON writes 3.0 as 3
+        try:
+            op = ops.OP_ADAPTER.validate_python(frame)
+        except ValueError as exc:
+            raise ImportProblem(f"{where}: {str(exc).splitlines()[1:3]}") from None
+        change = decide(board, op, importer, now)
+        if isinstance(change, Refusal):
+            raise ImportProblem(f"{where}: {change.code}: {change.message}")
+        accept(change, importer.id)
     for change in vote_imports.closed_vote_changes(board, draft.votes, known):
         accept(change, importer.id)
     if draft.locked:

@@ -16,6 +16,7 @@ import threading
 from dataclasses import dataclass
 
 from server import short_codes
+from server.board.lanes import Lane
 from server.board.model import DEFAULT_KINDS, PARTICIPANT_COLOURS, Board, Kind, Participant, WorkshopInfo
 from server.board.phases import Phase, Plan
 from server.board.timer import Timer
@@ -72,9 +73,10 @@ def create_workshop(
     question: str,
     kinds: tuple[Kind, ...] | None = None,
     phases: tuple[Phase, ...] | None = None,
+    lanes: tuple[Lane, ...] = (),
 ) -> CreatedWorkshop:
-    """Create a workshop with an empty board (and the plan of phases a template brings, if any); return it with
-    its freshly made secrets."""
+    """Create a workshop with an empty board (and the plan of phases and the lanes a template brings, if any);
+    return it with its freshly made secrets."""
     facilitator_key = secrets.token_urlsafe(32)
     workshop_id = new_id()
     join_code = derive_join_code(secret_key, workshop_id, 0)
@@ -101,7 +103,7 @@ def create_workshop(
         record.short_code_hash, record.short_generation = short_codes.digest(secret_key, short_code), generation
         if storage.workshop_by_short_code(record.short_code_hash) is None:
             break
-    board = Board(workshop=info)
+    board = Board(workshop=info, lanes=lanes)
     if phases:  # the room starts in the template's first phase, its timer set and stopped (rules P36, P39)
         board.plan = Plan(phases=phases, current=0, changed_at=now, timer=Timer(seconds=phases[0].seconds))
     storage.create_workshop(record, board)

@@ -102,8 +102,11 @@ def _update(board: Board, op: ops.ClusterUpdate, actor: Participant, now: int) -
 
 
 def _delete(board: Board, op: ops.ClusterDelete, actor: Participant, now: int) -> Change | Refusal:
-    if op.id not in board.clusters:
+    cluster = board.clusters.get(op.id)
+    if cluster is None:
         return refuse("note_missing", f"no cluster {op.id[:80]!r} on the board")
+    if op.expect is not None and cluster.version != op.expect:
+        return refuse("changed_since", f"cluster {op.id} is at version {cluster.version}, not {op.expect}")
     return Change("cluster.delete", {"id": op.id})
 
 

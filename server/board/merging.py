@@ -70,6 +70,9 @@ def _unmerge(board: Board, op: ops.NotesUnmerge, actor: Participant, now: int) -
         return refuse("note_missing", f"no note {op.id[:80]!r} on the board")
     if not into.merged:
         return refuse("bad_value", f"note {op.id} has no merge to undo")
+    if op.expect is not None and into.version != op.expect:
+        # Someone changed the note (or merged more into it) since: this undo would undo their change too.
+        return refuse("changed_since", f"note {into.id} is at version {into.version}, not {op.expect}")
     record = into.merged[-1]
     notes = [n for n in record["notes"] if n["id"] not in board.notes and n["id"] not in board.links]
     back = {n["id"] for n in notes} | set(board.notes)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from server.board import clusters, merging, pathway_votes, timer, voting
+from server.board import clusters, evidence, lanes, merging, pathway_votes, timer, voting
 from server.board.phases import Phase, Plan
 from server.board.seen import SeenIds
 
@@ -112,6 +112,9 @@ class Note:
     version: int
     private: str | None = None  # who may see it before it is revealed (server/board/privacy.py); None: everyone
     merged: list[dict[str, Any]] = field(default_factory=list)  # notes merged into it, whole (rule P43)
+    # What would show it: {indicator, baseline, target, source} (rule P47); and the kind of change it is.
+    indicators: list[dict[str, str]] = field(default_factory=list)
+    change: str | None = None
 
 
 @dataclass(slots=True)
@@ -124,6 +127,15 @@ class Link:
     created_at: int
     updated_at: int
     version: int = 1  # links stored before links had versions read as version 1
+    # Why anyone believes it (rule P46): how the source leads to the target; the kinds of support and the
+    # sources cited; the group's grade of the evidence; each person's confidence (participant id -> 1-5);
+    # and the notes (assumptions, risks) it rests on.
+    mechanism: str = ""
+    support: list[str] = field(default_factory=list)
+    sources: list[dict[str, Any]] = field(default_factory=list)
+    strength: str | None = None
+    confidence: dict[str, int] = field(default_factory=dict)
+    assumptions: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +168,7 @@ class Board:
     plan: Plan = field(default_factory=Plan)  # the workshop's phases and the current one (rule P36)
     votes: list[voting.Vote] = field(default_factory=list)  # dot votes, the open one last (rule P40)
     clusters: dict[str, clusters.Cluster] = field(default_factory=dict)  # named frames of notes (rule P44)
+    lanes: tuple[lanes.Lane, ...] = ()  # the template's columns, left to right (rule P45)
 
     def apply(self, event: Event) -> None:
         """Apply an accepted event. Events must arrive in sequence order."""
@@ -177,10 +190,11 @@ class Board:
             "head": self.head,
             "participants": [asdict(p) for p in self.participants.values()],
             "notes": [_note_dict(n) for n in self.notes.values()],
-            "links": [asdict(lk) for lk in self.links.values()],
+            "links": [link_dict(lk) for lk in self.links.values()],
             "plan": self.plan.to_dict(),
             "votes": [v.to_dict() for v in self.votes],
             "clusters": [asdict(c) for c in self.clusters.values()],
+            "lanes": [lane.to_dict() for lane in self.lanes],
         }
 
     @classmethod
@@ -193,17 +207,30 @@ class Board:
         board.plan = Plan.from_dict(d.get("plan"))
         board.votes = [voting.Vote.from_dict(v) for v in d.get("votes", ())]
         board.clusters = {c["id"]: clusters.Cluster(**c) for c in d.get("clusters", ())}
+        board.lanes = tuple(lanes.Lane.from_dict(lane) for lane in d.get("lanes", ()))
         for deleted in d.get("deleted", ()):  # snapshots stored before deleted ids had their own table
             board.deleted.add(deleted, 0)
         return board
 
 
+_NOTE_EXTRAS = ("private", "merged", "indicators", "change")
+_LINK_EXTRAS = ("mechanism", "support", "sources", "strength", "confidence", "assumptions")
+
+
 def _note_dict(note: Note) -> dict[str, Any]:
     d = asdict(note)
-    if d["private"] is None:  # most notes: their dict is as it was before notes could be private or merged
-        del d["private"]
-    if not d["merged"]:
-        del d["merged"]
+    for name in _NOTE_EXTRAS:  # most notes have none: their dict is as it was before notes had these
+        if not d[name]:
+            del d[name]
+    return d
+
+
+def link_dict(link: Link) -> dict[str, Any]:
+    """A link as plain data, without the evidence fields it does not have (most links, on a big map)."""
+    d = asdict(link)
+    for name in _LINK_EXTRAS:
+        if not d[name]:
+            del d[name]
     return d
 
 
@@ -241,6 +268,7 @@ def _note_delete(board: Board, d: dict[str, Any]) -> None:
     for link_id in d["links"]:
         _link_delete(board, {"id": link_id})
     del board.notes[d["id"]]
+    evidence.forget_note(board, d["id"])
     board.deleted.add(d["id"], board.head + 1)  # the seq of the event being applied
 
 
@@ -366,6 +394,11 @@ _APPLIERS = {
     "cluster.add": clusters.apply_add,
     "cluster.update": clusters.apply_update,
     "cluster.delete": clusters.apply_delete,
+    "lanes.set": lanes.apply_set,
+    "link.evidence": evidence.apply_evidence,
+    "link.assumption": evidence.apply_assumption,
+    "confidence.set": evidence.apply_confidence,
+    "note.indicators": evidence.apply_indicators,
     "notes.merge": merging.apply_merge,
     "notes.unmerge": merging.apply_unmerge,
     "vote.open": _vote_open,

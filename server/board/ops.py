@@ -148,6 +148,68 @@ class LinkUpdate(Op):
     expect: Expected | None = None
 
 
+class SourceSpec(BaseModel):
+    """A source a link's support cites: a web address or a DOI (checked in form; nothing is fetched)."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+    url: str | None = None
+    doi: str | None = None
+    title: str = ""
+
+
+class LinkEvidence(Op):
+    """How and why the link's source leads to its target, and what supports it (rule P46)."""
+
+    op: Literal["link.evidence"]
+    id: str
+    mechanism: str | None = None
+    support: Annotated[list[str], Field(max_length=6)] | None = None
+    sources: Annotated[list[SourceSpec], Field(max_length=20)] | None = None
+    strength: Literal["none", "weak", "moderate", "strong"] | None = None  # given as null: not graded
+    expect: Expected | None = None
+
+
+class LinkAssumption(Op):
+    """Attach a note (an assumption, a risk) to a link that rests on it, or take it off (rule P46)."""
+
+    op: Literal["link.assumption"]
+    id: str
+    note: str
+    attached: bool = True
+    expect: Expected | None = None
+
+
+class ConfidenceSet(Op):
+    """The sender's own confidence in a link, 1 to 5, or null to take it back (rule P46)."""
+
+    op: Literal["confidence.set"]
+    id: str
+    value: Annotated[int, Field(ge=1, le=5)] | None
+    on_behalf_of: str | None = None
+
+
+class IndicatorSpec(BaseModel):
+    """What would show an outcome or impact: the indicator, its baseline and target, and where the data is."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+    indicator: str
+    baseline: str = ""
+    target: str = ""
+    source: str = ""
+
+
+class NoteIndicators(Op):
+    """An outcome's or impact's indicators and the kind of change it is (rule P47)."""
+
+    op: Literal["note.indicators"]
+    id: str
+    indicators: Annotated[list[IndicatorSpec], Field(max_length=10)] | None = None
+    change: Literal["awareness", "attitudes", "behaviour", "systems", "policy"] | None = None  # null: not said
+    expect: Expected | None = None
+
+
 class LinkDelete(Op):
     op: Literal["link.delete"]
     id: str
@@ -206,6 +268,7 @@ class NotesUnmerge(Op):
 
     op: Literal["notes.unmerge"]
     id: str
+    expect: Expected | None = None
 
 
 class ClusterAdd(Op):
@@ -239,6 +302,7 @@ class ClusterDelete(Op):
 
     op: Literal["cluster.delete"]
     id: str
+    expect: Expected | None = None
 
 
 class NotesReveal(Op):
@@ -314,6 +378,22 @@ class PhaseGo(Op):
     index: int
 
 
+class LaneSpec(BaseModel):
+    """One lane of the board (rule P45): its label and the kinds whose notes belong in it."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+    label: str
+    kinds: Annotated[list[str], Field(max_length=12)]
+
+
+class LanesSet(Op):
+    """Replace the board's lanes, left to right (an empty list takes them away)."""
+
+    op: Literal["lanes.set"]
+    lanes: Annotated[list[LaneSpec], Field(max_length=12)]
+
+
 class WorkshopJoining(Op):
     """Let new people join (by the join link or the short code), or stop them; those already in stay."""
 
@@ -365,6 +445,10 @@ AnyOp = Union[  # noqa: UP007 - a runtime value too: OP_NAMES reads its members
     LinkUpdate,
     LinkDelete,
     LinkRestore,
+    LinkEvidence,
+    LinkAssumption,
+    ConfidenceSet,
+    NoteIndicators,
     WorkshopLock,
     WorkshopUnlock,
     WorkshopRename,
@@ -377,6 +461,7 @@ AnyOp = Union[  # noqa: UP007 - a runtime value too: OP_NAMES reads its members
     ClusterAdd,
     ClusterUpdate,
     ClusterDelete,
+    LanesSet,
     TimerStart,
     TimerPause,
     TimerAdd,
@@ -418,5 +503,6 @@ FACILITATOR_OPS: frozenset[str] = frozenset(
         "vote.close",
         "workshop.joining",
         "notes.arrange",
+        "lanes.set",
     }
 )

@@ -14,8 +14,8 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from server.board import voting
-from server.board.model import Board, Note, Participant
+from server.board import spread, voting
+from server.board.model import Board, Note, Participant, link_dict
 
 AUTHOR = "author"  # a private note's `private`: only its author sees it
 AUTHOR_AND_FACILITATOR = "author_facilitator"  # its author and the workshop's facilitators
@@ -66,13 +66,13 @@ def event_audience(board: Board, op: str, data: dict[str, Any]) -> Audience | No
         return Audience(frozenset({data["participant"]}), facilitators=voter is not None and voter.role == "proxy")
     if op in ("note.add", "note.restore"):
         return _of(data.get("private"), data["author"])
-    if op in ("note.update", "note.move", "note.delete", "note.drag"):
+    if op in ("note.update", "note.move", "note.delete", "note.drag", "note.indicators"):
         return note_audience(board.notes.get(data["id"]))
     if op in ("link.add", "link.restore"):
         return _narrowest(
             note_audience(board.notes.get(data["source"])), note_audience(board.notes.get(data["target"]))
         )
-    if op in ("link.update", "link.delete"):
+    if op in ("link.update", "link.delete", "link.evidence", "link.assumption", "confidence.set"):
         link = board.links.get(data["id"])
         if link is None:
             return None
@@ -116,14 +116,26 @@ def map_for(board: dict[str, Any], viewer: Participant, hidden: frozenset[str] |
 def reveal_data(board: Board, anonymous: bool) -> dict[str, Any]:
     """A `notes.reveal` event's data: every private note, and every link touching one, as everyone will see them.
 
-    Those who could not see them get them whole from this event; named or without names, as asked.
+    Those who could not see them get them whole from this event; named or without names, as asked; those that
+    would cover another note, moved to the nearest free place (server/board/spread.py).
     """
-    revealed = [n for n in board.notes.values() if n.private is not None]
+    revealed = sorted((n for n in board.notes.values() if n.private is not None), key=lambda n: n.created_at)
     ids = {n.id for n in revealed}
     links = [lk for lk in board.links.values() if lk.source in ids or lk.target in ids]
+    # Written unseen by each other, often at the same place: none may land on another.
+    fixed = [spread.box_of(n.text, n.x, n.y) for n in board.notes.values() if n.private is None]
+    moving = [(n.id, n.kind, spread.box_of(n.text, n.x, n.y)) for n in revealed]
+    moved = spread.spread(fixed, moving, board.lanes)
+    notes = []
+    for n in revealed:
+        note = _public(asdict(n), anonymous)
+        if n.id in moved:
+            note["x"], note["y"] = moved[n.id]
+            note["version"] = board.head + 1
+        notes.append(note)
     return {
-        "notes": [_public(asdict(n), anonymous) for n in revealed],
-        "links": [_public(asdict(lk), anonymous, note=False) for lk in links],
+        "notes": notes,
+        "links": [_public(link_dict(lk), anonymous, note=False) for lk in links],
         "anonymous": anonymous,
     }
 

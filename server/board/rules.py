@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from server.board import arrange, clusters, merging, ops, phases, plan_rules, privacy, restore, voting
+from server.board import arrange, clusters, evidence, lanes, merging, ops, phases, plan_rules, privacy, restore, voting
 from server.board.change import Change
 from server.board.model import Board, Link, Note, Participant
 from server.board.refusals import Refusal, refuse
@@ -421,6 +421,8 @@ _DECIDERS: dict[type, Callable[..., Change | Refusal]] = {
     **voting.DECIDERS,
     **merging.DECIDERS,
     **clusters.DECIDERS,
+    **lanes.DECIDERS,
+    **evidence.DECIDERS,
 }
 
 

@@ -8,8 +8,9 @@ import orjson
 
 from server.export.mapview import MapView, iso
 
-SCHEMA_VERSION = 2  # 2: the plan of phases and the closed dot votes; files of version 1 still import
-READABLE_VERSIONS = (1, 2)
+# 2: the plan of phases and the closed dot votes; 3: clusters and lanes. Files of every earlier version import.
+SCHEMA_VERSION = 3
+READABLE_VERSIONS = (1, 2, 3)
 FORMAT_NAME = "pathweaver-map"
 
 
@@ -34,6 +35,8 @@ def export(view: MapView, exported_at: int) -> bytes:
         "links": view.links,
         "plan": view.snapshot.get("plan"),
         "votes": view.closed_votes,
+        "clusters": view.snapshot.get("clusters", []),
+        "lanes": [{"label": lane["label"], "kinds": lane["kinds"]} for lane in view.snapshot.get("lanes", [])],
     }
     return orjson.dumps(document, option=orjson.OPT_INDENT_2) + b"\n"
 
@@ -46,7 +49,7 @@ def document_fields(document: Any) -> dict[str, Any]:
         raise ValueError(f'field "format": expected "{FORMAT_NAME}", got {document.get("format")!r}')
     version = document.get("schema_version")
     if version not in READABLE_VERSIONS:
-        readable = " and ".join(str(v) for v in READABLE_VERSIONS)
+        readable = ", ".join(str(v) for v in READABLE_VERSIONS[:-1]) + f" and {READABLE_VERSIONS[-1]}"
         raise ValueError(f'field "schema_version": this Pathweaver reads versions {readable}, the file has {version!r}')
     for key, kind in (("workshop", dict), ("participants", list), ("notes", list), ("links", list)):
         if not isinstance(document.get(key), kind):

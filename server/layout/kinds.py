@@ -1,6 +1,7 @@
 """A layout by kind: activities → outputs → outcomes → impacts, left to right, laid out by Graphviz `dot`.
 
-Each kind is a column (a tall one is split into a few side by side, in its notes' present top-to-bottom
+On a board with lanes (rule P45), each lane is a column, in its lane, whatever its length. Otherwise each kind
+is a column (a tall one is split into a few side by side, in its notes' present top-to-bottom
 order); other kinds, such as assumptions, follow in the palette's order. `dot` orders the notes within their
 columns so that the links between them cross as little as possible, spaced by each note's size. Without
 `dot` (or when it fails) the columns are stacked as they are, so the facilitator still gets a tidy board.
@@ -31,25 +32,34 @@ class Placed:
     y: float
 
 
-def column_kinds(palette: Sequence[str], used: Sequence[str]) -> list[str]:
-    """The kinds in column order: the chain's first, then the palette's others, then kinds not in the palette."""
-    order = [k for k in CHAIN if k in palette] + [k for k in palette if k not in CHAIN]
+def column_kinds(palette: Sequence[str], used: Sequence[str], lanes: Sequence[Mapping[str, Any]] = ()) -> list[str]:
+    """The kinds in column order: the lanes' (rule P45) or else the chain's first, then the palette's others,
+    then kinds not in the palette."""
+    first = [k for lane in lanes for k in lane["kinds"]] if lanes else [k for k in CHAIN if k in palette]
+    order = first + [k for k in palette if k not in first]
     return order + sorted(set(used) - set(order))
 
 
 def columns(snapshot: Mapping[str, Any]) -> list[list[dict[str, Any]]]:
-    """The notes in columns, left to right: by kind, each kind's notes top to bottom as they are now."""
+    """The notes in columns, left to right: one per lane, then by kind, each column's notes top to bottom as
+    they are now."""
     notes = snapshot["notes"]
+    lanes = snapshot.get("lanes") or ()
+    in_lanes = {k for lane in lanes for k in lane["kinds"]}
     palette = [k["name"] for k in snapshot["workshop"]["kinds"]]
-    out: list[list[dict[str, Any]]] = []
+
+    def in_order(kinds: set[str]) -> list[dict[str, Any]]:
+        return sorted((n for n in notes if n["kind"] in kinds), key=lambda n: (n["y"], n["x"], n["id"]))
+
+    out: list[list[dict[str, Any]]] = [in_order(set(lane["kinds"])) for lane in lanes]  # a lane is never split
     for kind in column_kinds(palette, [n["kind"] for n in notes]):
-        mine = sorted((n for n in notes if n["kind"] == kind), key=lambda n: (n["y"], n["x"], n["id"]))
+        mine = in_order({kind}) if kind not in in_lanes else []
         if not mine:
             continue
         count = math.ceil(len(mine) / PER_COLUMN)
         size = math.ceil(len(mine) / count)
         out.extend(mine[i : i + size] for i in range(0, len(mine), size))
-    return out
+    return [col for col in out if col]
 
 
 def by_kind(snapshot: Mapping[str, Any], *, use_dot: bool = True) -> tuple[list[Placed], str]:
@@ -70,7 +80,32 @@ def by_kind(snapshot: Mapping[str, Any], *, use_dot: bool = True) -> tuple[list[
     # Keep the map where people were looking: its top-left corner stays where the board's is.
     ox = min(n["x"] for col in cols for n in col) - min(x for x, _ in placed.values())
     oy = min(n["y"] for col in cols for n in col) - min(y for _, y in placed.values())
-    return [Placed(i, round(x + ox), round(y + oy)) for i, (x, y) in placed.items()], engine
+    placed = {i: (x + ox, y + oy) for i, (x, y) in placed.items()}
+    if snapshot.get("lanes"):
+        _into_lanes(placed, cols, sizes, snapshot["lanes"])
+    return [Placed(i, round(x), round(y)) for i, (x, y) in placed.items()], engine
+
+
+def _into_lanes(
+    placed: dict[str, tuple[float, float]],
+    cols: list[list[dict[str, Any]]],
+    sizes: Mapping[str, tuple[float, float]],
+    lanes: Sequence[Mapping[str, Any]],
+) -> None:
+    """Each lane's column centred in its lane; the columns of kinds in no lane after the last lane, as spaced."""
+    lane_of = {k: lane for lane in lanes for k in lane["kinds"]}
+    right = max(lane["x"] + lane["width"] for lane in lanes) + GAP_X
+    shift: float | None = None
+    for col in cols:
+        left = placed[col[0]["id"]][0]
+        lane = lane_of.get(col[0]["kind"])
+        if lane is not None:
+            width = max(sizes[n["id"]][0] for n in col)
+            x = lane["x"] + (lane["width"] - width) / 2
+        else:
+            shift = right - left if shift is None else shift  # the first free column sets the step for the rest
+            x = left + shift
+        placed.update({n["id"]: (x, placed[n["id"]][1]) for n in col})
 
 
 def _stacked(

@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from server import export, workshop_templates, workshops
 from server.board import characters, privacy
+from server.board.lanes import Lane
 from server.board.model import Board, Kind, Participant
 from server.board.refusals import Refusal
 from server.board.rules import MAX_QUESTION, MAX_TITLE
@@ -147,17 +148,18 @@ async def create_workshop(body: WorkshopIn, request: Request, response: Response
     if kinds and len({k.name for k in kinds}) != len(kinds):
         raise ApiError(422, "bad_value", "note kind names must be unique")
     question, phases = body.question, None
+    lanes: tuple[Lane, ...] = ()
     if body.template is not None:
         template = workshop_templates.named(body.template)
         if template is None:
             raise ApiError(422, "bad_value", f"no template {body.template!r}; GET /api/templates lists them")
         if kinds is None:  # the template's plan names the template's kinds
-            kinds, phases = template.kinds, template.phases
+            kinds, phases, lanes = template.kinds, template.phases, template.lanes
         if "question" not in body.model_fields_set:
             question = template.question
 
     def create() -> tuple[workshops.CreatedWorkshop, workshops.Joined]:
-        created = workshops.create_workshop(svc.storage, svc.secret_key, body.title, question, kinds, phases)
+        created = workshops.create_workshop(svc.storage, svc.secret_key, body.title, question, kinds, phases, lanes)
         return created, workshops.join(svc.storage, created.workshop, "facilitator", body.facilitator_name)
 
     created, joined = await run_in_threadpool(create)

@@ -50,6 +50,6 @@ async def propose_layout(
         by=by,
         engine=engine,
         head=snapshot["head"],
-        columns=[k for k in kinds.column_kinds(palette, sorted(used)) if k in used],
+        columns=[k for k in kinds.column_kinds(palette, sorted(used), snapshot.get("lanes") or ()) if k in used],
         positions=[Position(id=p.id, x=p.x, y=p.y) for p in placed],
     )

@@ -94,7 +94,13 @@ async def create(
 
     def run() -> tuple[workshops.CreatedWorkshop, workshops.Joined]:
         created = workshops.create_workshop(
-            svc.storage, svc.secret_key, title, question.strip() or chosen.question, chosen.kinds, chosen.phases
+            svc.storage,
+            svc.secret_key,
+            title,
+            question.strip() or chosen.question,
+            chosen.kinds,
+            chosen.phases,
+            chosen.lanes,
         )
         return created, workshops.join(svc.storage, created.workshop, "facilitator", name)
 
@@ -114,7 +120,13 @@ async def import_file(request: Request, svc: ServicesDep, file: Annotated[Upload
         if b'"pathweaver-template"' in data[:4096]:  # a template file: a new, empty workshop set up from it
             template = workshop_templates.parse(data)
             created = workshops.create_workshop(
-                svc.storage, svc.secret_key, template.title, template.question, template.kinds, template.phases
+                svc.storage,
+                svc.secret_key,
+                template.title,
+                template.question,
+                template.kinds,
+                template.phases,
+                template.lanes,
             )
         else:
             draft = imports.read_upload(data, file.filename or "map.json")

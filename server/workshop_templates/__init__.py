@@ -16,7 +16,7 @@ from typing import Any
 
 import orjson
 
-from server.board import characters
+from server.board import characters, lanes
 from server.board.model import Board, Kind
 from server.board.phases import Phase, check_plan
 
@@ -42,6 +42,7 @@ class WorkshopTemplate:
     kinds: tuple[Kind, ...]
     phases: tuple[Phase, ...] | None  # None: no plan (the open board)
     order: int = 100
+    lanes: tuple[lanes.Lane, ...] = ()  # columns laid out on the board, left to right (rule P45)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -53,6 +54,7 @@ class WorkshopTemplate:
             "question": self.question,
             "kinds": [{"name": k.name, "label": k.label, "colour": k.colour} for k in self.kinds],
             "plan": None if self.phases is None else [p.to_dict() for p in self.phases],
+            "lanes": [{"label": lane.label, "kinds": list(lane.kinds)} for lane in self.lanes],
         }
 
 
@@ -95,6 +97,7 @@ def parse(data: bytes) -> WorkshopTemplate:
     if len({k.name for k in kinds}) != len(kinds):
         raise TemplateProblem('field "kinds": kind names must be unique')
     phases = _phases(doc.get("plan"), {k.name for k in kinds})
+    laid_out = _lanes(doc.get("lanes", []), {k.name for k in kinds})
     order = doc.get("order", 100)
     return WorkshopTemplate(
         name=_text(doc, "name", 60),
@@ -104,7 +107,24 @@ def parse(data: bytes) -> WorkshopTemplate:
         kinds=tuple(kinds),
         phases=phases,
         order=order if isinstance(order, int) else 100,
+        lanes=laid_out,
     )
+
+
+def _lanes(raw: Any, kinds: set[str]) -> tuple[lanes.Lane, ...]:
+    shape = 'field "lanes": a list of {"label": text, "kinds": [kind names]}'
+    if not isinstance(raw, list) or not all(isinstance(lane, dict) for lane in raw):
+        raise TemplateProblem(shape)
+    specs = [(lane.get("label"), lane.get("kinds")) for lane in raw]
+    for label, names in specs:
+        if not isinstance(label, str) or not isinstance(names, list) or not all(isinstance(k, str) for k in names):
+            raise TemplateProblem(shape)
+        if characters.find({"label": label}):
+            raise TemplateProblem('field "lanes": labels must be text that can be stored')
+    trouble = lanes.problem(specs, kinds)
+    if trouble:
+        raise TemplateProblem(f'field "lanes": {trouble}')
+    return lanes.laid_out(specs)
 
 
 def _phases(plan: Any, kinds: set[str]) -> tuple[Phase, ...] | None:
@@ -138,7 +158,8 @@ def named(name: str) -> WorkshopTemplate | None:
 
 
 def from_board(board: Board, name: str) -> WorkshopTemplate:
-    """A workshop's setup — palette, question and plan, never its notes — as a template to start others from."""
+    """A workshop's setup — palette, question, plan and lanes, never its notes — as a template to start others
+    from."""
     plan = board.plan
     return WorkshopTemplate(
         name=name,
@@ -147,4 +168,5 @@ def from_board(board: Board, name: str) -> WorkshopTemplate:
         question=board.workshop.question,
         kinds=board.workshop.kinds,
         phases=plan.phases if plan.changed_at else None,
+        lanes=board.lanes,
     )

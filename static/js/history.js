@@ -7,55 +7,21 @@
 // refuses with `changed_since` and nothing is overwritten. A deleted note comes back by `note.restore` with
 // its links (rule P31). Steps are kept in localStorage, per workshop and participant, so a reload keeps them.
 
+import { needsVersion, operationFor, stepFor } from "./history_steps.js";
+
+export { describe } from "./history_steps.js";
+
 export const LIMIT = 100; // steps kept each way
 const QUEUE_LIMIT = 20; // undo/redo presses waiting for earlier changes to be saved
 const MERGE_MOVES_MS = 1500; // moves of one note this close together (arrow keys) are one step
 
-const NOTE_FIELDS = ["text", "kind", "colour"];
-const NEEDS_VERSION = new Set(["note.update", "note.move", "note.delete", "link.update", "link.delete"]);
-
-function short(text) {
-  const line = String(text || "").split("\n")[0].trim();
-  return line.length > 40 ? `${line.slice(0, 39)}…` : line;
-}
-
-function restoredLink(l) {
-  const out = { id: l.id, source: l.source, target: l.target, label: l.label || "" };
-  if (l.author) out.author = l.author;
-  if (Number.isInteger(l.created_at)) out.created_at = l.created_at;
-  return out;
-}
-
-function restoredNote(n, links) {
-  const out = { id: n.id, kind: n.kind, text: n.text, x: n.x, y: n.y, links: links.map(restoredLink) };
-  if (n.colour) out.colour = n.colour;
-  if (n.author) out.author = n.author;
-  if (Number.isInteger(n.created_at)) out.created_at = n.created_at;
-  return out;
-}
-
-/** What a step is called in messages and on the buttons' labels. */
-export function describe(step) {
-  const name = `“${step.title}”`;
-  switch (step.type) {
-    case "add": return `adding ${name}`;
-    case "edit": return step.after.text !== undefined ? `editing ${name}` : `changing the kind of ${name}`;
-    case "move": return `moving ${name}`;
-    case "delete": return `deleting ${name}`;
-    case "link": return `linking ${name}`;
-    case "label": return `labelling the link ${name}`;
-    case "unlink": return `deleting the link ${name}`;
-    case "arrange": return `arranging ${step.title}`;
-    default: return "the last change";
-  }
-}
-
 export class History {
   /**
-   * me: this participant's id. send(op, fields) sends an operation and returns its cid. notify(message, step)
-   * shows a message. store: a Storage (localStorage) and key, or none.
+   * me: this participant's id. send(op, fields) sends an operation and returns its cid. newId(prefix) makes a
+   * fresh id (for a cluster brought back). notify(message, step) shows a message. store: a Storage (localStorage) and key, or none.
    */
-  constructor({ me, send, notify = () => {}, store = null, key = null, now = () => Date.now() }) {
+  constructor({ me, send, newId, notify = () => {}, store = null, key = null, now = () => Date.now() }) {
+    this.newId = newId;
     this.me = me;
     this.sendOp = send;
     this.notify = notify;
@@ -75,9 +41,10 @@ export class History {
 
   /** Send a change and remember it as a step that can be undone; `view` is the map as shown before it. */
   perform(op, fields, view) {
-    const step = this.stepFor(op, fields, view);
+    const kind = stepFor(op, fields, view);
     const cid = this.sendOp(op, fields);
-    if (!step) return null;
+    if (!kind) return null;
+    const step = { id: ++this.serial, at: this.now(), ...kind };
     this.undone = [];
     const top = this.done[this.done.length - 1];
     if (step.type === "move" && top && top.type === "move" && top.target === step.target
@@ -93,55 +60,6 @@ export class History {
     if (this.done.length > LIMIT) this.done.shift();
     this.save();
     return step;
-  }
-
-  stepFor(op, f, view) {
-    const notes = view?.notes || new Map(), links = view?.links || new Map();
-    const note = notes.get(f.id), link = links.get(f.id);
-    const base = { id: ++this.serial, at: this.now(), target: f.id };
-    switch (op) {
-      case "note.add":
-        return { ...base, type: "add", title: short(f.text), note: { ...f } };
-      case "note.update": {
-        if (!note) return null;
-        const after = {}, before = {};
-        for (const k of NOTE_FIELDS) if (f[k] !== undefined) { after[k] = f[k]; before[k] = note[k] ?? null; }
-        return { ...base, type: "edit", title: short(note.text), before, after };
-      }
-      case "note.move":
-        if (!note) return null;
-        return { ...base, type: "move", title: short(note.text), before: { x: note.x, y: note.y }, after: { x: f.x, y: f.y } };
-      case "note.delete": {
-        if (!note) return null;
-        const attached = [...links.values()].filter((l) => l.source === f.id || l.target === f.id);
-        return { ...base, type: "delete", title: short(note.text), note: { ...note }, links: attached.map((l) => ({ ...l })) };
-      }
-      case "link.add":
-        return { ...base, type: "link", title: this.linkTitle(f, notes), link: { ...f } };
-      case "link.update":
-        if (!link) return null;
-        return { ...base, type: "label", title: this.linkTitle(link, notes), before: { label: link.label }, after: { label: f.label } };
-      case "link.delete":
-        if (!link) return null;
-        return { ...base, type: "unlink", title: this.linkTitle(link, notes), link: { ...link } };
-      case "notes.arrange": {
-        const moved = f.moves.filter((m) => notes.has(m.id));
-        if (!moved.length) return null;
-        const title = moved.length === 1 ? `“${short(notes.get(moved[0].id).text)}”` : `${moved.length} notes`;
-        return {
-          ...base, target: null, type: "arrange", title,
-          before: moved.map((m) => ({ id: m.id, x: notes.get(m.id).x, y: notes.get(m.id).y })),
-          after: moved.map((m) => ({ id: m.id, x: m.x, y: m.y })),
-        };
-      }
-      default:
-        return null;
-    }
-  }
-
-  linkTitle(l, notes) {
-    const a = notes.get(l.source), b = notes.get(l.target);
-    return `${short(a?.text) || "?"} → ${short(b?.text) || "?"}`;
   }
 
   // -- undo and redo ----------------------------------------------------------------------------------
@@ -173,47 +91,23 @@ export class History {
     const to = dir === "undo" ? this.undone : this.done;
     const step = from.pop();
     if (!step) return null;
-    const [op, fields] = this.operation(step, dir);
-    const unknown = op === "notes.arrange" ? fields.moves.some((m) => m.expect === undefined) : fields.expect === undefined;
-    if ((NEEDS_VERSION.has(op) || op === "notes.arrange") && unknown) {
+    const [op, fields] = operationFor(step, dir, this.versions, this.newId);
+    if (needsVersion(op, fields)) {
       // Without the version this person left it at, nobody can tell whether someone changed it since.
       this.save();
       this.notify(`Cannot tell whether someone changed “${step.title}” since; ${dir === "undo" ? "not undone" : "not redone"}.`, step);
       return null;
     }
+    if (op === "cluster.add" && fields.id !== step.target) this.retarget(step.target, fields.id);
     step.flight = { op, cid: this.sendOp(op, fields), dir, sent: fields };
     to.push(step);
     this.save();
     return step;
   }
 
-  /** The operation that undoes or redoes a step, expecting the versions this person left things at. */
-  operation(step, dir) {
-    const back = dir === "undo";
-    const expect = this.versions[step.target] !== undefined ? { expect: this.versions[step.target] } : {};
-    switch (step.type) {
-      case "add":
-        return back
-          ? ["note.delete", { id: step.target, ...expect, expect_links: [] }]
-          : ["note.restore", restoredNote(step.note, [])];
-      case "delete":
-        return back
-          ? ["note.restore", restoredNote(step.note, step.links)]
-          : ["note.delete", { id: step.target, ...expect, expect_links: step.restoredLinks || [] }];
-      case "edit":
-        return ["note.update", { id: step.target, ...(back ? step.before : step.after), ...expect }];
-      case "move":
-        return ["note.move", { id: step.target, ...(back ? step.before : step.after), ...expect }];
-      case "link":
-        return back ? ["link.delete", { id: step.target, ...expect }] : ["link.restore", restoredLink(step.link)];
-      case "unlink":
-        return back ? ["link.restore", restoredLink(step.link)] : ["link.delete", { id: step.target, ...expect }];
-      case "label":
-        return ["link.update", { id: step.target, ...(back ? step.before : step.after), ...expect }];
-      case "arrange": // one batch, so one undo puts every note back (rule P35)
-        return ["notes.arrange", { moves: (back ? step.before : step.after).map((p) => ({ ...p, expect: this.versions[p.id] })) }];
-    }
-    throw new Error(`unknown step ${step.type}`);
+  /** A cluster brought back has a new id: every step about the old one is now about the new one. */
+  retarget(from, to) {
+    for (const step of [...this.done, ...this.undone]) if (step.target === from) step.target = to;
   }
 
   // -- what the server says ---------------------------------------------------------------------------
@@ -221,17 +115,17 @@ export class History {
   /** An event, before it is applied to `map` (the server's map as it was). */
   observe(e, map) {
     const d = e.data || {};
-    const touched = [d.id, ...(Array.isArray(d.links) ? d.links.map((l) => (typeof l === "string" ? l : l.id)) : [])];
+    const touched = [d.id ?? d.into, ...(Array.isArray(d.links) ? d.links.map((l) => (typeof l === "string" ? l : l.id)) : [])];
     for (const p of d.positions || []) touched.push(p.id);
     if (e.op.startsWith("link.") && d.source) touched.push(d.source, d.target);
     if (e.by !== this.me) {
       for (const id of touched) if (id) this.lastBy.set(id, e.by);
       return;
     }
-    if (Number.isInteger(d.version)) this.versions[d.id] = d.version;
+    if (Number.isInteger(d.version)) this.versions[d.id ?? d.into] = d.version;
     if (e.op === "note.restore") for (const l of d.links) this.versions[l.id] = l.version;
-    for (const p of d.positions || []) if (Number.isInteger(p.version)) this.versions[p.id] = p.version;
-    const step = this.inFlight(e.op, d.id);
+    for (const p of [...(d.positions || []), ...(d.moved || [])]) if (Number.isInteger(p.version)) this.versions[p.id] = p.version;
+    const step = this.inFlight(e.op, d.id ?? d.into);
     if (!step) return;
     if (e.op === "note.delete" && step.flight.dir === "do" && map) {
       // The links the server deleted with the note, exactly, to bring back on undo.
@@ -266,7 +160,7 @@ export class History {
       // What an add or a restore leaves is known from the ack alone, even when its event came in a snapshot
       // (a reload while it was being saved): 1 for a new note or link, the event's seq for a restored one.
       const { op, sent } = step.flight;
-      if (op === "note.add" || op === "link.add") this.versions[step.target] = 1;
+      if (op === "note.add" || op === "link.add" || op === "cluster.add") this.versions[step.target] = 1;
       if (op === "note.restore" || op === "link.restore") {
         this.versions[step.target] = seq;
         for (const l of sent?.links || []) this.versions[l.id] = seq;
@@ -308,7 +202,8 @@ export class History {
   why(step, dir, code, sent, view, participants) {
     const outcome = dir === "undo" ? "not undone" : "not redone";
     const isLink = ["link", "label", "unlink"].includes(step.type);
-    const thing = isLink ? "this link" : step.type === "arrange" ? "some of these notes" : "this note";
+    const isCluster = ["cluster", "uncluster", "reframe"].includes(step.type);
+    const thing = isLink ? "this link" : isCluster ? "this cluster" : step.type === "arrange" ? "some of these notes" : "this note";
     const by = this.lastBy.get(step.target ?? step.before?.find((p) => this.lastBy.has(p.id))?.id);
     const who = by === this.me ? "You" : (by && participants?.get(by)?.name) || "Someone else";
     if (code === "changed_since") {

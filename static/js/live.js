@@ -70,7 +70,11 @@ export function applyEvent(map, e) {
       refund(map, [d.id, ...d.links]);
       refundPathways(map, { notes: [d.id], links: linkEnds(map, d.links) });
       for (const id of d.links) map.links.delete(id);
-      map.notes.delete(d.id); break;
+      map.notes.delete(d.id);
+      for (const [id, l] of map.links) { // a deleted note no longer props up any link (rule P46)
+        if (l.assumptions?.includes(d.id)) map.links.set(id, { ...l, assumptions: l.assumptions.filter((a) => a !== d.id) });
+      }
+      break;
     case "note.restore": {
       const { links, ...note } = d;
       map.notes.set(d.id, note);
@@ -83,6 +87,14 @@ export function applyEvent(map, e) {
       refund(map, [d.id]);
       refundPathways(map, { links: linkEnds(map, [d.id]) });
       map.links.delete(d.id); break;
+    case "link.evidence": case "link.assumption": map.links.set(d.id, { ...map.links.get(d.id), ...d }); break;
+    case "confidence.set": { // each person's own confidence in a link (rule P46)
+      const link = map.links.get(d.id), confidence = { ...(link.confidence ?? {}) };
+      if (d.value === null) delete confidence[d.participant]; else confidence[d.participant] = d.value;
+      map.links.set(d.id, { ...link, confidence });
+      break;
+    }
+    case "note.indicators": map.notes.set(d.id, { ...map.notes.get(d.id), ...d }); break;
     case "workshop.lock": case "workshop.unlock": map.workshop = { ...map.workshop, locked: d.locked }; break;
     case "workshop.rename": map.workshop = { ...map.workshop, ...d }; break;
     case "workshop.share_exports": map.workshop = { ...map.workshop, exports_for_participants: d.enabled }; break;
@@ -98,6 +110,7 @@ export function applyEvent(map, e) {
       break;
     }
     case "cluster.delete": { const c = new Map(map.clusters); c.delete(d.id); map.clusters = c; break; }
+    case "lanes.set": map.lanes = d.lanes; break;
     case "notes.merge": { // as server/board/merging.py apply_merge does (rule P43)
       for (const id of d.dropped) {
         refund(map, [id]);
@@ -296,6 +309,7 @@ export class Live extends EventTarget {
           plan: b.plan,
           votes: b.votes ?? [],
           clusters: new Map((b.clusters ?? []).map((c) => [c.id, c])),
+          lanes: b.lanes ?? [],
         };
         this.drags.clear();
         this.emit("change", { snapshot: true });
@@ -378,7 +392,7 @@ export class Live extends EventTarget {
     const notes = new Map(this.map.notes);
     const links = new Map(this.map.links);
     for (const op of this.pending) applyPending(notes, links, op, this.me);
-    return { workshop: this.map.workshop, participants: this.map.participants, notes, links, plan: this.map.plan, votes: this.map.votes, clusters: this.map.clusters };
+    return { ...this.map, notes, links };
   }
 
   /** The server's time now, as near as this page can tell. */

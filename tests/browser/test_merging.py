@@ -1,5 +1,5 @@
 """Merging duplicates in the browser (P43): the facilitator selects two notes and merges them; everyone's board
-shows one note keeping both notes' links; Undo in the toast brings the other back."""
+shows one note keeping both notes' links; Undo in the toast brings the other back, and redo and undo repeat it."""
 
 from __future__ import annotations
 
@@ -45,3 +45,14 @@ async def test_the_facilitator_merges_duplicates_and_undoes_it(browser: Any, ser
     assert {(lk["source"], lk["target"]) for lk in stored["links"]} == {
         (ids["Ministers quote our work"], ids["Policy changes"])
     }
+
+    # The merge and its undo are steps of the facilitator's history: redo merges again, undo takes it back.
+    await fac.wait_for_function("() => window.pathweaver.pending.length === 0")
+    await fac.keyboard.press("Control+Shift+z")
+    await expect(note(ana, "Ministers quote our work")).to_have_count(0, timeout=SETTLE)
+    await fac.wait_for_function("() => window.pathweaver.pending.length === 0")
+    await expect(fac.locator("[data-action=undo]")).to_have_attribute(
+        "aria-label", "Undo merging into “Ministers cite us”"
+    )
+    await fac.keyboard.press("Control+z")
+    await expect(note(ana, "Ministers quote our work")).to_be_visible(timeout=SETTLE)

@@ -64,6 +64,8 @@ async def test_a_whole_workshop_from_template_to_exports(browser: Any, server: S
     await expect(note(ana, "Ministers cite our evidence")).to_contain_text("private")
     await shoot(fac, "1-private-ideation-facilitator")
     await shoot(pat, "1-private-ideation-phone")
+    bar = await pat.locator("[data-phase-bar]").bounding_box()  # the phone keeps most of its screen for the board
+    assert bar is not None and bar["height"] <= 844 * 0.2, bar
 
     # 2. Reveal: everyone sees every impact, with its author.
     await fac.click("[data-action=reveal]")

@@ -24,7 +24,8 @@ def test_a_cluster_moves_the_notes_in_it_and_keeps_its_name() -> None:
     apply_op(board, FAC, "cluster.update", id="clu00001", label="How policy uses evidence", width=800.0)
     assert board.clusters["clu00001"].label == "How policy uses evidence" and board.notes["n001"].x == 101.0
     assert Board.from_dict(board.to_dict()).clusters == board.clusters
-    apply_op(board, ALICE, "cluster.delete", id="clu00001")
+    refused(run(board, ALICE, "cluster.delete", id="clu00001", expect=add.seq), "changed_since")  # renamed since
+    apply_op(board, ALICE, "cluster.delete", id="clu00001", expect=board.clusters["clu00001"].version)
     assert not board.clusters and "n001" in board.notes  # the notes stay
     refused(run(board, ALICE, "cluster.add", **FRAME), "note_exists")  # its id is never used again
     refused(run(board, ALICE, "note.add", id="clu00001", kind="impact", text="t", x=0.0, y=0.0), "note_exists")

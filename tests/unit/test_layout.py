@@ -89,3 +89,40 @@ def test_a_note_is_as_large_as_its_text_within_the_boards_limits() -> None:
     wide, tall = note_size("a fairly long sentence that wraps " * 10)
     assert wide == 240.0 and tall == note_size("x" * 5000)[1]  # at most four lines show
     assert note_size("政策" * 4)[0] > note_size("ab" * 4)[0]
+
+
+@pytest.mark.rule("P45")
+@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz dot is not installed")
+def test_a_board_with_lanes_is_tidied_into_its_lanes() -> None:
+    from server.workshop_templates import named
+
+    template = named("theory-of-change")
+    assert template is not None
+    palette = [k.name for k in template.kinds]
+    rng = random.Random(11)
+    notes = [
+        {"id": f"n{i:03d}", "kind": rng.choice(palette), "text": "evidence " * rng.randint(1, 12), "x": 0.0, "y": 0.0}
+        for i in range(60)
+    ]
+    notes = [{**n, "x": rng.uniform(-500, 3000), "y": rng.uniform(-500, 2000)} for n in notes]
+    snapshot = {
+        "notes": notes,
+        "links": [],
+        "workshop": {"kinds": [{"name": k} for k in palette]},
+        "lanes": [lane.to_dict() for lane in template.lanes],
+    }
+    placed, _ = kinds.by_kind(snapshot)
+    kind = {n["id"]: n["kind"] for n in notes}
+    lanes = {k: lane for lane in template.lanes for k in lane.kinds}
+    last_right = max(lane.x + lane.width for lane in template.lanes)
+    for p in placed:
+        width = note_size(next(n["text"] for n in notes if n["id"] == p.id))[0]
+        lane = lanes.get(kind[p.id])
+        if lane is not None:  # inside its lane, whole
+            assert lane.x <= p.x and p.x + width <= lane.x + lane.width, (kind[p.id], p)
+        else:  # preconditions and assumptions: beside the lanes, never in one
+            assert p.x >= last_right, (kind[p.id], p)
+    boxes = [(p.x, p.y, *note_size(next(n["text"] for n in notes if n["id"] == p.id))) for p in placed]
+    for i, (x, y, w, h) in enumerate(boxes):
+        for x2, y2, w2, h2 in boxes[i + 1 :]:
+            assert x + w <= x2 or x2 + w2 <= x or y + h <= y2 or y2 + h2 <= y, "two notes overlap"

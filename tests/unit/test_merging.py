@@ -55,6 +55,17 @@ def test_unmerge_puts_the_notes_and_their_links_back_as_they_were() -> None:
 
 
 @pytest.mark.rule("P43")
+def test_an_unmerge_expecting_an_older_version_undoes_nothing() -> None:
+    board = duplicates()
+    merge = apply_op(board, FAC, "notes.merge", into="a001", notes=["b001"])
+    apply_op(board, ALICE, "note.update", id="a001", text="Ministers cite and quote us")
+    refused(run(board, FAC, "notes.unmerge", id="a001", expect=merge.seq), "changed_since")
+    assert "b001" not in board.notes  # still merged
+    apply_op(board, FAC, "notes.unmerge", id="a001", expect=board.notes["a001"].version)
+    assert "b001" in board.notes
+
+
+@pytest.mark.rule("P43")
 def test_what_cannot_be_merged() -> None:
     board = duplicates()
     refused(run(board, FAC, "notes.merge", into="a001", notes=[]), "bad_value")

@@ -81,3 +81,33 @@ def test_a_note_restored_by_its_author_in_a_private_phase_is_private_again() -> 
     apply_op(board, FAC, "phase.go", index=0)
     apply_op(board, FAC, "plan.set", phases=[PRIVATE, {"name": "Together"}])
     assert apply_op(board, ALICE, "note.restore", **fields).data["private"] == privacy.AUTHOR_AND_FACILITATOR
+
+
+@pytest.mark.rule("P38")
+def test_notes_written_unseen_at_one_place_are_revealed_side_by_side() -> None:
+    """Forty people write at the middle of the same view, and five in the Impacts lane: after the reveal no
+    note covers another, the lane's notes are still in their lane, and a note clear of the rest stays put."""
+    from server.board.model import Participant
+    from server.board.spread import box_of
+
+    board = private_board()
+    apply_op(board, FAC, "lanes.set", lanes=[{"label": "Impacts", "kinds": ["impact"]}])
+    add_note(board, "f001", FAC, kind="outcome", text="Already on the board", x=100.0, y=100.0)
+    people = [Participant(id=f"p{i:03d}", name=f"P{i}", colour="#1f77b4", role="participant") for i in range(45)]
+    for i, person in enumerate(people):
+        board.participants[person.id] = person
+        kind, x = ("impact", 40.0) if i < 5 else ("outcome", 100.0)  # the lane (0-320), or the middle of the view
+        add_note(board, f"n{i:03d}", person, kind=kind, text=f"Impact {i} " * (1 + i % 4), x=x, y=100.0)
+    add_note(board, "away", people[0], kind="outcome", text="Far off", x=5000.0, y=5000.0)
+    reveal = apply_op(board, FAC, "notes.reveal")
+    boxes = {n.id: box_of(n.text, n.x, n.y) for n in board.notes.values()}
+    for a, box in boxes.items():
+        for b, other in boxes.items():
+            assert a == b or box.clear_of(other), (a, b)
+    for i in range(5):
+        note = board.notes[f"n{i:03d}"]
+        assert 0 <= note.x and note.x + boxes[note.id].w <= 320, note  # still in the Impacts lane
+    assert (board.notes["away"].x, board.notes["away"].y) == (5000.0, 5000.0)
+    assert (board.notes["f001"].x, board.notes["f001"].y) == (100.0, 100.0)  # public notes never move
+    moved = [n for n in reveal.data["notes"] if n["version"] == reveal.seq]
+    assert len(moved) == 45 and all(not n["private"] for n in reveal.data["notes"])

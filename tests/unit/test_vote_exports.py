@@ -45,7 +45,7 @@ def voted_map() -> dict[str, Any]:
 def test_dots_travel_in_json_csv_kumu_graphml_gexf_and_the_report() -> None:
     snapshot = voted_map()
     doc = json.loads(export.export(snapshot, "json", NOW))
-    assert doc["schema_version"] == SCHEMA_VERSION == 2
+    assert doc["schema_version"] == SCHEMA_VERSION == 3
     assert [v["totals"] for v in doc["votes"]] == [{"imp00001": 3, "imp00002": 1}, {"link0001": 1}]
     assert doc["votes"][1]["ballots"] == {} and doc["plan"]["current"] == 1
     with zipfile.ZipFile(io.BytesIO(export.export(snapshot, "csv", NOW))) as z:
@@ -73,6 +73,6 @@ def test_dots_travel_in_json_csv_kumu_graphml_gexf_and_the_report() -> None:
 
 def test_a_file_of_schema_version_1_still_imports() -> None:
     doc = orjson.loads(export.export(voted_map(), "json", NOW))
-    old = {k: v for k, v in doc.items() if k not in ("plan", "votes")} | {"schema_version": 1}
+    old = {k: v for k, v in doc.items() if k not in ("plan", "votes", "clusters", "lanes")} | {"schema_version": 1}
     done = imports.import_map(MemoryStorage(), b"k" * 32, imports.read_upload(orjson.dumps(old), "old.json"))
     assert set(done.board.notes) == {"imp00001", "imp00002", "imp00003"} and set(done.board.links) == {"link0001"}

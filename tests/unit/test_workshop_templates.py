@@ -54,6 +54,10 @@ def template_file(**changes: Any) -> bytes:
         (template_file(plan=[{"name": "One", "kinds": ["nowhere"]}]), "palette"),
         (template_file(plan=[{"prompt": "no name"}]), '"plan"'),
         (template_file(title="\x00"), "cannot be stored"),
+        (template_file(lanes=[{"label": "Inputs", "kinds": ["nowhere"]}]), "palette"),
+        (template_file(lanes=[{"label": "A", "kinds": ["input"]}, {"label": "B", "kinds": ["input"]}]), "one lane"),
+        (template_file(lanes=[{"label": " ", "kinds": ["input"]}]), "label"),
+        (template_file(lanes="columns"), '"lanes"'),
         (b" " * (workshop_templates.MAX_TEMPLATE_BYTES + 1), "KiB"),
     ],
 )
@@ -66,7 +70,7 @@ def test_a_workshops_setup_saved_as_a_template_starts_another_the_same_way() -> 
     storage = MemoryStorage()
     toc = workshop_templates.named("theory-of-change")
     assert toc is not None
-    created = create_workshop(storage, b"k" * 32, "Ours", toc.question, toc.kinds, toc.phases)
+    created = create_workshop(storage, b"k" * 32, "Ours", toc.question, toc.kinds, toc.phases, toc.lanes)
     stored = storage.load_board(created.workshop.id)
     assert stored is not None
     board: Board = stored.board
@@ -74,4 +78,5 @@ def test_a_workshops_setup_saved_as_a_template_starts_another_the_same_way() -> 
     saved = workshop_templates.from_board(board, "ours").to_dict()
     again = workshop_templates.parse(orjson.dumps(saved))
     assert (again.kinds, again.phases, again.question) == (toc.kinds, toc.phases, toc.question)
+    assert again.lanes == toc.lanes == board.lanes and [lane.label for lane in board.lanes][0] == "Activities"
     assert "notes" not in saved

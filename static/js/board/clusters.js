@@ -1,11 +1,12 @@
 // Clusters (rule P44): named frames behind the notes. Selected notes get a frame around them (Cluster, in the
 // facilitator's tidy tools); dragging a frame's name moves it with the notes inside it, as one change; its name
-// is a button: Enter or double-click renames it, Delete removes the frame (the notes stay; Undo in the toast).
+// is a button: Enter or double-click renames it, Delete removes the frame (the notes stay). Each is a step Undo takes back.
 
 import { live, root } from "./context.js";
-import { say, toast } from "./panels.js";
+import { say } from "./panels.js";
 import { noteEls } from "./render.js";
 import { noteBox } from "./sizes.js";
+import { perform } from "./undo.js";
 import { camera } from "./viewport.js";
 import { newId } from "../live.js";
 
@@ -22,7 +23,7 @@ export function frameAround(ids) {
   if (!label) return;
   const x = Math.min(...boxes.map((b) => b.x)) - PAD, y = Math.min(...boxes.map((b) => b.y)) - PAD - HEADER;
   const width = Math.max(...boxes.map((b) => b.x + b.w)) + PAD - x, height = Math.max(...boxes.map((b) => b.y + b.h)) + PAD - y;
-  live.send("cluster.add", { id: newId("c"), label: label.slice(0, 200), x, y, width, height });
+  perform("cluster.add", { id: newId("c"), label: label.slice(0, 200), x, y, width, height });
   say(`Cluster “${label}” drawn around ${boxes.length} note${boxes.length > 1 ? "s" : ""}.`);
 }
 
@@ -63,15 +64,11 @@ function render() {
 function rename(id) {
   const cluster = live.view().clusters.get(id);
   const label = prompt("Rename the cluster", cluster.label)?.trim();
-  if (label && label !== cluster.label) live.send("cluster.update", { id, label: label.slice(0, 200) });
+  if (label && label !== cluster.label) perform("cluster.update", { id, label: label.slice(0, 200) });
 }
 
 function remove(id) {
-  const c = live.view().clusters.get(id);
-  live.send("cluster.delete", { id });
-  toast(`Cluster “${c.label}” removed; its notes stay.`, {
-    label: "Undo", run: () => live.send("cluster.add", { id: newId("c"), label: c.label, x: c.x, y: c.y, width: c.width, height: c.height }),
-  });
+  perform("cluster.delete", { id }); // the toast offers Undo
 }
 
 function startDrag(e, el) {
@@ -94,7 +91,7 @@ function startDrag(e, el) {
     el.removeEventListener("pointerup", up);
     delete el.dataset.dragging;
     if (Math.abs(dx) + Math.abs(dy) > 2) {
-      live.send("cluster.update", { id, x: Math.round(cluster.x + dx), y: Math.round(cluster.y + dy), notes: members });
+      perform("cluster.update", { id, x: Math.round(cluster.x + dx), y: Math.round(cluster.y + dy), notes: members });
     } else render();
   };
   el.addEventListener("pointermove", move);
@@ -116,8 +113,8 @@ export function listenForClusters() {
   });
   layer.addEventListener("keydown", (e) => {
     const name = e.target.closest(".cluster-label");
-    if (!name) return;
-    e.stopPropagation(); // the board's own keys are for notes
+    if (!name || e.ctrlKey || e.metaKey) return; // Ctrl+Z and the like are the whole board's
+    e.stopPropagation(); // the board's own keys for a focused note are not for a frame
     if (e.key === "Enter") { e.preventDefault(); rename(name.closest(".cluster").dataset.id); }
     if (e.key === "Delete") { e.preventDefault(); remove(name.closest(".cluster").dataset.id); }
   });

@@ -3,6 +3,7 @@
 
 import { newId } from "../live.js";
 import { canvas, kindOf, kindPicker, kinds, live, notesLayer, queueRender, ui } from "./context.js";
+import { laneFor } from "./lanes.js";
 import { MESSAGES, say, toast } from "./panels.js";
 import { onBehalf } from "./proxies.js";
 import { makeNote, noteEls } from "./render.js";
@@ -108,8 +109,11 @@ export function link(source, target) {
 }
 
 export function freeSpot() {
-  // The free place nearest the middle of the screen, in view, so a new note never hides another.
+  // The free place nearest the middle of the screen, in view, so a new note never hides another; in its lane,
+  // when the board has one for the kind being added (rule P45).
   const r = canvas.getBoundingClientRect();
   const c = toBoard(r.left + r.width / 2, r.top + r.height / 2);
+  const lane = laneFor((kindOf.get(kindPicker.value) || kinds[0]).name);
+  if (lane) return freePlace(lane.x + lane.width / 2, c.y, { grid: true, within: lane });
   return freePlace(c.x, c.y, { grid: true });
 }

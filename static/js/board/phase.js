@@ -98,7 +98,16 @@ function renderBar() {
 function renderPrivacy(plan, phase) {
   const note = bar.querySelector("[data-phase-private]");
   note.hidden = !phase.private || isFacilitator;
-  note.textContent = `🔒 Your new notes are private: only you${phase.facilitator_sees ? " and the facilitator" : ""} see them until the facilitator reveals them.`;
+  const who = phase.facilitator_sees ? "only you and the facilitator" : "only you";
+  // A phone shows the short line: the board needs the height. Screen readers get the whole sentence.
+  const whole = Object.assign(document.createElement("span"), {
+    className: "phase-private-long", textContent: `🔒 Your new notes are private: ${who} see them until the facilitator reveals them.`,
+  });
+  const short = Object.assign(document.createElement("span"), {
+    className: "phase-private-short", textContent: `🔒 Private: ${who} see your notes`,
+  });
+  short.setAttribute("aria-hidden", "true");
+  note.replaceChildren(whole, short);
   const reveal = bar.querySelector("[data-phase-reveal]");
   if (!reveal) return;
   const seen = [...live.view().notes.values()].filter((n) => n.private).length;

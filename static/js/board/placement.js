@@ -13,15 +13,18 @@ const RINGS = 40; // how far out to look, in steps
 /**
  * The free top-left corner nearest to a new note centred on board point (cx, cy) — looked for a note's size
  * apart with `grid`, else in small steps. When the screen has no room left, the nearest free place beyond it,
- * and the view widens to show it.
+ * and the view widens to show it. `within` ({x, width}): only where a note fits between those edges (a lane),
+ * if anywhere near.
  */
-export function freePlace(cx, cy, { grid = false } = {}) {
+export function freePlace(cx, cy, { grid = false, within = null } = {}) {
   const view = visibleRegion();
-  const inView = (x, y) => x >= view.x && y >= view.y
+  const inLane = within ? (x) => x >= within.x && x + LARGEST.w <= within.x + within.width : () => true;
+  const inView = (x, y) => inLane(x) && x >= view.x && y >= view.y
     && x + LARGEST.w <= view.x + view.width && y + LARGEST.h <= view.y + view.height;
   const roomy = view.width >= LARGEST.w && view.height >= LARGEST.h;
   const steps = grid ? { x: NOTE_W + 24, y: NOTE_H + 24 } : null; // a note's width or height apart, or finer
-  const found = nearest(cx, cy, view, steps, roomy ? inView : () => true) || nearest(cx, cy, view, steps, () => true);
+  const found = nearest(cx, cy, view, steps, roomy ? inView : inLane) || nearest(cx, cy, view, steps, inLane)
+    || nearest(cx, cy, view, steps, () => true);
   if (found && !inView(found.x, found.y) && roomy) {
     const x = Math.min(view.x, found.x), y = Math.min(view.y, found.y);
     const width = Math.max(view.x + view.width, found.x + LARGEST.w + GAP) - x;

@@ -5,7 +5,8 @@
 import { canvas, isFacilitator, live, root } from "./context.js";
 import { GRID, align, distribute, snap } from "./arrangements.js";
 import { noteBox } from "./sizes.js";
-import { say, toast } from "./panels.js";
+import { say } from "./panels.js";
+import { perform } from "./undo.js";
 import { arrange } from "./tidy.js";
 import { frameAround } from "./clusters.js";
 
@@ -55,18 +56,14 @@ function renderTools() {
   }
 }
 
-/** Merge the selected notes into the first one selected (rule P43): one change, undone from the toast. */
+/** Merge the selected notes into the first one selected (rule P43): one change, undone by Undo. */
 function merge() {
   const notes = live.view()?.notes || new Map();
   const [into, ...others] = [...chosen].filter((id) => notes.has(id));
   if (!into || !others.length) return;
-  live.send("notes.merge", { into, notes: others });
+  perform("notes.merge", { into, notes: others }); // a step of this person's history, offered in a toast
   clear();
   renderTools();
-  const text = notes.get(into).text.split("\n")[0].slice(0, 40);
-  toast(`Merged ${others.length} note${others.length > 1 ? "s" : ""} into “${text}”.`, {
-    label: "Undo", run: () => live.send("notes.unmerge", { id: into }),
-  });
 }
 
 function tidy(how) {

@@ -4,11 +4,13 @@
 
 import { History, describe } from "../history.js";
 import { live, root } from "./context.js";
+import { newId } from "../live.js";
 import { MESSAGES, say, toast } from "./panels.js";
 
 export const history = new History({
   me: live.me,
   send: (op, fields) => live.send(op, fields).cid,
+  newId,
   notify: (message) => toast(message),
   store: localStorage,
   key: `pathweaver:history:${live.workshopId}:${live.me}`,
@@ -26,17 +28,28 @@ let deletedAt = -Infinity;
 export function perform(op, fields) {
   const step = history.perform(op, fields, live.view());
   renderButtons();
-  if (step && step.flight?.dir === "do" && (step.type === "delete" || step.type === "unlink")) {
+  if (step && step.flight?.dir === "do" && ["delete", "unlink", "merge", "uncluster"].includes(step.type)) {
     deletedAt = performance.now();
     offerUndo(step);
   }
+  return step;
 }
 
-function offerUndo(step) {
+/** What the toast says after a change that took something off the board. */
+function taken(step) {
+  if (step.type === "merge") {
+    const n = step.notes.length;
+    return `Merged ${n} note${n > 1 ? "s" : ""} into “${step.title}”.`;
+  }
+  if (step.type === "uncluster") return `Cluster “${step.title}” removed; its notes stay.`;
   const links = step.type === "delete" ? step.links.length : 0;
   const also = links ? ` and ${links === 1 ? "1 link" : `${links} links`}` : "";
   const what = step.type === "delete" ? `“${step.title}”` : `the link ${step.title}`;
-  toast(`Deleted ${what}${also}.`, {
+  return `Deleted ${what}${also}.`;
+}
+
+function offerUndo(step) {
+  toast(taken(step), {
     label: "Undo",
     shortcut: "Control+Z",
     run: () => {

@@ -4,6 +4,7 @@
 
 import { canvas, live, world } from "./context.js";
 import { noteBox } from "./sizes.js";
+import { lanesRegion } from "./lanes.js";
 
 export const camera = { x: 40, y: 40, zoom: 1 };
 const cameraWatchers = [];
@@ -16,6 +17,7 @@ export function onCameraChange(fn) {
 const MIN_ZOOM = 0.05, MAX_ZOOM = 4; // a shared view from a big screen may need far less than a phone's 1:5
 const FIT_MAX_ZOOM = 1.5; // a small map is not blown up beyond this
 const MARGIN = 40; // screen px around a fitted map or region
+const FIRST_ROWS = 700; // board px of an empty board with lanes shown: their names and room for the first notes
 
 export function applyCamera(origin = "person") {
   world.style.transform = `translate(${camera.x}px, ${camera.y}px) scale(${camera.zoom})`;
@@ -66,8 +68,16 @@ export function regionOf(notes) {
 /** Show the whole map. */
 export function fit(origin = "person") {
   const notes = [...(live.view()?.notes.values() || [])];
-  if (!notes.length) return;
-  showRegion(regionOf(notes), { origin, margin: MARGIN, maxZoom: FIT_MAX_ZOOM });
+  const lanes = lanesRegion();
+  if (!notes.length && !lanes) return;
+  let region = notes.length ? regionOf(notes) : null;
+  if (lanes) { // the lanes' names are in view too, over the notes, or alone on an empty board
+    const top = lanes.y, bottom = region ? region.y + region.height : top + FIRST_ROWS;
+    const left = Math.min(lanes.x, region?.x ?? lanes.x);
+    const right = Math.max(lanes.x + lanes.width, region ? region.x + region.width : -Infinity);
+    region = { x: left, y: top, width: right - left, height: bottom - top };
+  }
+  showRegion(region, { origin, margin: MARGIN, maxZoom: FIT_MAX_ZOOM });
 }
 
 /** Drag the empty canvas to pan. */

@@ -1,4 +1,4 @@
-"""The closed dot votes of a Pathweaver JSON file (rules P40, P46), checked field by field for an import.
+"""The closed dot votes of a Pathweaver JSON file (rules P40, P48), checked field by field for an import.
 
 A file's votes come back as they were closed: the same items, totals and (for a named vote) ballots, so a map
 exported and imported again reports the same votes. Nothing in a file is trusted: every number is bounded,

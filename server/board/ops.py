@@ -330,7 +330,7 @@ class TimerAdd(Op):
 
 
 class VoteOpen(Op):
-    """Open a dot vote on notes (optionally of some kinds), links (rule P40) or pathways (rule P46)."""
+    """Open a dot vote on notes (optionally of some kinds), links (rule P40) or pathways (rule P48)."""
 
     op: Literal["vote.open"]
     on: Literal["notes", "links", "pathways"]
@@ -339,7 +339,7 @@ class VoteOpen(Op):
     anonymous: bool = False
     kinds: Annotated[list[str], Field(max_length=100)] | None = None
     title: str = ""
-    start: str | None = None  # a vote on pathways: the kind they start at (rule P46)
+    start: str | None = None  # a vote on pathways: the kind they start at (rule P48)
     end: str | None = None  # and the kind they end at
 
 

@@ -1,4 +1,4 @@
-"""Dot votes on whole pathways (rule P46): which chains from an activity to an impact matter most.
+"""Dot votes on whole pathways (rule P48): which chains from an activity to an impact matter most.
 
 A vote on pathways is a P40 vote whose items are pathways, each named by its notes in order
 (server/board/pathways.py): the same budgets, the same hidden ballots, the same close. What is particular to it

@@ -1,5 +1,5 @@
 """What a pathway is, once for the whole server: the report lists them (server/export/pathways.py) and the
-facilitator can open a dot vote on them (server/board/pathway_votes.py, rule P46).
+facilitator can open a dot vote on them (server/board/pathway_votes.py, rule P48).
 
 A pathway is a simple chain of linked notes — each note links to the next, no note twice — of at most
 MAX_PATH_LENGTH notes, from a note where change starts (an activity, by default) to an impact. It is named by

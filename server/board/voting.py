@@ -1,4 +1,4 @@
-"""Dot voting (rule P40): the facilitator opens a vote on notes, links or whole pathways (rule P46), everyone
+"""Dot voting (rule P40): the facilitator opens a vote on notes, links or whole pathways (rule P48), everyone
 spends a budget of dots, and nobody sees anyone else's dots until the facilitator closes the vote.
 
 A vote is board state changed by stored events like everything else. While it is open, each person's dots
@@ -34,7 +34,7 @@ class Vote:
     opened_at: int
     kinds: tuple[str, ...] | None = None  # for a vote on notes: only notes of these kinds; None: any
     title: str = ""
-    # For a vote on pathways: the kinds its pathways start and end at (rule P46); None for other votes.
+    # For a vote on pathways: the kinds its pathways start and end at (rule P48); None for other votes.
     start: str | None = None
     end: str | None = None
     closed_at: int | None = None
@@ -175,7 +175,7 @@ def _vote_cast(board: Board, op: ops.VoteCast, actor: Participant, now: int) -> 
     vote = current(board)
     if vote is None:
         return refuse("bad_value", "no vote is open")
-    # Dots on a pathway can always come off it, even one no longer in the vote (a note's kind changed, rule P46).
+    # Dots on a pathway can always come off it, even one no longer in the vote (a note's kind changed, rule P48).
     held = vote.ballots.get(actor.id, {}).get(op.item, 0)
     taking_back = vote.on == "pathways" and held > 0 and op.dots <= held
     problem = (None if taking_back else votable(board, vote, op.item)) or ballot_problem(vote, actor, op.item, op.dots)

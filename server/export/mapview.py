@@ -98,7 +98,7 @@ class MapView:
         return sorted(named, key=lambda t: (-t[1], t[0]))
 
     def item_text(self, vote: dict[str, Any], item: str) -> str:
-        """What a vote's item is called: a note's text, "A → B" for a link, "A → B → C" for a pathway (rule P46);
+        """What a vote's item is called: a note's text, "A → B" for a link, "A → B → C" for a pathway (rule P48);
         a note or link deleted since is named as such."""
         if vote["on"] == "pathways":
             return " → ".join(self._element_text(n) for n in pathways.notes_of(item))

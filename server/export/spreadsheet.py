@@ -1,5 +1,5 @@
 """CSV: notes.csv and links.csv in one zip, UTF-8 with a byte-order mark so spreadsheet programs detect it, and
-pathway_votes.csv when the facilitator closed a vote on pathways (rule P46): one row per pathway that got dots.
+pathway_votes.csv when the facilitator closed a vote on pathways (rule P48): one row per pathway that got dots.
 
 Cells a spreadsheet would run as a formula (starting with = + - @, or a tab or carriage return) are
 prefixed with an apostrophe; reading the files back removes exactly that prefix.

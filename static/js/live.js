@@ -25,7 +25,7 @@ function refund(map, ids) {
 }
 
 /** Dots on pathways broken while a vote on pathways is open go back: those through any of `notes`, or along any
- *  of `links` ([source, target] each) — as server/board/pathway_votes.py refund does (rule P46). */
+ *  of `links` ([source, target] each) — as server/board/pathway_votes.py refund does (rule P48). */
 function refundPathways(map, { notes = [], links = [] }) {
   const vote = map.votes?.at(-1);
   if (!vote || vote.closed_at !== null || vote.on !== "pathways") return;

@@ -1,4 +1,4 @@
-"""A dot vote on whole pathways in the browser (P46): the facilitator opens it, each person picks an impact,
+"""A dot vote on whole pathways in the browser (P48): the facilitator opens it, each person picks an impact,
 sees its pathways on the board and puts dots on them — on a laptop and on a phone — nobody sees anyone else's
 dots until the close, then everyone sees each pathway's dots and the top pathways lit up on the board."""
 
@@ -52,7 +52,7 @@ async def lit(page: Page, class_name: str) -> tuple[list[str], int]:
     return notes, await page.locator(f".link.{class_name}").count()
 
 
-@pytest.mark.rule("P46")
+@pytest.mark.rule("P48")
 async def test_a_pathway_vote_from_open_to_results(browser: Any, server: ServerProcess) -> None:
     fac, _, join_url = await start_workshop(browser, server, "Pathway vote")
     await fac.evaluate(MAP)

@@ -1,4 +1,4 @@
-"""Dot votes on whole pathways over real websockets and HTTP, on SQLite and PostgreSQL (P46): the server checks
+"""Dot votes on whole pathways over real websockets and HTTP, on SQLite and PostgreSQL (P48): the server checks
 every pathway, only the facilitator opens or closes the vote, and nobody else's dots reach anyone until the close."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ VIA_OUTPUT = "act00001>out00001>imp00001"
 DIRECT = "act00001>imp00001"
 
 
-@pytest.mark.rule("P46")
+@pytest.mark.rule("P48")
 async def test_dots_on_pathways_stay_with_their_voter_until_the_facilitator_closes_the_vote(
     workshop: Workshop,
 ) -> None:

@@ -1,4 +1,4 @@
-"""A closed vote on pathways (P46) travels in the JSON export and back in through its import, in the CSV zip,
+"""A closed vote on pathways (P48) travels in the JSON export and back in through its import, in the CSV zip,
 and in the report, each pathway named by its notes "A → B → C"."""
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ def pathway_voted_map() -> dict[str, Any]:
     return m.snapshot()
 
 
-@pytest.mark.rule("P46")
+@pytest.mark.rule("P48")
 def test_a_pathway_vote_travels_in_json_and_back_in_csv_and_the_report() -> None:
     snapshot = pathway_voted_map()
     data = export.export(snapshot, "json", NOW)
@@ -66,7 +66,7 @@ def test_a_pathway_vote_travels_in_json_and_back_in_csv_and_the_report() -> None
     assert "Train officials 📚 → Policy brief → السياسات القائمة على الأدلة: <strong>3</strong> dots" in html
 
 
-@pytest.mark.rule("P46")
+@pytest.mark.rule("P48")
 def test_a_pathway_whose_note_was_deleted_after_the_close_is_still_named_and_bad_imported_votes_are_refused() -> None:
     snapshot = pathway_voted_map()
     snapshot["notes"] = [n for n in snapshot["notes"] if n["id"] != "out00001"]

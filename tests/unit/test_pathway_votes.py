@@ -1,4 +1,4 @@
-"""Dot votes on whole pathways (P46): the rules, directly."""
+"""Dot votes on whole pathways (P48): the rules, directly."""
 
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ def pathway_board() -> Board:
     return board
 
 
-@pytest.mark.rule("P46")
+@pytest.mark.rule("P48")
 def test_only_a_chain_of_links_from_an_activity_to_an_impact_takes_dots() -> None:
     board = pathway_board()
     assert board.votes[-1].to_dict()["start"] == "activity" and board.votes[-1].end == "impact"
@@ -73,7 +73,7 @@ def test_only_a_chain_of_links_from_an_activity_to_an_impact_takes_dots() -> Non
     refused(run(board, BOB, "vote.cast", item=VIA_GUIDE, dots=1), "bad_value")
 
 
-@pytest.mark.rule("P46")
+@pytest.mark.rule("P48")
 def test_every_pathway_the_report_lists_from_an_activity_is_one_a_vote_accepts() -> None:
     board = pathway_board()
     g = nx.DiGraph([(lk.source, lk.target) for lk in board.links.values()])
@@ -83,7 +83,7 @@ def test_every_pathway_the_report_lists_from_an_activity_is_one_a_vote_accepts()
         assert pathway_votes.votable(board, board.votes[-1], pathways.key(path)) is None
 
 
-@pytest.mark.rule("P46")
+@pytest.mark.rule("P48")
 def test_a_pathway_through_a_private_note_waits_for_the_reveal_and_a_vote_holds_a_bounded_number(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -100,7 +100,7 @@ def test_a_pathway_through_a_private_note_waits_for_the_reveal_and_a_vote_holds_
     apply_op(board, BOB, "vote.cast", item=VIA_GUIDE, dots=2)  # more on one already held is fine
 
 
-@pytest.mark.rule("P46")
+@pytest.mark.rule("P48")
 def test_dots_on_pathways_keep_to_the_budget_and_nobody_sees_anyone_elses_until_the_close() -> None:
     board = pathway_board()
     cast = apply_op(board, ALICE, "vote.cast", item=VIA_GUIDE, dots=3)
@@ -120,7 +120,7 @@ def test_dots_on_pathways_keep_to_the_budget_and_nobody_sees_anyone_elses_until_
     refused(run(board, BOB, "vote.cast", item=DIRECT, dots=1), "bad_value")  # closed
 
 
-@pytest.mark.rule("P46")
+@pytest.mark.rule("P48")
 def test_dots_go_back_when_a_link_or_note_on_their_pathway_goes_while_the_vote_is_open() -> None:
     board = pathway_board()
     apply_op(board, ALICE, "vote.cast", item=VIA_GUIDE, dots=2)

@@ -1,4 +1,4 @@
-// Dot votes on whole pathways (rule P46). While one is open: choose the impact (or whatever the vote's pathways
+// Dot votes on whole pathways (rule P48). While one is open: choose the impact (or whatever the vote's pathways
 // end at), see the pathways that reach it — from a note of the vote's start kind, as server/board/pathways.py
 // defines them — pick one to light up its notes and arrows on the board, and put dots on it with − and +.
 // Once it is closed: every pathway's dots, most first, and the top ones lit up on the board. As with any vote,

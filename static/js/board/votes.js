@@ -141,7 +141,7 @@ export function listenForVotes() {
       budget,
       max_per_item: Math.min(budget, parseInt(form.elements.max_per_item.value, 10)),
       anonymous: form.elements.anonymous.checked,
-      // A vote on pathways (rule P46) names the kinds they run between; one on notes may narrow the kinds.
+      // A vote on pathways (rule P48) names the kinds they run between; one on notes may narrow the kinds.
       ...(on === "pathways"
         ? { start: form.elements.start.value, end: form.elements.end.value }
         : { kinds: kinds.length === all || kinds.length === 0 ? null : kinds }),

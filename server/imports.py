@@ -13,7 +13,7 @@ from typing import Any
 
 import orjson
 
-from server import import_limits
+from server import import_limits, vote_imports
 from server.board import characters, ops
 from server.board.change import Change
 from server.board.model import DEFAULT_KINDS, Board, Event, Kind, Participant, WorkshopInfo
@@ -46,6 +46,7 @@ class MapDraft:
     # What a workshop's setup adds to its map (JSON schema 2 and 3): its plan, clusters and lanes, as operations
     # the facilitator would send, checked by the same rules.
     setup: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    votes: Any = None  # the closed dot votes of a Pathweaver JSON file, unchecked until the notes are in
 
 
 def _check_size(data: bytes, what: str) -> None:
@@ -92,6 +93,7 @@ def read_json(data: bytes) -> MapDraft:
         question=_text(w.get("question", ""), "workshop.question", MAX_QUESTION),
         kinds=tuple(kinds) or _default_kinds(),
         locked=bool(w.get("locked", False)),
+        votes=document.get("votes"),
     )
     for i, p in enumerate(document["participants"]):
         draft.participants.append(import_limits.participant_fields(p, f"participants[{i}]"))
@@ -287,6 +289,8 @@ def build_events(draft: MapDraft, workshop_id: str, importer: Participant, now: 
         change = decide(board, op, importer, now)
         if isinstance(change, Refusal):
             raise ImportProblem(f"{where}: {change.code}: {change.message}")
+        accept(change, importer.id)
+    for change in vote_imports.closed_vote_changes(board, draft.votes, known):
         accept(change, importer.id)
     if draft.locked:
         accept(Change("workshop.lock", {"locked": True}), importer.id)

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
-from server.board import ops, phases
+from server.board import ops, pathway_votes, phases
 from server.board.change import Change
 from server.board.refusals import Refusal, refuse
 
@@ -116,6 +116,8 @@ def apply_merge(board: Board, d: dict[str, Any]) -> None:
     into.merged = [*into.merged, {"notes": d["notes"], "links": d["links"], "dropped": d["dropped"]}]
     # Dots on the merged notes in an open vote move to the note they were merged into. Each board moves those it
     # holds (a client holds only its own ballot), so the event says nothing of anyone's dots (rule P40).
+    # A pathway through a merged note is not the pathway anyone voted for: its dots go back (rule P48).
+    pathway_votes.refund(board.votes, notes=[n["id"] for n in d["notes"]])
     if board.votes and board.votes[-1].open:
         for mine in board.votes[-1].ballots.values():
             for n in d["notes"]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from server.board import clusters, evidence, lanes, merging, timer, voting
+from server.board import clusters, evidence, lanes, merging, pathway_votes, timer, voting
 from server.board.phases import Phase, Plan
 from server.board.seen import SeenIds
 
@@ -295,6 +295,7 @@ def _note_restore(board: Board, d: dict[str, Any]) -> None:
 def _link_delete(board: Board, d: dict[str, Any]) -> None:
     voting.refund(board.votes, [d["id"]])
     link = board.links.pop(d["id"])
+    pathway_votes.refund(board.votes, links=[(link.source, link.target)])  # a deleted note's links come here too
     del board.pairs[(link.source, link.target)]
     board.deleted.add(link.id, board.head + 1)
 

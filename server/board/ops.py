@@ -330,15 +330,17 @@ class TimerAdd(Op):
 
 
 class VoteOpen(Op):
-    """Open a dot vote on notes (optionally of some kinds) or links (rule P40)."""
+    """Open a dot vote on notes (optionally of some kinds), links (rule P40) or pathways (rule P48)."""
 
     op: Literal["vote.open"]
-    on: Literal["notes", "links"]
+    on: Literal["notes", "links", "pathways"]
     budget: int
     max_per_item: int
     anonymous: bool = False
     kinds: Annotated[list[str], Field(max_length=100)] | None = None
     title: str = ""
+    start: str | None = None  # a vote on pathways: the kind they start at (rule P48)
+    end: str | None = None  # and the kind they end at
 
 
 class VoteCast(Op):

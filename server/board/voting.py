@@ -1,5 +1,5 @@
-"""Dot voting (rule P40): the facilitator opens a vote on notes or links, everyone spends a budget of dots,
-and nobody sees anyone else's dots until the facilitator closes the vote.
+"""Dot voting (rule P40): the facilitator opens a vote on notes, links or whole pathways (rule P48), everyone
+spends a budget of dots, and nobody sees anyone else's dots until the facilitator closes the vote.
 
 A vote is board state changed by stored events like everything else. While it is open, each person's dots
 are theirs alone: their `vote.cast` events reach only them (others get placeholders, server/board/privacy.py)
@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from server.board import ops
+from server.board import ops, pathway_votes
 from server.board.change import Change
 from server.board.refusals import Refusal, refuse
 
@@ -27,13 +27,16 @@ MAX_VOTES_KEPT = 100  # closed votes a workshop keeps; the oldest go first
 @dataclass(slots=True)
 class Vote:
     id: str
-    on: str  # "notes" | "links"
+    on: str  # "notes" | "links" | "pathways"
     budget: int  # dots per person
     max_per_item: int  # dots one person may put on one item
     anonymous: bool
     opened_at: int
     kinds: tuple[str, ...] | None = None  # for a vote on notes: only notes of these kinds; None: any
     title: str = ""
+    # For a vote on pathways: the kinds its pathways start and end at (rule P48); None for other votes.
+    start: str | None = None
+    end: str | None = None
     closed_at: int | None = None
     ballots: dict[str, dict[str, int]] = field(default_factory=dict)  # participant -> item id -> dots
     totals: dict[str, int] = field(default_factory=dict)  # item id -> dots, once closed
@@ -46,6 +49,7 @@ class Vote:
         return sum(self.ballots.get(participant_id, {}).values())
 
     def to_dict(self) -> dict[str, Any]:
+        ends = {"start": self.start, "end": self.end} if self.on == "pathways" else {}
         return {
             "id": self.id,
             "on": self.on,
@@ -55,6 +59,7 @@ class Vote:
             "opened_at": self.opened_at,
             "kinds": None if self.kinds is None else list(self.kinds),
             "title": self.title,
+            **ends,
             "closed_at": self.closed_at,
             "ballots": {p: dict(items) for p, items in self.ballots.items()},
             "totals": dict(self.totals),
@@ -72,6 +77,8 @@ class Vote:
             opened_at=d["opened_at"],
             kinds=None if kinds is None else tuple(kinds),
             title=d.get("title", ""),
+            start=d.get("start"),
+            end=d.get("end"),
             closed_at=d.get("closed_at"),
             ballots={p: dict(items) for p, items in d.get("ballots", {}).items()},
             totals=dict(d.get("totals", {})),
@@ -85,6 +92,8 @@ def current(board: Board) -> Vote | None:
 
 def votable(board: Board, vote: Vote, item: str) -> str | None:
     """Why `item` cannot take dots in `vote`, or None."""
+    if vote.on == "pathways":
+        return pathway_votes.votable(board, vote, item) or pathway_votes.crowded(vote, item)
     if vote.on == "links":
         return None if item in board.links else f"no link {item[:80]!r} on the board to vote on"
     note = board.notes.get(item)
@@ -139,6 +148,14 @@ def _vote_open(board: Board, op: ops.VoteOpen, actor: Participant, now: int) -> 
         return refuse("bad_value", "kinds narrow a vote on notes, and must be in the workshop's palette")
     if len(op.title) > 200:
         return refuse("text_too_long", "a vote's title is at most 200 characters")
+    start = end = None
+    if op.on == "pathways":
+        ends = pathway_votes.ends(board, op.start, op.end)
+        if isinstance(ends, str):
+            return refuse("bad_value", ends)
+        start, end = ends
+    elif op.start is not None or op.end is not None:
+        return refuse("bad_value", "start and end are for a vote on pathways")
     vote = Vote(
         id=f"vote{board.head + 1}",
         on=op.on,
@@ -148,6 +165,8 @@ def _vote_open(board: Board, op: ops.VoteOpen, actor: Participant, now: int) -> 
         opened_at=now,
         kinds=None if op.kinds is None else tuple(op.kinds),
         title=op.title,
+        start=start,
+        end=end,
     )
     return Change("vote.open", {"vote": vote.to_dict()})
 
@@ -156,7 +175,10 @@ def _vote_cast(board: Board, op: ops.VoteCast, actor: Participant, now: int) -> 
     vote = current(board)
     if vote is None:
         return refuse("bad_value", "no vote is open")
-    problem = votable(board, vote, op.item) or ballot_problem(vote, actor, op.item, op.dots)
+    # Dots on a pathway can always come off it, even one no longer in the vote (a note's kind changed, rule P48).
+    held = vote.ballots.get(actor.id, {}).get(op.item, 0)
+    taking_back = vote.on == "pathways" and held > 0 and op.dots <= held
+    problem = (None if taking_back else votable(board, vote, op.item)) or ballot_problem(vote, actor, op.item, op.dots)
     if problem:
         return refuse("bad_value", problem)
     return Change("vote.cast", {"vote": vote.id, "participant": actor.id, "item": op.item, "dots": op.dots})

@@ -13,7 +13,7 @@ from typing import Any
 
 import networkx as nx
 
-from server.board import characters
+from server.board import characters, pathways
 
 
 def iso(ms: int) -> str:
@@ -93,17 +93,24 @@ class MapView:
         return latest
 
     def ranked(self, vote: dict[str, Any]) -> list[tuple[str, int]]:
-        """(text, dots) of what a closed vote's dots went to, most first; a deleted item is named as such."""
+        """(text, dots) of what a closed vote's dots went to, most first."""
+        named = ((self.item_text(vote, i), n) for i, n in vote["totals"].items())
+        return sorted(named, key=lambda t: (-t[1], t[0]))
 
-        def text(item: str) -> str:
-            if item in self.by_id:
-                return str(self.by_id[item]["text"])
-            link = next((lk for lk in self.links if lk["id"] == item), None)
-            if link is None:
-                return "(deleted since)"
-            return f"{self.by_id[link['source']]['text']} → {self.by_id[link['target']]['text']}"
+    def item_text(self, vote: dict[str, Any], item: str) -> str:
+        """What a vote's item is called: a note's text, "A → B" for a link, "A → B → C" for a pathway (rule P48);
+        a note or link deleted since is named as such."""
+        if vote["on"] == "pathways":
+            return " → ".join(self._element_text(n) for n in pathways.notes_of(item))
+        return self._element_text(item)
 
-        return sorted(((text(i), n) for i, n in vote["totals"].items()), key=lambda t: (-t[1], t[0]))
+    def _element_text(self, item: str) -> str:
+        if item in self.by_id:
+            return str(self.by_id[item]["text"])
+        link = next((lk for lk in self.links if lk["id"] == item), None)
+        if link is None:
+            return "(deleted since)"
+        return f"{self.by_id[link['source']]['text']} → {self.by_id[link['target']]['text']}"
 
     @cached_property
     def graph(self) -> nx.DiGraph:

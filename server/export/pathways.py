@@ -1,5 +1,6 @@
 """Path analysis for the report: the pathways into each impact, loose notes, and cycles — always bounded.
 
+What a pathway is (its length, the kinds it joins) is server/board/pathways.py, shared with pathway votes.
 Counting every path in a dense or cyclic map can take forever, so every enumeration has a cap and the
 result says where it was reached.
 """
@@ -10,8 +11,9 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
+from server.board.pathways import END_KIND, MAX_PATH_LENGTH, START_KIND
+
 MAX_PATHS_PER_IMPACT = 50
-MAX_PATH_LENGTH = 12  # notes in one pathway
 MAX_CYCLES = 50
 MAX_STEPS = 100_000  # search steps for one impact
 MAX_TOTAL_STEPS = 300_000  # search steps for the whole report: about a second at most
@@ -106,8 +108,8 @@ def _reachable(g: nx.DiGraph, sources: list[str]) -> set[str]:
 
 def analyse(g: nx.DiGraph, kinds: dict[str, str]) -> Analysis:
     """`kinds`: note id -> kind name."""
-    impacts = [n for n in g.nodes if kinds[n] == "impact"]
-    activities = [n for n in g.nodes if kinds[n] == "activity"]
+    impacts = [n for n in g.nodes if kinds[n] == END_KIND]
+    activities = [n for n in g.nodes if kinds[n] == START_KIND]
     pathways, budget, listed = [], MAX_TOTAL_STEPS, 0
     for impact in impacts:
         limit = min(MAX_PATHS_PER_IMPACT, MAX_TOTAL_PATHS - listed)

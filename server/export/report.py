@@ -10,8 +10,9 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader
 
+from server.board.pathways import MAX_PATH_LENGTH
 from server.export.mapview import MapView, iso
-from server.export.pathways import MAX_PATH_LENGTH, MAX_PATHS_PER_IMPACT, Analysis, analyse
+from server.export.pathways import MAX_PATHS_PER_IMPACT, Analysis, analyse
 
 
 @dataclass

@@ -1,4 +1,5 @@
-"""CSV: notes.csv and links.csv in one zip, UTF-8 with a byte-order mark so spreadsheet programs detect it.
+"""CSV: notes.csv and links.csv in one zip, UTF-8 with a byte-order mark so spreadsheet programs detect it, and
+pathway_votes.csv when the facilitator closed a vote on pathways (rule P48): one row per pathway that got dots.
 
 Cells a spreadsheet would run as a formula (starting with = + - @, or a tab or carriage return) are
 prefixed with an apostrophe; reading the files back removes exactly that prefix.
@@ -17,6 +18,7 @@ from server.export.mapview import MapView, iso
 
 NOTE_COLUMNS = ["id", "kind", "kind_label", "text", "author", "x", "y", "colour", "created_at", "updated_at", "dots"]
 LINK_COLUMNS = ["id", "source", "target", "label", "source_text", "target_text", "author", "created_at", "dots"]
+PATHWAY_VOTE_COLUMNS = ["vote", "title", "closed_at", "rank", "pathway", "notes", "dots"]
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -73,11 +75,36 @@ def link_rows(view: MapView) -> list[dict[str, Any]]:
     ]
 
 
+def pathway_vote_rows(view: MapView) -> list[dict[str, Any]]:
+    """Each closed vote on pathways, its pathways most dots first: named by their notes' text and by their ids."""
+    rows = []
+    for vote in view.closed_votes:
+        if vote["on"] != "pathways":
+            continue
+        named = {pathway: view.item_text(vote, pathway) for pathway in vote["totals"]}
+        ranked = sorted(vote["totals"].items(), key=lambda t: (-t[1], named[t[0]]))
+        for rank, (pathway, dots) in enumerate(ranked, 1):
+            rows.append(
+                {
+                    "vote": vote["id"],
+                    "title": vote["title"],
+                    "closed_at": iso(vote["closed_at"]),
+                    "rank": rank,
+                    "pathway": named[pathway],
+                    "notes": pathway,
+                    "dots": dots,
+                }
+            )
+    return rows
+
+
 def export(view: MapView) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("notes.csv", _table(NOTE_COLUMNS, note_rows(view)))
         z.writestr("links.csv", _table(LINK_COLUMNS, link_rows(view)))
+        if pathway_votes := pathway_vote_rows(view):
+            z.writestr("pathway_votes.csv", _table(PATHWAY_VOTE_COLUMNS, pathway_votes))
     return buffer.getvalue()
 
 

@@ -24,6 +24,27 @@ function refund(map, ids) {
   map.votes = [...map.votes.slice(0, -1), { ...vote, ballots }];
 }
 
+/** Dots on pathways broken while a vote on pathways is open go back: those through any of `notes`, or along any
+ *  of `links` ([source, target] each) — as server/board/pathway_votes.py refund does (rule P48). */
+function refundPathways(map, { notes = [], links = [] }) {
+  const vote = map.votes?.at(-1);
+  if (!vote || vote.closed_at !== null || vote.on !== "pathways") return;
+  const broken = (item) => {
+    const chain = item.split(">");
+    return chain.some((n) => notes.includes(n))
+      || chain.slice(1).some((t, i) => links.some(([s, e]) => s === chain[i] && e === t));
+  };
+  const ballots = {};
+  for (const [who, items] of Object.entries(vote.ballots)) {
+    ballots[who] = Object.fromEntries(Object.entries(items).filter(([item]) => !broken(item)));
+  }
+  map.votes = [...map.votes.slice(0, -1), { ...vote, ballots }];
+}
+
+function linkEnds(map, ids) {
+  return ids.map((id) => map.links.get(id)).filter(Boolean).map((l) => [l.source, l.target]);
+}
+
 function stoppedTimer(phase) {
   return { seconds: phase.seconds ?? null, running_since: null, elapsed_ms: 0 };
 }
@@ -47,6 +68,7 @@ export function applyEvent(map, e) {
       break;
     case "note.delete":
       refund(map, [d.id, ...d.links]);
+      refundPathways(map, { notes: [d.id], links: linkEnds(map, d.links) });
       for (const id of d.links) map.links.delete(id);
       map.notes.delete(d.id);
       for (const [id, l] of map.links) { // a deleted note no longer props up any link (rule P46)
@@ -61,7 +83,10 @@ export function applyEvent(map, e) {
     }
     case "link.add": case "link.restore": map.links.set(d.id, d); break;
     case "link.update": map.links.set(d.id, { ...map.links.get(d.id), ...d }); break;
-    case "link.delete": refund(map, [d.id]); map.links.delete(d.id); break;
+    case "link.delete":
+      refund(map, [d.id]);
+      refundPathways(map, { links: linkEnds(map, [d.id]) });
+      map.links.delete(d.id); break;
     case "link.evidence": case "link.assumption": map.links.set(d.id, { ...map.links.get(d.id), ...d }); break;
     case "confidence.set": { // each person's own confidence in a link (rule P46)
       const link = map.links.get(d.id), confidence = { ...(link.confidence ?? {}) };
@@ -87,7 +112,12 @@ export function applyEvent(map, e) {
     case "cluster.delete": { const c = new Map(map.clusters); c.delete(d.id); map.clusters = c; break; }
     case "lanes.set": map.lanes = d.lanes; break;
     case "notes.merge": { // as server/board/merging.py apply_merge does (rule P43)
-      for (const id of d.dropped) { refund(map, [id]); map.links.delete(id); }
+      for (const id of d.dropped) {
+        refund(map, [id]);
+        refundPathways(map, { links: linkEnds(map, [id]) });
+        map.links.delete(id);
+      }
+      refundPathways(map, { notes: d.notes.map((n) => n.id) });
       for (const r of d.repointed) map.links.set(r.id, { ...map.links.get(r.id), source: r.source, target: r.target });
       for (const n of d.notes) map.notes.delete(n.id);
       const into = map.notes.get(d.into);

@@ -99,12 +99,13 @@ function renderBar(vote, open) {
   bar.hidden = !open;
   if (!open) return;
   const left = vote.budget - spent(vote);
-  const what = vote.title ? `${vote.title} —` : (vote.kinds ? `Vote on the ${vote.kinds.map((k) => kindOf.get(k)?.label ?? k).join(", ")} notes:` : "Dot vote:");
+  const one = vote.on === "pathways" ? "pathway" : "note";
+  const what = vote.title ? `${vote.title} —` : vote.on === "pathways" ? "Vote on pathways:" : (vote.kinds ? `Vote on the ${vote.kinds.map((k) => kindOf.get(k)?.label ?? k).join(", ")} notes:` : "Dot vote:");
   const forName = ui.actingFor ? live.view().participants.get(ui.actingFor)?.name : null;
   const whose = forName ? `${forName} has` : "you have";
   bar.querySelector("[data-vote-text]").textContent = isFacilitator && !forName
     ? `${what} open. Results show when you close it.`
-    : `${what} ${whose} ${left} of ${vote.budget} dot${vote.budget === 1 ? "" : "s"} left (at most ${vote.max_per_item} on one note).`;
+    : `${what} ${whose} ${left} of ${vote.budget} dot${vote.budget === 1 ? "" : "s"} left (at most ${vote.max_per_item} on one ${one}).`;
 }
 
 export function listenForVotes() {
@@ -134,12 +135,16 @@ export function listenForVotes() {
     const kinds = [...form.querySelectorAll("[name=kind]:checked")].map((c) => c.value);
     const all = form.querySelectorAll("[name=kind]").length;
     const budget = parseInt(form.elements.budget.value, 10);
+    const on = form.elements.on?.value || "notes";
     live.send("vote.open", {
-      on: "notes",
+      on,
       budget,
       max_per_item: Math.min(budget, parseInt(form.elements.max_per_item.value, 10)),
       anonymous: form.elements.anonymous.checked,
-      kinds: kinds.length === all || kinds.length === 0 ? null : kinds,
+      // A vote on pathways (rule P48) names the kinds they run between; one on notes may narrow the kinds.
+      ...(on === "pathways"
+        ? { start: form.elements.start.value, end: form.elements.end.value }
+        : { kinds: kinds.length === all || kinds.length === 0 ? null : kinds }),
       title: form.elements.title.value.trim(),
     });
     form.closest("details").open = false;

@@ -56,6 +56,7 @@ class WorkshopInfo:
     created_at: int
     exports_for_participants: bool = False  # the facilitator may let participants download exports
     joining: bool = True  # new people may join (by link or short code); the facilitator closes it
+    checks_for_everyone: bool = False  # participants see the method's checks too (rule P49)
 
     def kind_names(self) -> set[str]:
         return {k.name for k in self.kinds}
@@ -70,6 +71,7 @@ class WorkshopInfo:
             "created_at": self.created_at,
             "exports_for_participants": self.exports_for_participants,
             "joining": self.joining,
+            "checks_for_everyone": self.checks_for_everyone,
         }
 
     @classmethod
@@ -83,6 +85,7 @@ class WorkshopInfo:
             created_at=d["created_at"],
             exports_for_participants=d.get("exports_for_participants", False),
             joining=d.get("joining", True),
+            checks_for_everyone=d.get("checks_for_everyone", False),
         )
 
 
@@ -304,6 +307,10 @@ def _workshop_lock(board: Board, d: dict[str, Any]) -> None:
     board.workshop.locked = d["locked"]
 
 
+def _workshop_checks(board: Board, d: dict[str, Any]) -> None:
+    board.workshop.checks_for_everyone = d["shown"]
+
+
 def _workshop_share_exports(board: Board, d: dict[str, Any]) -> None:
     board.workshop.exports_for_participants = d["enabled"]
 
@@ -384,6 +391,7 @@ _APPLIERS = {
     "workshop.unlock": _workshop_lock,
     "workshop.rename": _workshop_rename,
     "workshop.share_exports": _workshop_share_exports,
+    "workshop.checks": _workshop_checks,
     "notes.reveal": _notes_reveal,
     "private": _private,
     "plan.set": _plan_set,

@@ -230,6 +230,13 @@ class WorkshopRename(Op):
     question: str | None = None
 
 
+class WorkshopChecks(Op):
+    """Show the method's checks to everyone, or to the facilitator alone (rule P49)."""
+
+    op: Literal["workshop.checks"]
+    shown: bool
+
+
 class WorkshopShareExports(Op):
     """Let participants download the map's exports too (or stop them)."""
 
@@ -453,6 +460,7 @@ AnyOp = Union[  # noqa: UP007 - a runtime value too: OP_NAMES reads its members
     WorkshopUnlock,
     WorkshopRename,
     WorkshopShareExports,
+    WorkshopChecks,
     PlanSet,
     PhaseGo,
     NotesReveal,
@@ -490,6 +498,7 @@ FACILITATOR_OPS: frozenset[str] = frozenset(
         "workshop.unlock",
         "workshop.rename",
         "workshop.share_exports",
+        "workshop.checks",
         "view.share",
         "note.spotlight",
         "participant.proxy",

@@ -1,5 +1,6 @@
 """The facilitator's operations that run the workshop: the plan of phases (P36), the reveal of private notes
-(P38), the phase timer (P39), the spotlight (P41) and people without a device (P42). Pure, like
+(P38), the phase timer (P39), the spotlight (P41), people without a device (P42) and showing everyone the
+method's checks (P49). Pure, like
 server/board/rules.py, which routes these operations here."""
 
 from __future__ import annotations
@@ -68,7 +69,12 @@ def _participant_proxy(board: Board, op: ops.ParticipantProxy, actor: Participan
     return Change("participant.join", {"id": f"proxy{board.head + 1}", "name": name, "colour": colour, "role": PROXY})
 
 
+def _workshop_checks(board: Board, op: ops.WorkshopChecks, actor: Participant, now: int) -> Change | Refusal:
+    return Change("workshop.checks", {"shown": op.shown})
+
+
 DECIDERS: dict[type, Callable[..., Change | Refusal]] = {
+    ops.WorkshopChecks: _workshop_checks,
     ops.ParticipantProxy: _participant_proxy,
     ops.NoteSpotlight: _note_spotlight,
     ops.PlanSet: _plan_set,

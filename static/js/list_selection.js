@@ -16,10 +16,13 @@ export class ListSelection {
     this.form = root.querySelector("[data-selection]");
     this.count = this.form.querySelector("[data-chosen-count]");
     this.into = this.form.querySelector("[name=into]");
-    this.form.querySelector("[data-action=clear-chosen]").addEventListener("click", () => {
-      this.clear();
-      this.root.querySelector("#add-heading")?.focus();
-    });
+    // "Clear selection" is a reset button (it unticks the notes without scripts too); the bar then hides, so the
+    // keyboard goes back to the top of the list rather than nowhere.
+    this.form.addEventListener("reset", () => setTimeout(() => {
+      const lost = this.form.contains(document.activeElement) || document.activeElement === document.body;
+      this.render(null);
+      if (lost) this.root.querySelector("#add-heading")?.focus();
+    }));
   }
 
   /** The ticked notes' ids, in the list's order. */

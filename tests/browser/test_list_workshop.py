@@ -239,3 +239,51 @@ async def test_the_facilitator_adds_notes_and_dots_for_someone_without_a_device_
     trust_id = next(n["id"] for n in stored["notes"] if n["text"] == "Parents trust the service")
     assert next(n for n in stored["notes"] if n["id"] == trust_id)["author"] == amal["id"]
     assert stored["votes"][-1]["ballots"] == {amal["id"]: {trust_id: 1}}
+
+
+@pytest.mark.rule("P37", "P38")
+async def test_the_list_view_offers_only_what_the_phase_allows_marks_private_notes_and_shows_refusals(
+    browser: Any, server: ServerProcess
+) -> None:
+    fac, workshop_id, join_url = await start_workshop(browser, server, "Phases in the list")
+    phase = {"name": "Name the impacts", "kinds": ["impact"], "link": False, "move": False, "edit_others": False,
+             "private": True}
+    await apply(server, fac, workshop_id, add("theirs01", "impact", "The facilitator's impact"),
+                {"op": "plan.set", "phases": [phase], "current": 0})
+    ana = await join(browser, join_url, "Ana")
+    await open_list(ana, server, workshop_id)
+    await expect(ana.locator("#add-kind option[value=outcome]")).to_be_disabled()
+    await expect(ana.locator("#add-kind")).to_have_value("impact")
+    await expect(ana.locator("#row-theirs01 details")).to_have_count(0)  # not hers to change, and no linking
+
+    await ana.fill("#add-text", "Schools use our toolkit")
+    await ana.click("form[data-add-form] button[type=submit]")
+    mine = row(ana, "Schools use our toolkit")
+    await expect(mine.locator(".note-row-meta")).to_have_text(
+        "by Ana · private until the facilitator reveals it: only its author and the facilitator see it", timeout=SETTLE
+    )
+    await mine.locator("summary").click()
+    await expect(mine.get_by_role("button", name="Save")).to_be_visible()  # her own note she may change
+    await expect(mine.get_by_label("Link this note to")).to_be_hidden()
+    bob = await join(browser, join_url, "Bob")
+    await open_list(bob, server, workshop_id)
+    await expect(row(bob, "The facilitator's impact")).to_be_visible()
+    await expect(bob.locator(".note-row")).to_have_count(1)  # Ana's private note reaches nobody else
+
+    # Ticked notes: no clustering in a phase where notes stay put; merging someone else's note is not offered.
+    await mine.get_by_label("Select: Schools use our toolkit").check()
+    await row(ana, "The facilitator's impact").get_by_label("Select: The facilitator's impact").check()
+    await expect(ana.locator("#cluster-label")).to_be_hidden()
+    await ana.locator("[data-selection]").get_by_role("button", name="Merge").click()
+    problem = ana.get_by_role("alert")
+    await expect(problem).to_have_text("Not in this phase: only your own notes can be merged.")
+
+    # What the page no longer offers, the server refuses anyway, and the list says so plainly.
+    target = (await mine.get_attribute("id") or "").removeprefix("row-")
+    await ana.evaluate(
+        "(target) => window.pathweaver.send('link.add', {id: 'link0001', source: 'theirs01', target})", target
+    )
+    await expect(problem).to_have_text(
+        "Not in this phase: links cannot be changed in the phase “Name the impacts”.", timeout=SETTLE
+    )
+    await expect(problem).to_be_in_viewport()

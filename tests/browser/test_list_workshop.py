@@ -97,8 +97,15 @@ async def test_the_list_view_groups_notes_under_their_cluster_and_makes_renames_
         add("train001", "activity", "Train officials", 2000),
         add("press001", "output", "Press coverage", 2240),
         # A frame around the first two, as the board draws one: their middles are inside it, the others' not.
-        {"op": "cluster.add", "id": "clus0001", "label": "Policy uses evidence", "x": -24, "y": -64, "width": 488,
-         "height": 208},
+        {
+            "op": "cluster.add",
+            "id": "clus0001",
+            "label": "Policy uses evidence",
+            "x": -24,
+            "y": -64,
+            "width": 488,
+            "height": 208,
+        },
     )
     ana = await join(browser, join_url, "Ana")
     await open_list(ana, server, workshop_id)
@@ -184,8 +191,14 @@ async def test_on_a_phone_the_list_view_casts_dots_shows_them_and_sorts_by_them_
     assert "order=dots" in phone.url
 
     # The facilitator's own dots, then the close: everyone's totals, most dots first.
-    await apply(server, fac, workshop_id, {"op": "vote.cast", "item": "first001", "dots": 1},
-                {"op": "vote.cast", "item": "secnd001", "dots": 2}, {"op": "vote.close"})
+    await apply(
+        server,
+        fac,
+        workshop_id,
+        {"op": "vote.cast", "item": "first001", "dots": 1},
+        {"op": "vote.cast", "item": "secnd001", "dots": 2},
+        {"op": "vote.close"},
+    )
     await expect(bar).to_contain_text("closed. Each note shows its dots.", timeout=SETTLE)
     await expect(impacts).to_have_text(["Second on the board", "Third on the board", "First on the board"])
     await expect(row(phone, "Second on the board").locator(".note-row-dots-count")).to_have_text("● 3 dots in the vote")
@@ -246,10 +259,21 @@ async def test_the_list_view_offers_only_what_the_phase_allows_marks_private_not
     browser: Any, server: ServerProcess
 ) -> None:
     fac, workshop_id, join_url = await start_workshop(browser, server, "Phases in the list")
-    phase = {"name": "Name the impacts", "kinds": ["impact"], "link": False, "move": False, "edit_others": False,
-             "private": True}
-    await apply(server, fac, workshop_id, add("theirs01", "impact", "The facilitator's impact"),
-                {"op": "plan.set", "phases": [phase], "current": 0})
+    phase = {
+        "name": "Name the impacts",
+        "kinds": ["impact"],
+        "link": False,
+        "move": False,
+        "edit_others": False,
+        "private": True,
+    }
+    await apply(
+        server,
+        fac,
+        workshop_id,
+        add("theirs01", "impact", "The facilitator's impact"),
+        {"op": "plan.set", "phases": [phase], "current": 0},
+    )
     ana = await join(browser, join_url, "Ana")
     await open_list(ana, server, workshop_id)
     await expect(ana.locator("#add-kind option[value=outcome]")).to_be_disabled()
@@ -287,3 +311,58 @@ async def test_the_list_view_offers_only_what_the_phase_allows_marks_private_not
         "Not in this phase: links cannot be changed in the phase “Name the impacts”.", timeout=SETTLE
     )
     await expect(problem).to_be_in_viewport()
+
+
+@pytest.mark.rule("P43", "P44")
+async def test_without_scripts_the_list_view_merges_and_clusters_ticked_notes_and_reads_as_with_them(
+    browser: Any, server: ServerProcess
+) -> None:
+    fac, workshop_id, join_url = await start_workshop(browser, server, "Workshop tools without scripts")
+    await apply(
+        server,
+        fac,
+        workshop_id,
+        add("cite0001", "impact", "Ministers cite us"),
+        add("quote001", "impact", "Ministers quote us", 240),
+        add("train001", "activity", "Train officials", 2000),
+        add("brief001", "output", "Evidence briefings", 2240),
+    )
+    plain = await (await browser.new_context(java_script_enabled=False)).new_page()
+    await plain.goto(join_url)
+    await plain.fill("#name", "Nina")
+    await plain.click("text=Join the board")
+    await plain.goto(f"{server.url}/w/{workshop_id}/list")
+
+    await plain.get_by_label("Select: Ministers cite us").check()
+    await plain.get_by_label("Select: Ministers quote us").check()
+    await plain.locator("[data-selection]").get_by_role("button", name="Merge").click()  # into the first ticked
+    await expect(row(plain, "Ministers quote us")).to_have_count(0)
+    await expect(row(plain, "Ministers cite us").locator(".note-row-meta")).to_have_text(
+        "by Facilitator · 1 duplicate merged in"
+    )
+    await plain.get_by_label("Select: Train officials").check()
+    await plain.locator("[data-selection]").get_by_role("button", name="Cluster").click()
+    await expect(plain.get_by_role("alert")).to_have_text("Give the cluster a name.")  # and nothing changed
+    await plain.get_by_label("Select: Train officials").check()
+    await plain.get_by_label("Select: Evidence briefings").check()
+    await plain.get_by_label("Cluster named").fill("Our own work")
+    await plain.locator("[data-selection]").get_by_role("button", name="Cluster").click()
+    own = plain.locator("section.cluster-group")
+    await expect(own.get_by_role("heading")).to_have_text("Cluster: Our own work (2)")
+    await expect(own.locator(".note-row-meta")).to_have_text(["Activity, by Facilitator", "Output, by Facilitator"])
+
+    # The list drawn by the page's scripts reads exactly as the server's, clusters and all.
+    await open_list(fac, server, workshop_id)
+    for page in (plain, fac):
+        await page.locator(".cluster-tools summary").click()
+    await expect(fac.get_by_label("Name of the cluster")).to_have_value("Our own work")
+    assert await fac.locator("#list").aria_snapshot() == await plain.locator("#list").aria_snapshot()
+
+    await plain.locator(".cluster-tools").get_by_role("button", name="Remove the frame (its notes stay)").click()
+    await expect(plain.locator("section.cluster-group")).to_have_count(0)
+    await row(plain, "Ministers cite us").locator("summary").click()
+    await row(plain, "Ministers cite us").get_by_role("button", name="Undo the merge").click()
+    await expect(row(plain, "Ministers quote us")).to_be_visible()
+    stored = await server_map(server, fac, workshop_id)
+    assert sorted(n["id"] for n in stored["notes"]) == ["brief001", "cite0001", "quote001", "train001"]
+    assert stored["clusters"] == []

@@ -60,7 +60,7 @@ def _chosen_frame(form: dict[str, str], chosen: list[str], board: dict[str, Any]
     if not label:
         raise ListFormProblem("Give the cluster a name.")
     frame = clusters.frame_around([notes[i] for i in ticked])
-    return {"op": "cluster.add", "id": "c" + secrets.token_urlsafe(9), "label": label[:200], **frame}
+    return {"op": "cluster.add", "id": "c" + secrets.token_urlsafe(9), "label": label, **frame}
 
 
 def list_frame(form: dict[str, str], board: dict[str, Any], chosen: list[str] | None = None) -> dict[str, Any]:

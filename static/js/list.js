@@ -256,6 +256,7 @@ proxies?.querySelector("[data-acting-for]").addEventListener("change", (e) => {
 });
 proxies?.querySelector("[data-proxy-add]").addEventListener("submit", (e) => {
   e.preventDefault();
+  e.stopPropagation(); // a proxy is not a list form: the list's own submit handler leaves it alone
   const form = e.target;
   const name = form.elements.name.value.trim();
   if (!name) return;

@@ -170,7 +170,8 @@ export class ListView {
     setText(row.text, note.text);
     setText(row.meta, rowMeta(note, kind, ctx.names, inCluster));
     this.showLinks(row, note, ctx);
-    this.showDots(row.dots, note.id, note.text, ctx.dots?.(note));
+    const dots = ctx.dots?.(note);
+    this.showDots(row.dots, note.id, note.text, dots && ctx.locked ? { ...dots, up: false, down: false } : dots); // locked: no casting
     const summary = `: ${short(note.text, SUMMARY_TEXT)}`;
     if (ctx.locked) row.choose.remove();
     else if (!row.choose.isConnected) row.li.prepend(row.choose);

@@ -134,3 +134,28 @@ DECIDERS: dict[type, Callable[..., Change | Refusal]] = {
     ops.ClusterUpdate: _update,
     ops.ClusterDelete: _delete,
 }
+
+
+# Which notes a frame holds, reckoned as static/js/board/frames.js does (the board measures notes; pages drawn
+# on the server, like the list view without scripts, take every note at a note's usual size).
+NOTE_W, NOTE_H = 200.0, 120.0
+FRAME_PAD, FRAME_HEADER = 24.0, 40.0
+
+
+def notes_inside(cluster: dict[str, Any], notes: list[dict[str, Any]]) -> list[str]:
+    """The ids of the notes whose middle lies inside the cluster's frame, private notes aside (they stay put)."""
+    x, y, w, h = cluster["x"], cluster["y"], cluster["width"], cluster["height"]
+    return [
+        n["id"]
+        for n in notes
+        if not n.get("private") and x <= n["x"] + NOTE_W / 2 <= x + w and y <= n["y"] + NOTE_H / 2 <= y + h
+    ]
+
+
+def frame_around(notes: list[dict[str, Any]]) -> dict[str, float]:
+    """The frame around these notes (at least one), with room for its name above them."""
+    x = min(n["x"] for n in notes) - FRAME_PAD
+    y = min(n["y"] for n in notes) - FRAME_PAD - FRAME_HEADER
+    width = max(n["x"] + NOTE_W for n in notes) + FRAME_PAD - x
+    height = max(n["y"] + NOTE_H for n in notes) + FRAME_PAD - y
+    return {"x": x, "y": y, "width": width, "height": height}

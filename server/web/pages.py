@@ -5,8 +5,6 @@ live parts. Routes parse, call one function, render."""
 from __future__ import annotations
 
 import io
-import itertools
-import secrets
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -22,10 +20,12 @@ from server.board.model import Participant
 from server.web import throttle
 from server.web.deps import ApiError, ServicesDep, bearer_token
 from server.web.http import committed_map, refusal_status, set_token_cookie
+from server.web.list_forms import ListFormProblem, list_frame, list_groups
 
 ROOT = Path(__file__).resolve().parents[2]
 templates = Jinja2Templates(directory=ROOT / "templates")
 templates.env.globals["workshop_templates"] = workshop_templates.built_in  # the home page offers them
+templates.env.globals["list_groups"] = list_groups  # the list view's notes: under their clusters, then by kind
 router = APIRouter(include_in_schema=False)
 
 
@@ -244,50 +244,6 @@ async def list_page(request: Request, workshop_id: str, svc: ServicesDep) -> Res
     return await _board_view(request, svc, workshop_id, "list.html")
 
 
-# Where the list view puts a new note on the board: the first free place in a grid of note-sized cells.
-GRID_COLUMNS, CELL_W, CELL_H, NOTE_W, NOTE_H = 6, 240, 160, 200, 120
-
-
-def free_spot(notes: list[dict[str, Any]]) -> tuple[float, float]:
-    """The first grid cell, row by row, that no note overlaps (static/js/list_forms.js does the same)."""
-    taken = set()
-    for n in notes:
-        column, row = int(n["x"] // CELL_W), int(n["y"] // CELL_H)
-        for c in (column, column + 1):
-            for r in (row, row + 1):
-                if abs(n["x"] - c * CELL_W) < NOTE_W and abs(n["y"] - r * CELL_H) < NOTE_H:
-                    taken.add((c, r))
-    cell = next(i for i in itertools.count() if (i % GRID_COLUMNS, i // GRID_COLUMNS) not in taken)
-    return float((cell % GRID_COLUMNS) * CELL_W), float((cell // GRID_COLUMNS) * CELL_H)
-
-
-def list_frame(form: dict[str, str], board: dict[str, Any]) -> dict[str, Any]:
-    """The operation a list-view form asks for (without scripts; static/js/list_forms.js reads the same forms)."""
-    action, note = form.get("action", ""), form.get("note", "")
-    if action == "add":
-        x, y = free_spot(board["notes"])
-        text, kind = form.get("text", ""), form.get("kind", "")
-        return {"op": "note.add", "id": "n" + secrets.token_urlsafe(9), "kind": kind, "text": text, "x": x, "y": y}
-    if action == "edit":
-        fields = {k: form[k] for k in ("text", "kind") if form.get(k)}
-        return {"op": "note.update", "id": note, **fields}
-    if action == "link":
-        return {
-            "op": "link.add",
-            "id": "l" + secrets.token_urlsafe(9),
-            "source": note,
-            "target": form.get("target", ""),
-            "label": form.get("label", ""),
-        }
-    if action == "relabel":
-        return {"op": "link.update", "id": form.get("link", ""), "label": form.get("label", "")}
-    if action == "unlink":
-        return {"op": "link.delete", "id": form.get("link", "")}
-    if action == "delete":
-        return {"op": "note.delete", "id": note}
-    return {"op": f"list.{action[:20]}"}
-
-
 @router.post("/w/{workshop_id}/list/op", response_class=HTMLResponse)
 async def list_op(request: Request, workshop_id: str, svc: ServicesDep) -> Response:
     """A list-view form posted by a browser without scripts: the change, then the list again (or why not)."""
@@ -296,12 +252,16 @@ async def list_op(request: Request, workshop_id: str, svc: ServicesDep) -> Respo
         return _not_joined(request)
     if refused := throttle.limits(request).operation(me.id, throttle.client_address(request)):
         return throttle.too_many_page(request, refused)
-    form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+    posted = await request.form()
+    form = {k: v for k, v in posted.items() if isinstance(v, str)}
+    chosen = [v for v in posted.getlist("chosen") if isinstance(v, str)][:100]  # ticked notes (P43, P44)
     room = await svc.rooms.open(workshop_id)
     if room is None:
         return _not_joined(request)
     try:
-        answer = await room.submit(me, list_frame(form, room.board.to_dict()))
+        answer = await room.submit(me, list_frame(form, room.board.to_dict(), chosen))
+    except ListFormProblem as problem:
+        answer = {"type": "error", "code": "bad_value", "message": str(problem)}
     finally:
         svc.rooms.release(room)
     if answer["type"] == "error":

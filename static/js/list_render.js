@@ -55,17 +55,38 @@ function short(text, length) {
   return text.length > length ? Array.from(text).slice(0, length).join("") : text;
 }
 
+const PRIVATE = {
+  author: "private until the facilitator reveals it: only its author sees it",
+  author_facilitator: "private until the facilitator reveals it: only its author and the facilitator see it",
+};
+
+/** The line under a note: its kind (in a cluster, where notes of every kind meet), author, privacy, merges. */
+export function rowMeta(note, kind, names, inCluster) {
+  const merged = (note.merged ?? []).reduce((sum, m) => sum + m.notes.length, 0);
+  return [
+    `${inCluster ? `${kind?.label ?? note.kind}, ` : ""}by ${names.get(note.author)?.name || "someone"}`,
+    ...(note.private ? [PRIVATE[note.private] ?? "private"] : []),
+    ...(merged ? [`${merged} duplicate${merged > 1 ? "s" : ""} merged in`] : []),
+  ].join(" · ") + (note.pending ? " — not yet saved" : "");
+}
+
 export class ListView {
   constructor(region, { action, kinds }) {
     this.region = region; // [data-notes]: the sections of rows
     this.action = action; // where the forms would post without scripts
     this.kinds = kinds;
-    this.sections = new Map(); // kind name -> {section, label, list}
+    this.kindOf = new Map(kinds.map((k) => [k.name, k]));
+    this.sections = new Map(); // group key ("kind-…" or "cluster-…") -> {section, label, list, ...}
     this.rows = new Map(); // note id -> the parts of its row
     region.replaceChildren(); // the server's rendering gives way to this one
   }
 
-  render(view, locked) {
+  /**
+   * Draw `groups` ([{key, kind} or {key, cluster}, each with its notes in order]: see list_clusters.js). `tools`
+   * says what this person may do: locked, may(what, note) for the phase (rule P37), and dots(item) for the
+   * current vote (rule P40, see list_votes.js) or null.
+   */
+  render(view, groups, tools) {
     const links = { out: new Map(), in: new Map() };
     for (const l of view.links.values()) {
       if (!links.out.has(l.source)) links.out.set(l.source, []);
@@ -73,42 +94,71 @@ export class ListView {
       links.out.get(l.source).push(l);
       links.in.get(l.target).push(l);
     }
-    const byKind = new Map(this.kinds.map((k) => [k.name, []]));
-    for (const n of view.notes.values()) byKind.get(n.kind)?.push(n);
-    const ctx = { view, links, locked, names: view.participants };
+    const ctx = { view, links, ...tools, names: view.participants };
 
     const wanted = [];
-    for (const kind of this.kinds) {
-      const notes = byKind.get(kind.name);
-      if (!notes.length) continue;
-      const s = this.section(kind);
+    for (const group of groups) {
+      if (!group.cluster && !group.notes.length) continue;
+      const s = group.cluster ? this.clusterSection(group.cluster, ctx) : this.section(group.kind);
       wanted.push(s.section);
-      setText(s.label, `${kind.label} (${notes.length})`);
-      arrange(s.list, notes.map((n) => this.row(n, kind, ctx).li));
+      const name = group.cluster ? group.cluster.label : group.kind.label;
+      setText(s.label, `${name} (${group.notes.length})`);
+      if (s.empty) s.empty.hidden = group.notes.length > 0;
+      arrange(s.list, group.notes.map((n) => this.row(n, this.kindOf.get(n.kind), ctx, Boolean(group.cluster)).li));
     }
     arrange(this.region, wanted);
     for (const [id, row] of this.rows) {
       if (!view.notes.has(id)) { row.li.remove(); this.rows.delete(id); }
     }
-    for (const [name, s] of this.sections) {
-      if (!byKind.get(name)?.length) { s.section.remove(); this.sections.delete(name); }
+    for (const [key, s] of this.sections) {
+      if (!wanted.includes(s.section)) { s.section.remove(); this.sections.delete(key); }
     }
   }
 
   section(kind) {
-    let s = this.sections.get(kind.name);
+    const key = `kind-${kind.name}`;
+    let s = this.sections.get(key);
     if (!s) {
       const label = h("span");
       const list = h("ul", { class: "note-list" });
-      const section = h("section", { "aria-labelledby": `kind-${kind.name}`, "data-kind": kind.name },
-        h("h2", { id: `kind-${kind.name}` }, h("span", { class: "swatch", "data-colour": kind.colour }), label), list);
+      const section = h("section", { "aria-labelledby": key, "data-kind": kind.name },
+        h("h2", { id: key }, h("span", { class: "swatch", "data-colour": kind.colour }), label), list);
       s = { section, label, list };
-      this.sections.set(kind.name, s);
+      this.sections.set(key, s);
     }
     return s;
   }
 
-  row(note, kind, ctx) {
+  // A cluster (rule P44): its name as a heading over the notes in its frame, and the forms to rename it or take
+  // the frame away (its notes stay).
+  clusterSection(cluster, ctx) {
+    const key = `cluster-${cluster.id}`;
+    let s = this.sections.get(key);
+    if (!s) {
+      const hidden = (name, value) => h("input", { type: "hidden", name, value });
+      s = { label: h("span"), list: h("ul", { class: "note-list" }), summaryText: h("span", { class: "visually-hidden" }),
+            empty: h("p", { class: "hint" }, "No notes inside this frame on the board.") };
+      s.name = h("input", { id: `cluster-name-${cluster.id}`, name: "label", required: true, maxlength: "200" });
+      s.tools = h("details", { class: "note-tools cluster-tools" },
+        h("summary", {}, "Rename or remove", s.summaryText),
+        this.form(hidden("action", "cluster-rename"), hidden("cluster", cluster.id),
+          h("label", { for: s.name.id }, "Name of the cluster"),
+          h("div", { class: "row" }, s.name, h("button", { type: "submit" }, "Rename"))),
+        this.form(hidden("action", "cluster-delete"), hidden("cluster", cluster.id),
+          h("button", { type: "submit", class: "danger" }, "Remove the frame (its notes stay)")));
+      s.section = h("section", { "aria-labelledby": key, "data-cluster": cluster.id, class: "cluster-group" },
+        h("h2", { id: key }, h("span", { class: "cluster-word" }, "Cluster: "), s.label), s.tools, s.list, s.empty);
+      this.sections.set(key, s);
+    }
+    setText(s.summaryText, ` the cluster ${short(cluster.label, SUMMARY_TEXT)}`);
+    setDefault(s.name, cluster.label);
+    const may = !ctx.locked && ctx.may("cluster");
+    if (!may) s.tools.remove();
+    else if (!s.tools.isConnected) s.section.querySelector("h2").after(s.tools);
+    return s;
+  }
+
+  row(note, kind, ctx, inCluster) {
     let row = this.rows.get(note.id);
     if (!row) {
       row = this.makeRow(note.id);
@@ -116,17 +166,23 @@ export class ListView {
     }
     const pending = Boolean(note.pending);
     setAttr(row.li, "class", pending ? "note-row pending" : "note-row");
-    setAttr(row.li, "data-colour", note.colour || kind.colour);
+    setAttr(row.li, "data-colour", note.colour || kind?.colour || "");
     setText(row.text, note.text);
-    const author = ctx.names.get(note.author)?.name || "someone";
-    setText(row.meta, `by ${author}${pending ? " — not yet saved" : ""}`);
+    setText(row.meta, rowMeta(note, kind, ctx.names, inCluster));
     this.showLinks(row, note, ctx);
-    if (ctx.locked) {
+    const dots = ctx.dots?.(note);
+    this.showDots(row.dots, note.id, note.text, dots && ctx.locked ? { ...dots, up: false, down: false } : dots); // locked: no casting
+    const summary = `: ${short(note.text, SUMMARY_TEXT)}`;
+    if (ctx.locked) row.choose.remove();
+    else if (!row.choose.isConnected) row.li.prepend(row.choose);
+    setText(row.chooseText, summary);
+    const can = { edit: ctx.may("edit", note), link: ctx.may("link", note), unmerge: Boolean(note.merged?.length) };
+    if (ctx.locked || !(can.edit || can.link || can.unmerge)) {
       row.details.remove();
     } else {
       if (!row.details.isConnected) row.li.append(row.details);
-      setText(row.summaryText, `: ${short(note.text, SUMMARY_TEXT)}`);
-      if (row.tools) this.updateTools(row, note, ctx);
+      setText(row.summaryText, summary);
+      if (row.tools) this.updateTools(row, note, ctx, can);
     }
     return row;
   }
@@ -135,6 +191,11 @@ export class ListView {
     const row = { id, tools: null };
     row.text = h("p", { class: "note-row-text" });
     row.meta = h("p", { class: "hint note-row-meta" });
+    row.dots = h("p", { class: "note-row-dots", hidden: true });
+    // Ticked notes are merged or clustered from the selection bar (list_selection.js), whose form they belong to.
+    row.chooseText = h("span", { class: "visually-hidden" });
+    row.choose = h("label", { class: "choose" },
+      h("input", { type: "checkbox", name: "chosen", value: id, form: "chosen-form" }), "Select", row.chooseText);
     row.summaryText = h("span", { class: "visually-hidden" });
     row.details = h("details", { class: "note-tools" }, h("summary", {}, "Edit, link or delete", row.summaryText));
     // The forms inside are made when the row is first opened: a closed row costs a few elements, not a list
@@ -146,21 +207,42 @@ export class ListView {
         row.li.dispatchEvent(new CustomEvent("list:tools", { bubbles: true }));
       }
     });
-    row.li = h("li", { class: "note-row", id: `row-${id}` }, row.text, row.meta, row.details);
+    row.li = h("li", { class: "note-row", id: `row-${id}` }, row.choose, row.text, row.meta, row.dots, row.details);
     row.linksShown = null;
     return row;
+  }
+
+  // The dots on a note in the current vote (rule P40): this person's, with − and +, while it is open; everyone's
+  // once it is closed. `d` is null when the note is not in the vote. The buttons are made once and kept, so that
+  // someone pressing + again and again keeps their focus on it.
+  showDots(el, item, text, d) {
+    el.hidden = !d;
+    if (!d) return;
+    if (!el.firstChild) {
+      const button = (vote, sign) => h("button", { type: "button", class: "small", "data-vote": vote, "data-item": item }, sign);
+      el.append(h("span", { class: "note-row-dots-count" }), button("down", "−"), button("up", "+"));
+    }
+    const [count, down, up] = el.children;
+    setText(count, d.open ? `${d.whose} dots: ${d.count}` : `● ${d.count} dot${d.count === 1 ? "" : "s"} in the vote`);
+    for (const [b, can, what] of [[down, d.down, "Take a dot off"], [up, d.up, "Put a dot on"]]) {
+      b.hidden = !d.open;
+      b.disabled = !can;
+      setAttr(b, "aria-label", `${what} “${short(text, SUMMARY_TEXT)}”`);
+    }
   }
 
   showLinks(row, note, ctx) {
     const out = ctx.links.out.get(note.id) || [];
     const inc = ctx.links.in.get(note.id) || [];
     const text = (id) => ctx.view.notes.get(id)?.text ?? "?";
-    const shown = JSON.stringify([out.map((l) => [text(l.target), l.label]), inc.map((l) => [text(l.source), l.label])]);
+    const dots = (l) => { const d = ctx.dots?.(l); return d ? (d.open ? `${d.whose} dots: ${d.count}` : `● ${d.count}`) : ""; };
+    const shown = JSON.stringify([out.map((l) => [text(l.target), l.label, dots(l)]), inc.map((l) => [text(l.source), l.label, dots(l)])]);
     if (row.linksShown === shown) return;
     row.linksShown = shown;
     row.links?.forEach((el) => el.remove());
     row.links = [];
-    const item = (end, l) => h("li", {}, end, ...(l.label ? [" ", h("span", { class: "link-label" }, l.label)] : []));
+    const item = (end, l) => h("li", {}, end, ...(l.label ? [" ", h("span", { class: "link-label" }, l.label)] : []),
+      ...(dots(l) ? [" ", h("span", { class: "link-dots" }, dots(l))] : []));
     if (out.length) {
       row.links.push(h("p", { class: "links-heading", id: `out-${note.id}` }, "Leads to"),
         h("ul", { class: "links-out", "aria-labelledby": `out-${note.id}` }, ...out.map((l) => item(text(l.target), l))));
@@ -169,7 +251,7 @@ export class ListView {
       row.links.push(h("p", { class: "links-heading", id: `in-${note.id}` }, "What leads here"),
         h("ul", { class: "links-in", "aria-labelledby": `in-${note.id}` }, ...inc.map((l) => item(text(l.source), l))));
     }
-    const before = row.details.parentNode === row.li ? row.details : null;
+    const before = row.dots;
     for (const el of row.links) row.li.insertBefore(el, before);
   }
 
@@ -198,12 +280,21 @@ export class ListView {
     t.fieldset = h("fieldset", { class: "link-edits" }, h("legend", {}, "Its links"));
     t.remove = h("button", { type: "submit", class: "danger" });
     const remove = this.form(hidden("action", "delete"), hidden("note", id), t.remove);
-    t.forms = [edit, t.fieldset, link, remove]; // what it is, what it is linked to, a new link, away
+    // A merge into this note can be undone (rule P43): the latest one, by anyone, at any time.
+    t.unmergeText = h("span", {});
+    t.unmerge = this.form(hidden("action", "unmerge"), hidden("note", id), h("button", { type: "submit" }, t.unmergeText));
+    t.edit = edit; t.link = link; t.removeForm = remove;
+    t.forms = [edit, t.fieldset, link, t.unmerge, remove]; // what it is, its links, a new link, its merge, away
     return t;
   }
 
-  updateTools(row, note, ctx) {
+  updateTools(row, note, ctx, can) {
     const t = row.tools;
+    t.edit.hidden = t.removeForm.hidden = !can.edit;
+    t.link.hidden = !can.link;
+    t.unmerge.hidden = !can.unmerge;
+    const last = note.merged?.at(-1);
+    if (last) setText(t.unmergeText, `Undo the merge: bring back ${last.notes.map((n) => `“${short(n.text, 40)}”`).join(", ")}`);
     setDefault(t.text, note.text);
     if (t.kind !== document.activeElement) {
       for (const o of t.kind.options) if (o.defaultSelected !== (o.value === note.kind)) o.defaultSelected = o.value === note.kind;
@@ -222,7 +313,7 @@ export class ListView {
       if (!mine.some((l) => l.id === id)) { f.form.remove(); t.linkForms.delete(id); }
     }
     const forms = mine.map((l) => this.linkForm(row, l, ctx));
-    t.fieldset.hidden = !forms.length;
+    t.fieldset.hidden = !forms.length || !can.link;
     arrange(t.fieldset, [t.fieldset.firstChild, ...forms]);
     const count = mine.length;
     setText(t.remove, `Delete note${count ? ` and its ${count} link${count > 1 ? "s" : ""}` : ""}`);

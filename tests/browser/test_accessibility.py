@@ -169,6 +169,17 @@ async def list_view(browser: Any, workshop: Workshop, size: dict[str, Any]) -> P
     return page
 
 
+async def facilitator_list_view(browser: Any, workshop: Workshop, size: dict[str, Any]) -> Page:
+    """The facilitator's list, with its workshop tools: people without a device, and two notes ticked to merge."""
+    page = await workshop.page(browser, size, "Fran")
+    await page.goto(f"{workshop.url}/w/{workshop.id}/list")
+    await expect(page.locator(".connection.live")).to_be_visible(timeout=SETTLE)
+    for box in (await page.locator("input[name=chosen]").all())[:2]:
+        await box.check()
+    await expect(page.locator("[data-selection]")).to_be_visible()
+    return page
+
+
 async def projector_code(browser: Any, workshop: Workshop, size: dict[str, Any]) -> Page:
     page = await workshop.page(browser, size, "Fran")
     await page.goto(f"{workshop.url}/w/{workshop.id}/show-code")
@@ -208,6 +219,7 @@ PAGES: dict[str, Callable[[Any, Workshop, dict[str, Any]], Awaitable[Page]]] = {
     "participant-board": participant_board,
     "participant-editing-a-note": participant_editing_a_note,
     "list-view": list_view,
+    "facilitator-list-view": facilitator_list_view,
     "projector-code": projector_code,
     "join-by-code": join_by_code,
     "unknown-link": unknown_link,

@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from typing import Any
 
 import httpx
+import pytest
 
 from tests.integration.conftest import Workshop
+from tests.support.client import create_workshop
+
+
+async def http_map(workshop: Workshop, token: str) -> dict[str, Any]:
+    async with httpx.AsyncClient(base_url=workshop.server.url) as http:
+        r = await http.get(f"/api/workshops/{workshop.id}/map", headers={"Authorization": f"Bearer {token}"})
+        return r.json()  # type: ignore[no-any-return]
 
 
 async def test_a_bad_or_replaced_join_link_explains_itself(workshop: Workshop) -> None:
@@ -75,3 +84,45 @@ async def test_the_list_views_forms_relabel_links_and_place_new_notes_apart(work
         assert r.status_code == 404 and "data-problem" in r.text
         links = (await http.get(f"/api/workshops/{workshop.id}/map")).json()["links"]
         assert [lk["label"] for lk in links] == ["trains"]
+
+
+@pytest.mark.rule("P43", "P44")
+async def test_the_list_views_selection_bar_merges_and_clusters_ticked_notes_and_refuses_bad_posts_plainly(
+    workshop: Workshop,
+) -> None:
+    """Without scripts the ticked notes post with the selection bar's form; bad posts get a 4xx and a message."""
+    ana = await workshop.participant("Ana", connect=False)
+    bearer = {"Authorization": f"Bearer {ana.token}"}
+    op = f"/w/{workshop.id}/list/op"
+    async with httpx.AsyncClient(base_url=workshop.server.url, headers=bearer) as http:
+        for text in ("Ministers cite us", "Ministers quote us", "Train officials"):
+            assert (await http.post(op, data={"action": "add", "text": text, "kind": "impact"})).status_code == 303
+        a, b, c = (n["id"] for n in (await http.get(f"/api/workshops/{workshop.id}/map")).json()["notes"])
+
+        r = await http.post(op, data={"action": "cluster", "label": "x" * 201, "chosen": [a, b]})
+        assert r.status_code == 422 and "data-problem" in r.text  # too long a name, said on the list page
+        r = await http.post(op, data={"action": "merge", "chosen": [a]})
+        assert r.status_code == 422 and "Select two or more notes to merge." in r.text
+        r = await http.post(op, data={"action": "merge", "chosen": [a, *(f"n{i:05}" for i in range(500))]})
+        assert r.status_code == 422  # ids not on the board are dropped, and at most 100 are read
+        r = await http.post(op, data={"action": "merge", "chosen": [f"n{i:05}" for i in range(5000)]})
+        assert r.status_code == 400  # more fields than a form may have
+        assert len((await http.get(f"/api/workshops/{workshop.id}/map")).json()["notes"]) == 3
+
+        r = await http.post(op, data={"action": "merge", "into": b, "chosen": [a, b]})
+        assert r.status_code == 303
+        r = await http.post(op, data={"action": "cluster", "label": "Policy", "chosen": [b, c]})
+        assert r.status_code == 303
+        board = (await http.get(f"/api/workshops/{workshop.id}/map")).json()
+        assert [n["id"] for n in board["notes"]] == [b, c] and board["notes"][0]["merged"][0]["notes"][0]["id"] == a
+        assert [cl["label"] for cl in board["clusters"]] == ["Policy"]
+        page = (await http.get(f"/w/{workshop.id}/list")).text
+        assert 'data-cluster="' in page and "Cluster: </span><span>Policy (2)" in page
+
+    other = await create_workshop(workshop.server.url, "Another workshop")  # its token reaches nothing here
+    async with httpx.AsyncClient(base_url=workshop.server.url) as http:
+        r = await http.post(
+            op, data={"action": "unmerge", "note": b}, headers={"Authorization": f"Bearer {other['token']}"}
+        )
+        assert r.status_code == 401
+    assert (await http_map(workshop, ana.token))["notes"][0]["merged"]  # still merged

@@ -8,11 +8,11 @@ import { noteEls } from "./render.js";
 import { noteBox } from "./sizes.js";
 import { perform } from "./undo.js";
 import { camera } from "./viewport.js";
+import { frameAround as frameOf, notesInside } from "./frames.js";
 import { newId } from "../live.js";
 
 const layer = root.querySelector("[data-clusters]");
 const frames = new Map(); // cluster id -> its element
-const PAD = 24, HEADER = 40;
 
 /** A new cluster framing these notes, named by the person. */
 export function frameAround(ids) {
@@ -21,19 +21,13 @@ export function frameAround(ids) {
   if (!boxes.length) return;
   const label = prompt("Name this cluster", "")?.trim();
   if (!label) return;
-  const x = Math.min(...boxes.map((b) => b.x)) - PAD, y = Math.min(...boxes.map((b) => b.y)) - PAD - HEADER;
-  const width = Math.max(...boxes.map((b) => b.x + b.w)) + PAD - x, height = Math.max(...boxes.map((b) => b.y + b.h)) + PAD - y;
-  perform("cluster.add", { id: newId("c"), label: label.slice(0, 200), x, y, width, height });
+  perform("cluster.add", { id: newId("c"), label: label.slice(0, 200), ...frameOf(boxes) });
   say(`Cluster “${label}” drawn around ${boxes.length} note${boxes.length > 1 ? "s" : ""}.`);
 }
 
 /** The notes whose middle lies inside a cluster's frame: they move with it. */
 function inside(cluster) {
-  const view = live.view();
-  return [...view.notes.values()].filter((n) => {
-    const b = noteBox(n.id, n), cx = b.x + b.w / 2, cy = b.y + b.h / 2;
-    return !n.private && cx >= cluster.x && cx <= cluster.x + cluster.width && cy >= cluster.y && cy <= cluster.y + cluster.height;
-  }).map((n) => n.id);
+  return notesInside(cluster, live.view().notes.values(), (n) => noteBox(n.id, n));
 }
 
 function render() {

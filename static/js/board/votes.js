@@ -8,6 +8,7 @@ import { say, toast } from "./panels.js";
 import { actingFor, onBehalf } from "./proxies.js";
 import { noteEls } from "./render.js";
 import { camera, onCameraChange } from "./viewport.js";
+import { ballotOf, inVote, latestVote as latestOf, spentBy, voteHeading } from "./ballots.js";
 
 const bar = root.querySelector("[data-vote-bar]");
 const form = root.querySelector("[data-vote-open]");
@@ -16,19 +17,15 @@ const layer = root.querySelector("[data-vote-dots]");
 const dotEls = new Map(); // note id -> its dots element
 
 function latestVote() {
-  return live.view()?.votes?.at(-1) ?? null;
-}
-
-function inVote(vote, note) {
-  return vote.on === "notes" && (vote.kinds === null || vote.kinds.includes(note.kind));
+  return latestOf(live.view());
 }
 
 function mine(vote) {
-  return vote.ballots[actingFor()] ?? {};
+  return ballotOf(vote, actingFor());
 }
 
 function spent(vote) {
-  return Object.values(mine(vote)).reduce((a, b) => a + b, 0);
+  return spentBy(vote, actingFor());
 }
 
 function dotsElement(id) {
@@ -100,7 +97,7 @@ function renderBar(vote, open) {
   if (!open) return;
   const left = vote.budget - spent(vote);
   const one = vote.on === "pathways" ? "pathway" : "note";
-  const what = vote.title ? `${vote.title} —` : vote.on === "pathways" ? "Vote on pathways:" : (vote.kinds ? `Vote on the ${vote.kinds.map((k) => kindOf.get(k)?.label ?? k).join(", ")} notes:` : "Dot vote:");
+  const what = voteHeading(vote, (k) => kindOf.get(k)?.label ?? k);
   const forName = ui.actingFor ? live.view().participants.get(ui.actingFor)?.name : null;
   const whose = forName ? `${forName} has` : "you have";
   bar.querySelector("[data-vote-text]").textContent = isFacilitator && !forName

@@ -98,6 +98,7 @@ export function applyEvent(map, e) {
     case "workshop.lock": case "workshop.unlock": map.workshop = { ...map.workshop, locked: d.locked }; break;
     case "workshop.rename": map.workshop = { ...map.workshop, ...d }; break;
     case "workshop.share_exports": map.workshop = { ...map.workshop, exports_for_participants: d.enabled }; break;
+    case "workshop.checks": map.workshop = { ...map.workshop, checks_for_everyone: d.shown }; break;
     case "notes.reveal": // private notes made public, whole: boards that never had them add them (rule P38)
       for (const n of d.notes) map.notes.set(n.id, n);
       for (const l of d.links) map.links.set(l.id, l);

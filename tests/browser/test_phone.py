@@ -376,7 +376,7 @@ async def test_a_tapped_arrow_shows_its_panel_over_the_board_to_relabel_or_delet
     await expect(panel).to_be_visible()  # without opening the drawer
     await expect(phone.locator("[data-drawer-toggle]")).to_have_attribute("aria-expanded", "false")
     await panel.locator("input[name=label]").fill("assumes")
-    await panel.get_by_role("button", name="Save").tap()
+    await panel.get_by_role("button", name="Save", exact=True).tap()
     await expect(phone.locator(".link-label", has_text="assumes")).to_be_visible(timeout=SETTLE)
     await panel.get_by_role("button", name="Delete link").tap()
     await expect(phone.locator("[data-toast]")).to_contain_text("Deleted the link")

@@ -3,7 +3,7 @@
 // spread of everyone's) and the assumptions it rests on. While someone edits, others' changes to the same link
 // do not overwrite the form.
 
-import { GRADES, SUPPORT, confidenceOf } from "../evidence_summary.js";
+import { GRADES, SUPPORT, confidenceOf, describeEvidence } from "../evidence_summary.js";
 import { live, root } from "./context.js";
 import { onBehalf } from "./proxies.js";
 import { say, toast } from "./panels.js";
@@ -94,6 +94,7 @@ export function renderEvidence(view, link) {
     renderSources();
   }
   shown = { id: link.id, version: link.version };
+  panel.querySelector("[data-evidence-summary]").textContent = describeEvidence(link);
   renderConfidence(link);
   renderAssumptions(link, view);
 }
@@ -126,6 +127,8 @@ function save() {
 export function listenForEvidence() {
   if (!panel) return;
   build();
+  // Open beside the board on a large screen; on a phone the panel covers the board, so it starts folded.
+  panel.open = !matchMedia("(max-width: 760px)").matches;
   panel.addEventListener("input", (e) => { if (!e.target.closest("[data-assumption-pick], [name^=source]")) dirty = true; });
   panel.addEventListener("keydown", (e) => { if (e.key === "Enter" && e.target.matches("input")) e.preventDefault(); });
   panel.addEventListener("click", (e) => {

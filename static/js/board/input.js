@@ -3,6 +3,7 @@
 
 import { SVG_NS, canvas, changedBoard, linksLayer, live, queueRender, ui } from "./context.js";
 import { addNoteAt, freeSpot, link, noteAt, send, startEditing } from "./editing.js";
+import { openDetails } from "./note_details.js";
 import { onBoard } from "./keyboard.js";
 import { say } from "./panels.js";
 import { noteEls } from "./render.js";
@@ -70,6 +71,9 @@ export function listenForInput() {
       if (ui.linkFrom && ui.linkFrom !== id) { link(ui.linkFrom, id); ui.linkFrom = null; }
       else { ui.linkFrom = id; say("Linking: move to the note it leads to and press Enter or L. Escape cancels."); }
       queueRender();
+    } else if ((e.key === "i" || e.key === "I") && !e.ctrlKey && !e.metaKey) {
+      e.preventDefault();
+      openDetails(id);
     } else if (e.key === "Escape") {
       ui.linkFrom = null;
       queueRender();

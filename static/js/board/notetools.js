@@ -7,6 +7,7 @@
 import { canvas, live, queueRender, root, ui } from "./context.js";
 import { allowed, link, noteAt, send, startEditing } from "./editing.js";
 import { say, toast } from "./panels.js";
+import { openDetails } from "./note_details.js";
 import { noteEls } from "./render.js";
 import { applyCamera, camera, onCameraChange } from "./viewport.js";
 
@@ -22,6 +23,7 @@ bar.hidden = true;
 const buttons = [
   ["edit", "Edit", "Edit this note (Enter)"],
   ["link", "Link", "Link from this note: then tap the note it leads to (L)"],
+  ["details", "Indicators", "Its indicators and the kind of change it is (I)"],
   ["delete", "Delete", "Delete this note (Delete)"],
 ].map(([tool, label, title]) => {
   const button = document.createElement("button");
@@ -84,6 +86,7 @@ export function listenForNoteTools() {
 function use(tool, el) {
   const id = el.dataset.id;
   if (tool === "edit") startEditing(el);
+  if (tool === "details") openDetails(id);
   if (tool === "link" && allowed()) {
     ui.linkFrom = id;
     el.focus({ preventScroll: true });

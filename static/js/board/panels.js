@@ -4,6 +4,7 @@
 import { canvas, isFacilitator, live, root, status, ui } from "./context.js";
 import { addNoteAt, freeSpot, send } from "./editing.js";
 import { renderEvidence } from "./evidence_panel.js";
+import { renderNoteDetails } from "./note_details.js";
 import { fit, zoomAround } from "./viewport.js";
 
 export const MESSAGES = {
@@ -52,6 +53,7 @@ export function renderPanels(view) {
   }
   const exportsPanel = root.querySelector("[data-participant-exports]"); // a participant's, once shared
   if (exportsPanel) exportsPanel.hidden = !view.workshop.exports_for_participants;
+  renderNoteDetails();
   const linkPanel = root.querySelector("[data-link-panel]");
   const link = ui.selectedLink && view.links.get(ui.selectedLink);
   linkPanel.hidden = !link;

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from server.board import clusters, merging, timer, voting
+from server.board import clusters, merging, roster, timer, voting
 from server.board.phases import Phase, Plan
 from server.board.seen import SeenIds
 
@@ -91,7 +91,8 @@ class Participant:
     id: str
     name: str
     colour: str
-    role: str  # "facilitator" | "participant"
+    role: str  # "facilitator" | "participant" | "proxy"
+    removed: bool = False  # the facilitator took them out (rule P45): what they made stays, named as theirs
 
     @property
     def is_facilitator(self) -> bool:
@@ -175,7 +176,7 @@ class Board:
         return {
             "workshop": self.workshop.to_dict(),
             "head": self.head,
-            "participants": [asdict(p) for p in self.participants.values()],
+            "participants": [_participant_dict(p) for p in self.participants.values()],
             "notes": [_note_dict(n) for n in self.notes.values()],
             "links": [asdict(lk) for lk in self.links.values()],
             "plan": self.plan.to_dict(),
@@ -196,6 +197,13 @@ class Board:
         for deleted in d.get("deleted", ()):  # snapshots stored before deleted ids had their own table
             board.deleted.add(deleted, 0)
         return board
+
+
+def _participant_dict(participant: Participant) -> dict[str, Any]:
+    d = asdict(participant)
+    if not d["removed"]:  # most people: as they were before anyone could be removed
+        del d["removed"]
+    return d
 
 
 def _note_dict(note: Note) -> dict[str, Any]:
@@ -371,4 +379,6 @@ _APPLIERS = {
     "vote.cast": _vote_cast,
     "vote.close": _vote_close,
     "workshop.joining": _workshop_joining,
+    "participant.rename": roster.apply_rename,
+    "participant.remove": roster.apply_remove,
 }

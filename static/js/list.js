@@ -18,7 +18,9 @@ const MESSAGES = {
   text_too_long: "That is too long (2,000 characters for a note, 200 for a label).",
   rate_limited: "Too many changes at once: the last ones were not saved.",
 };
-const CONNECTION = { live: "Live", connecting: "Connecting…", offline: "Offline — your changes are kept" };
+const CONNECTION = {
+  live: "Live", connecting: "Connecting…", offline: "Offline — your changes are kept", removed: "Removed from this workshop",
+};
 
 const root = document.querySelector("[data-list]");
 const workshopId = root.dataset.workshop;

@@ -118,7 +118,8 @@ export class ListView {
     setAttr(row.li, "class", pending ? "note-row pending" : "note-row");
     setAttr(row.li, "data-colour", note.colour || kind.colour);
     setText(row.text, note.text);
-    const author = ctx.names.get(note.author)?.name || "someone";
+    const person = ctx.names.get(note.author);
+    const author = person ? `${person.name}${person.removed ? " (removed)" : ""}` : "someone"; // rule P45
     setText(row.meta, `by ${author}${pending ? " — not yet saved" : ""}`);
     this.showLinks(row, note, ctx);
     if (ctx.locked) {

@@ -86,6 +86,9 @@ async def test_a_removed_persons_sockets_close_and_their_token_is_refused_everyw
     board = await read_map(workshop.server.url, workshop.id, workshop.created["token"])
     ana_entry = next(p for p in board["participants"] if p["id"] == ana_id)
     assert ana_entry == {**ana_entry, "name": "Ana Obi", "removed": True}
+    async with httpx.AsyncClient(base_url=workshop.server.url, cookies={f"pw_{workshop.id}": fac.token}) as browser:
+        page = await browser.get(f"/w/{workshop.id}/list")  # her note, still under her name, marked
+        assert page.status_code == 200 and "by Ana Obi (removed)" in page.text
     await fac.send("participant.remove", id=ana_id, cid=cid)  # the same operation resent: acknowledged again
     await fac.wait_for(lambda: fac.acks[cid] == seq, "the ack again")
     assert (await fac.refused("participant.remove", id=ana_id))["code"] == "bad_value"  # already removed

@@ -34,6 +34,8 @@ async def test_the_facilitator_renames_then_removes_someone_and_their_tab_says_s
     await fac.keyboard.press("Enter")
     await expect(ana.locator("[data-people]")).to_contain_text("Ana Obi (you)", timeout=SETTLE)
     await expect(fac.get_by_role("button", name="Remove Ana Obi")).to_be_visible(timeout=SETTLE)
+    # said aloud to others (at most one announcement every 5 s: hence the longer wait)
+    await expect(ben.locator("[data-announcements]")).to_contain_text("Ana is now called Ana Obi.", timeout=10_000)
     await expect(ana.get_by_role("button", name="Remove Ana Obi")).to_have_count(0)  # a participant cannot
 
     # and removes her, after saying what that means

@@ -1,4 +1,4 @@
-"""Seeing a removed person out (rule P45): their open sockets get one error frame saying why, then are closed.
+"""Seeing a removed person out (rule P50): their open sockets get one error frame saying why, then are closed.
 
 The rules (server/board/roster.py) decide the removal and storage revokes the token with the event; this is
 what the room does with the connections still open once that event is stored, and with one that opens while it

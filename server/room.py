@@ -163,7 +163,7 @@ class Room:
         if self.broken:
             conn.close(1011, "storage failure")
             return
-        if people.turned_away(self.board, conn):  # removed while storage revokes the token (rule P45)
+        if people.turned_away(self.board, conn):  # removed while storage revokes the token (rule P50)
             return
         self.introduce(conn.participant)
         catchup = self._catchup(since, epoch, conn.participant)
@@ -232,7 +232,7 @@ class Room:
     def introduce(self, me: Participant) -> None:
         """Put a participant on the board (a numbered event) the first time they connect or act; then, named by it."""
         known = self.board.participants.get(me.id)
-        me.name = known.name if known is not None else me.name  # a rename (P45) not yet in the token's record
+        me.name = known.name if known is not None else me.name  # a rename (P50) not yet in the token's record
         if known is None or (known.colour, known.role) != (me.colour, me.role):
             self._accept(participant_join(me), me.id)
 

@@ -238,7 +238,7 @@ def authenticate(storage: Storage, workshop_id: str, token: str | None) -> Parti
 
 def was_removed(storage: Storage, workshop_id: str, token: str | None) -> bool:
     """Whether a token `authenticate` refuses belonged to someone the facilitator removed from this workshop (rule
-    P45): they are told so, rather than to join first."""
+    P50): they are told so, rather than to join first."""
     if not token or len(token) > 200:
         return False
     record = storage.participant_by_token(hash_secret(token))

@@ -92,7 +92,7 @@ class Participant:
     name: str
     colour: str
     role: str  # "facilitator" | "participant" | "proxy"
-    removed: bool = False  # the facilitator took them out (rule P45): what they made stays, named as theirs
+    removed: bool = False  # the facilitator took them out (rule P50): what they made stays, named as theirs
 
     @property
     def is_facilitator(self) -> bool:

@@ -299,7 +299,7 @@ class ParticipantProxy(Op):
 
 class ParticipantRename(Op):
     """Give a participant (or someone without a device) another name: the facilitator anyone's, anyone their own
-    (rule P45)."""
+    (rule P50)."""
 
     op: Literal["participant.rename"]
     id: str
@@ -307,7 +307,7 @@ class ParticipantRename(Op):
 
 
 class ParticipantRemove(Op):
-    """Take someone out of the workshop: their token stops working; what they made stays theirs (rule P45)."""
+    """Take someone out of the workshop: their token stops working; what they made stays theirs (rule P50)."""
 
     op: Literal["participant.remove"]
     id: str

@@ -1,4 +1,4 @@
-"""Who is in the workshop (rule P45): the facilitator renames or removes a person; anyone renames themselves.
+"""Who is in the workshop (rule P50): the facilitator renames or removes a person; anyone renames themselves.
 
 A removed person stays in the board's participants, marked `removed`, so that the notes, links and closed
 votes they made keep their author's name (the board is the record of the workshop); what goes is their access:

@@ -30,7 +30,7 @@ COLOUR_PATTERN = re.compile(r"#[0-9a-fA-F]{6}")
 
 def decide(board: Board, op: ops.AnyOp, actor: Participant, now: int) -> Change | Refusal:
     """Accept `op` by `actor` as a Change, or refuse it. The board is not modified."""
-    if (gone := roster.refused_actor(board, actor)) is not None:  # a frame still on its way when removed (P45)
+    if (gone := roster.refused_actor(board, actor)) is not None:  # a frame still on its way when removed (P50)
         return gone
     if op.op in ops.FACILITATOR_OPS and not actor.is_facilitator:
         return refuse("facilitator_only", f"{op.op} is for the facilitator only")

@@ -56,7 +56,7 @@ async def current_participant(request: Request, workshop_id: str, svc: ServicesD
     token = bearer_token(request, workshop_id)
     participant = await run_in_threadpool(authenticate, svc.storage, workshop_id, token)
     if participant is None and await run_in_threadpool(was_removed, svc.storage, workshop_id, token):
-        raise ApiError(403, "participant_removed", "the facilitator removed you from this workshop (rule P45)")
+        raise ApiError(403, "participant_removed", "the facilitator removed you from this workshop (rule P50)")
     if participant is None:
         raise ApiError(401, "unauthorized", "join this workshop first: no valid participant token for it")
     return participant

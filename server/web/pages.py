@@ -50,7 +50,7 @@ async def _viewer(request: Request, svc: Any, workshop_id: str) -> Participant |
 async def _not_joined(request: Request, svc: Any, workshop_id: str) -> HTMLResponse:
     token = bearer_token(request, workshop_id)
     if await run_in_threadpool(workshops.was_removed, svc.storage, workshop_id, token):
-        return _problem(request, "You were removed from this workshop", REMOVED_MESSAGE, 403)  # rule P45
+        return _problem(request, "You were removed from this workshop", REMOVED_MESSAGE, 403)  # rule P50
     return _problem(
         request,
         "You have not joined this workshop",

@@ -119,7 +119,7 @@ export class ListView {
     setAttr(row.li, "data-colour", note.colour || kind.colour);
     setText(row.text, note.text);
     const person = ctx.names.get(note.author);
-    const author = person ? `${person.name}${person.removed ? " (removed)" : ""}` : "someone"; // rule P45
+    const author = person ? `${person.name}${person.removed ? " (removed)" : ""}` : "someone"; // rule P50
     setText(row.meta, `by ${author}${pending ? " — not yet saved" : ""}`);
     this.showLinks(row, note, ctx);
     if (ctx.locked) {

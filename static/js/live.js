@@ -7,7 +7,7 @@
 
 const RECONNECT_MIN_MS = 500;
 const RECONNECT_MAX_MS = 10000;
-const CLOSE_REMOVED = 4004; // the facilitator removed this participant from the workshop (rule P45)
+const CLOSE_REMOVED = 4004; // the facilitator removed this participant from the workshop (rule P50)
 
 export function newId(prefix) {
   const bytes = crypto.getRandomValues(new Uint8Array(9));
@@ -42,7 +42,7 @@ export function applyEvent(map, e) {
   switch (e.op) {
     case "participant.join": map.participants.set(d.id, d); break;
     case "participant.rename": map.participants.set(d.id, { ...map.participants.get(d.id), name: d.name }); break;
-    case "participant.remove": { // they stay, marked, as the author of what they made; their open-vote dots go (P45)
+    case "participant.remove": { // they stay, marked, as the author of what they made; their open-vote dots go (P50)
       map.participants.set(d.id, { ...map.participants.get(d.id), removed: true });
       const vote = map.votes?.at(-1);
       if (vote && vote.closed_at === null && vote.ballots[d.id]) {
@@ -230,7 +230,7 @@ export class Live extends EventTarget {
     ws.onclose = (event) => {
       if (this.ws !== ws) return;
       this.ws = null;
-      if (event.code === CLOSE_REMOVED) { this.setState("removed"); return; } // for good: never reconnect (P45)
+      if (event.code === CLOSE_REMOVED) { this.setState("removed"); return; } // for good: never reconnect (P50)
       this.setState("offline");
       this.connectSoon();
     };

@@ -1,4 +1,4 @@
-"""Renaming and removing people (P45) in the browser: by keyboard at a desk and by touch on a phone; the removed
+"""Renaming and removing people (P50) in the browser: by keyboard at a desk and by touch on a phone; the removed
 person's tab says so and stops trying to reconnect."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from tests.browser.test_phone import PHONE
 from tests.support.server import ServerProcess
 
 
-@pytest.mark.rule("P45")
+@pytest.mark.rule("P50")
 async def test_the_facilitator_renames_then_removes_someone_and_their_tab_says_so(
     browser: Any, server: ServerProcess
 ) -> None:

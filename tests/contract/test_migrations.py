@@ -145,7 +145,7 @@ def test_workshops_of_an_old_database_stay_open_and_get_a_short_code_when_first_
         storage.close()
 
 
-@pytest.mark.rule("P45")
+@pytest.mark.rule("P50")
 def test_participants_of_an_old_database_keep_their_tokens_and_can_be_removed(db_url: str) -> None:
     engine = schema_at(db_url, "0003")
     script = old_workshop(engine)

@@ -318,7 +318,7 @@ def named(script: Script, op: str, **fields: Any) -> Event:
     return script.change(change)
 
 
-@pytest.mark.rule("P45")
+@pytest.mark.rule("P50")
 def test_renaming_and_removing_a_participant_updates_their_record_for_good(
     storage_factory: Callable[[], Storage],
 ) -> None:

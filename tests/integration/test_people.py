@@ -1,4 +1,4 @@
-"""Renaming and removing people (rule P45) on the real server: the removed person's sockets close, and their
+"""Renaming and removing people (rule P50) on the real server: the removed person's sockets close, and their
 token is refused everywhere from then on, also after a restart."""
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ async def http_refusals(base: str, workshop_id: str, token: str) -> list[tuple[i
     return answers
 
 
-@pytest.mark.rule("P45")
+@pytest.mark.rule("P50")
 async def test_a_removed_persons_sockets_close_and_their_token_is_refused_everywhere(workshop: Workshop) -> None:
     fac = await workshop.facilitator()
     ana = await workshop.participant("Ana")
@@ -97,7 +97,7 @@ async def test_a_removed_persons_sockets_close_and_their_token_is_refused_everyw
     assert fac.board is not None and fac.board.head == seq  # nothing else changed
 
 
-@pytest.mark.rule("P45")
+@pytest.mark.rule("P50")
 async def test_only_the_facilitator_renames_or_removes_others_and_only_in_their_own_workshop(
     workshop: Workshop,
 ) -> None:
@@ -128,7 +128,7 @@ async def test_only_the_facilitator_renames_or_removes_others_and_only_in_their_
     assert not fac.board.participants[ben_id].removed  # type: ignore[union-attr]
 
 
-@pytest.mark.rule("P45")
+@pytest.mark.rule("P50")
 async def test_a_removal_holds_after_a_restart(server_with: ServerWith) -> None:
     async with server_with() as server:
         created = await create_workshop(server.url, "Restart test")

@@ -1,4 +1,4 @@
-"""Renaming and removing people (P45): the pure rules, with no server."""
+"""Renaming and removing people (P50): the pure rules, with no server."""
 
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ def people_board() -> Board:
     return board
 
 
-@pytest.mark.rule("P45")
+@pytest.mark.rule("P50")
 def test_the_facilitator_renames_anyone_and_each_person_themselves() -> None:
     board = people_board()
     amal = commit(board, proxy(board, FAC, "Amal"), FAC).data["id"]
@@ -54,7 +54,7 @@ def test_the_facilitator_renames_anyone_and_each_person_themselves() -> None:
     assert Board.from_dict(board.to_dict()).participants == board.participants
 
 
-@pytest.mark.rule("P45")
+@pytest.mark.rule("P50")
 def test_a_removed_person_keeps_their_notes_loses_their_dots_and_can_do_nothing_more() -> None:
     board = people_board()
     add_note(board, "n001", BOB)
@@ -85,7 +85,7 @@ def test_a_removed_person_keeps_their_notes_loses_their_dots_and_can_do_nothing_
     ]
 
 
-@pytest.mark.rule("P45")
+@pytest.mark.rule("P50")
 def test_someone_without_a_device_is_removed_and_no_longer_acted_for() -> None:
     board = people_board()
     amal = commit(board, proxy(board, FAC, "Amal"), FAC).data["id"]

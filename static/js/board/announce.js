@@ -62,7 +62,7 @@ function take(event, map) {
   if (event.by === live.me) return;
   const name = map.participants.get(event.by)?.name || "Someone";
   gathered ??= { counts: new Map(), people: new Set(), lock: null, only: null, roster: [] };
-  const named = map.participants.get(event.data?.id)?.name; // as they were called before this event (rule P45)
+  const named = map.participants.get(event.data?.id)?.name; // as they were called before this event (rule P50)
   if (event.op === "participant.rename" && named) {
     gathered.roster.push(`${named} is now called ${event.data.name}.`);
   } else if (event.op === "participant.remove" && named) {

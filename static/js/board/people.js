@@ -1,5 +1,5 @@
 // The people panel: who is here and online; the facilitator renames or removes anyone, and each person renames
-// themselves (rule P45). Someone removed leaves the list (their notes stay, named as theirs), and a removed
+// themselves (rule P50). Someone removed leaves the list (their notes stay, named as theirs), and a removed
 // person's own page says so instead of reconnecting.
 
 import { isFacilitator, live, root, ui } from "./context.js";

@@ -1,4 +1,4 @@
-"""Participants can be removed from a workshop (rule P45): `removed_at` says when, and revokes their token.
+"""Participants can be removed from a workshop (rule P50): `removed_at` says when, and revokes their token.
 
 NULL (still taking part) for everyone already stored.
 

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from server import delivery, submission
+from server import delivery, people, submission
 from server.board import ops, privacy
 from server.board.change import Change
 from server.board.model import Board, Event, Participant
@@ -163,6 +163,8 @@ class Room:
         if self.broken:
             conn.close(1011, "storage failure")
             return
+        if people.turned_away(self.board, conn):  # removed while storage revokes the token (rule P50)
+            return
         self.introduce(conn.participant)
         catchup = self._catchup(since, epoch, conn.participant)
         if catchup is not None:
@@ -228,9 +230,10 @@ class Room:
         return frames_by_view[view]
 
     def introduce(self, me: Participant) -> None:
-        """Put a participant on the board (a numbered event) the first time they connect or act."""
+        """Put a participant on the board (a numbered event) the first time they connect or act; then, named by it."""
         known = self.board.participants.get(me.id)
-        if known is None or (known.name, known.colour, known.role) != (me.name, me.colour, me.role):
+        me.name = known.name if known is not None else me.name  # a rename (P50) not yet in the token's record
+        if known is None or (known.colour, known.role) != (me.colour, me.role):
             self._accept(participant_join(me), me.id)
 
     def _catchup(self, since: int | None, epoch: str | None, viewer: Participant) -> list[dict[str, Any]] | None:
@@ -312,7 +315,8 @@ class Room:
             conn.send(encode(frames.error(change, op.cid)))
             return
         if change.op == "note.drag":
-            self._queue_drag(change.data)
+            self._drags[change.data["id"]] = change.data  # a newer position of the same note replaces the older one
+            self._schedule()
         elif change.op == "presence.set":
             editing = change.data["editing"]
             self._editing[actor.id] = editing
@@ -390,6 +394,7 @@ class Room:
         self._head_waiters = still_waiting
         drag_audiences = [privacy.note_audience(self.board.notes.get(d["id"])) for d in drags]
         delivery.send_events(self.connections, wire, [p.audience for p in batch], drags, drag_audiences)
+        people.dismiss_removed(self.connections, wire)
         acks: dict[Connection, list[tuple[str, int]]] = {}
         for p in batch:
             if p.sender is not None and p.event.cid is not None:
@@ -436,10 +441,6 @@ class Room:
         self.on_broken(self)
 
     # -- transient traffic ---------------------------------------------------------------------------------
-
-    def _queue_drag(self, data: dict[str, Any]) -> None:
-        self._drags[data["id"]] = data  # a newer position of the same note replaces the older one
-        self._schedule()
 
     def _broadcast(self, text: str) -> None:
         for conn in self.connections:

@@ -233,6 +233,15 @@ def authenticate(storage: Storage, workshop_id: str, token: str | None) -> Parti
     if not token or len(token) > 200:
         return None
     record = storage.participant_by_token(hash_secret(token))
-    if record is None or record.workshop_id != workshop_id:
+    if record is None or record.workshop_id != workshop_id or record.removed_at is not None:
         return None
     return Participant(id=record.id, name=record.name, colour=record.colour, role=record.role)
+
+
+def was_removed(storage: Storage, workshop_id: str, token: str | None) -> bool:
+    """Whether a token `authenticate` refuses belonged to someone the facilitator removed from this workshop (rule
+    P50): they are told so, rather than to join first."""
+    if not token or len(token) > 200:
+        return False
+    record = storage.participant_by_token(hash_secret(token))
+    return record is not None and record.workshop_id == workshop_id and record.removed_at is not None

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from server.board import clusters, evidence, lanes, merging, pathway_votes, timer, voting
+from server.board import clusters, evidence, lanes, merging, pathway_votes, roster, timer, voting
 from server.board.phases import Phase, Plan
 from server.board.seen import SeenIds
 
@@ -94,7 +94,8 @@ class Participant:
     id: str
     name: str
     colour: str
-    role: str  # "facilitator" | "participant"
+    role: str  # "facilitator" | "participant" | "proxy"
+    removed: bool = False  # the facilitator took them out (rule P50): what they made stays, named as theirs
 
     @property
     def is_facilitator(self) -> bool:
@@ -191,7 +192,7 @@ class Board:
         return {
             "workshop": self.workshop.to_dict(),
             "head": self.head,
-            "participants": [asdict(p) for p in self.participants.values()],
+            "participants": [_participant_dict(p) for p in self.participants.values()],
             "notes": [_note_dict(n) for n in self.notes.values()],
             "links": [link_dict(lk) for lk in self.links.values()],
             "plan": self.plan.to_dict(),
@@ -214,6 +215,13 @@ class Board:
         for deleted in d.get("deleted", ()):  # snapshots stored before deleted ids had their own table
             board.deleted.add(deleted, 0)
         return board
+
+
+def _participant_dict(participant: Participant) -> dict[str, Any]:
+    d = asdict(participant)
+    if not d["removed"]:  # most people: as they were before anyone could be removed
+        del d["removed"]
+    return d
 
 
 _NOTE_EXTRAS = ("private", "merged", "indicators", "change")
@@ -413,4 +421,6 @@ _APPLIERS = {
     "vote.cast": _vote_cast,
     "vote.close": _vote_close,
     "workshop.joining": _workshop_joining,
+    "participant.rename": roster.apply_rename,
+    "participant.remove": roster.apply_remove,
 }

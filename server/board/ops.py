@@ -370,6 +370,22 @@ class ParticipantProxy(Op):
     name: str
 
 
+class ParticipantRename(Op):
+    """Give a participant (or someone without a device) another name: the facilitator anyone's, anyone their own
+    (rule P50)."""
+
+    op: Literal["participant.rename"]
+    id: str
+    name: str
+
+
+class ParticipantRemove(Op):
+    """Take someone out of the workshop: their token stops working; what they made stays theirs (rule P50)."""
+
+    op: Literal["participant.remove"]
+    id: str
+
+
 class PlanSet(Op):
     """Replace the workshop's plan of phases, and say which phase is current."""
 
@@ -481,6 +497,8 @@ AnyOp = Union[  # noqa: UP007 - a runtime value too: OP_NAMES reads its members
     ViewShare,
     NoteSpotlight,
     ParticipantProxy,
+    ParticipantRename,
+    ParticipantRemove,
 ]
 
 OP_ADAPTER: TypeAdapter[AnyOp] = TypeAdapter(Annotated[AnyOp, Field(discriminator="op")])
@@ -502,6 +520,7 @@ FACILITATOR_OPS: frozenset[str] = frozenset(
         "view.share",
         "note.spotlight",
         "participant.proxy",
+        "participant.remove",
         "plan.set",
         "phase.go",
         "notes.reveal",

@@ -41,6 +41,8 @@ CODES: dict[str, str] = {
     "body_too_large": "the request body is larger than the server reads for that address",
     "changed_since": "the note or link is no longer at the version the operation expected: someone changed it since",
     "phase_forbids": "the workshop's current phase does not let participants do this (rule P37)",
+    "participant_missing": "no participant with that id is in this workshop",
+    "participant_removed": "the facilitator removed this participant from the workshop: their token no longer works",
 }
 
 

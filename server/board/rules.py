@@ -11,7 +11,20 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from server.board import arrange, clusters, evidence, lanes, merging, ops, phases, plan_rules, privacy, restore, voting
+from server.board import (
+    arrange,
+    clusters,
+    evidence,
+    lanes,
+    merging,
+    ops,
+    phases,
+    plan_rules,
+    privacy,
+    restore,
+    roster,
+    voting,
+)
 from server.board.change import Change
 from server.board.model import Board, Link, Note, Participant
 from server.board.refusals import Refusal, refuse
@@ -30,6 +43,8 @@ COLOUR_PATTERN = re.compile(r"#[0-9a-fA-F]{6}")
 
 def decide(board: Board, op: ops.AnyOp, actor: Participant, now: int) -> Change | Refusal:
     """Accept `op` by `actor` as a Change, or refuse it. The board is not modified."""
+    if (gone := roster.refused_actor(board, actor)) is not None:  # a frame still on its way when removed (P50)
+        return gone
     if op.op in ops.FACILITATOR_OPS and not actor.is_facilitator:
         return refuse("facilitator_only", f"{op.op} is for the facilitator only")
     behalf = getattr(op, "on_behalf_of", None)
@@ -37,7 +52,7 @@ def decide(board: Board, op: ops.AnyOp, actor: Participant, now: int) -> Change 
         proxy = board.participants.get(behalf)
         if not actor.is_facilitator:
             return refuse("facilitator_only", "only the facilitator acts on behalf of someone")
-        if proxy is None or proxy.role != plan_rules.PROXY:
+        if proxy is None or proxy.role != plan_rules.PROXY or proxy.removed:
             return refuse("bad_value", f"{behalf[:80]!r} is not someone without a device on this board")
         actor = proxy
     if board.workshop.locked and not actor.is_facilitator and op.op != "presence.set":
@@ -423,6 +438,7 @@ _DECIDERS: dict[type, Callable[..., Change | Refusal]] = {
     **clusters.DECIDERS,
     **lanes.DECIDERS,
     **evidence.DECIDERS,
+    **roster.DECIDERS,
 }
 
 

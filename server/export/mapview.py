@@ -50,7 +50,8 @@ class MapView:
 
     @cached_property
     def names(self) -> dict[str, str]:
-        return {p["id"]: p["name"] for p in self.snapshot["participants"]}
+        """Each person's name as the exports show it: someone the facilitator removed is marked so (rule P50)."""
+        return {p["id"]: p["name"] + (" (removed)" if p.get("removed") else "") for p in self.snapshot["participants"]}
 
     @cached_property
     def notes(self) -> list[dict[str, Any]]:

@@ -29,6 +29,7 @@ def export(view: MapView, exported_at: int) -> bytes:
         },
         "participants": [
             {"id": p["id"], "name": p["name"], "colour": p["colour"], "role": p["role"]}
+            | ({"removed": True} if p.get("removed") else {})  # rule P50
             for p in view.snapshot["participants"]
         ],
         "notes": view.notes,

@@ -45,6 +45,7 @@ class ParticipantRecord:
     token_hash: str  # sha256 hex of the participant's bearer token
     joined_at: int
     last_seen_at: int
+    removed_at: int | None = None  # when the facilitator removed them (rule P50): their token no longer works
 
 
 @dataclass(slots=True)
@@ -112,7 +113,8 @@ class Storage(Protocol):
         gaps; a (participant, client op id) pair may appear only once per workshop. The snapshot's head is
         at most the last event's seq. A `workshop.rename` event also updates the workshop record's title, and
         `workshop.joining` its `joining`; `note.delete` and `link.delete` events record the ids they delete
-        (with the note's links).
+        (with the note's links); `participant.rename` updates the participant's record's name, and
+        `participant.remove` sets its `removed_at` (the event's time), revoking its token for good (rule P50).
         """
 
     def events_since(self, workshop_id: str, seq: int, limit: int) -> list[Event]:

@@ -134,6 +134,12 @@ class MemoryStorage:
                     self._workshops[workshop_id].title = e.data["title"]
                 if e.op == "workshop.joining":
                     self._workshops[workshop_id].joining = e.data["open"]
+                person = self._participants.get(e.data.get("id", "")) if e.op.startswith("participant.") else None
+                if person is not None and person.workshop_id == workshop_id:  # proxies have no record (P42)
+                    if e.op == "participant.rename":
+                        person.name = e.data["name"]
+                    elif e.op == "participant.remove":
+                        person.removed_at = e.at
                 self._deleted[workshop_id].update(deleted_by(e.op, e.data))
             if snapshot is not None:
                 self._snapshot[workshop_id] = copy.deepcopy(snapshot)

@@ -257,6 +257,10 @@ class SqlStorage:
                     conn.execute(
                         update(_workshops).where(_workshops.c.id == workshop_id).values(joining=e.data["open"])
                     )
+                if e.op in ("participant.rename", "participant.remove"):  # proxies have no row: nothing to update
+                    person = (_participants.c.id == e.data["id"], _participants.c.workshop_id == workshop_id)
+                    values = {"name": e.data["name"]} if e.op == "participant.rename" else {"removed_at": e.at}
+                    conn.execute(update(_participants).where(*person).values(**values))
             deleted = sorted({i for e in events for i in deleted_by(e.op, e.data)})
             if deleted:  # an id restored (rule P31) and deleted again has its row already
                 of_workshop = _tombstones.c.workshop_id == workshop_id

@@ -38,6 +38,8 @@ class ParticipantRow(SQLModel, table=True):
     token_hash: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
     joined_at: int = Field(sa_column=Column(BigInteger, nullable=False))
     last_seen_at: int = Field(sa_column=Column(BigInteger, nullable=False))
+    # When the facilitator removed them (rule P50); NULL while they take part. Their token stops working.
+    removed_at: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
 
 
 class EventRow(SQLModel, table=True):

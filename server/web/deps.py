@@ -13,7 +13,7 @@ from server.board.model import Participant
 from server.config import Settings
 from server.rooms import Rooms
 from server.storage.base import Storage
-from server.workshops import authenticate
+from server.workshops import authenticate, was_removed
 
 
 @dataclass(slots=True)
@@ -53,7 +53,10 @@ class ApiError(HTTPException):
 
 
 async def current_participant(request: Request, workshop_id: str, svc: ServicesDep) -> Participant:
-    participant = await run_in_threadpool(authenticate, svc.storage, workshop_id, bearer_token(request, workshop_id))
+    token = bearer_token(request, workshop_id)
+    participant = await run_in_threadpool(authenticate, svc.storage, workshop_id, token)
+    if participant is None and await run_in_threadpool(was_removed, svc.storage, workshop_id, token):
+        raise ApiError(403, "participant_removed", "the facilitator removed you from this workshop (rule P50)")
     if participant is None:
         raise ApiError(401, "unauthorized", "join this workshop first: no valid participant token for it")
     return participant

@@ -37,11 +37,20 @@ def _problem(request: Request, title: str, message: str, status: int) -> HTMLRes
     return _page(request, "problem.html", status, title=title, message=message)
 
 
+REMOVED_MESSAGE = (
+    "The facilitator took you out of this workshop, so this device can no longer open or change its board. "
+    "What you added stays on it. If this is a mistake, ask the facilitator."
+)
+
+
 async def _viewer(request: Request, svc: Any, workshop_id: str) -> Participant | None:
     return await run_in_threadpool(workshops.authenticate, svc.storage, workshop_id, bearer_token(request, workshop_id))
 
 
-def _not_joined(request: Request) -> HTMLResponse:
+async def _not_joined(request: Request, svc: Any, workshop_id: str) -> HTMLResponse:
+    token = bearer_token(request, workshop_id)
+    if await run_in_threadpool(workshops.was_removed, svc.storage, workshop_id, token):
+        return _problem(request, "You were removed from this workshop", REMOVED_MESSAGE, 403)  # rule P50
     return _problem(
         request,
         "You have not joined this workshop",
@@ -220,7 +229,7 @@ async def _board_context(request: Request, svc: Any, workshop_id: str, me: Parti
 async def _board_view(request: Request, svc: Any, workshop_id: str, template: str) -> Response:
     me = await _viewer(request, svc, workshop_id)
     if me is None:
-        return _not_joined(request)
+        return await _not_joined(request, svc, workshop_id)
     return await _render_board(request, svc, workshop_id, me, template)
 
 
@@ -249,7 +258,7 @@ async def list_op(request: Request, workshop_id: str, svc: ServicesDep) -> Respo
     """A list-view form posted by a browser without scripts: the change, then the list again (or why not)."""
     me = await _viewer(request, svc, workshop_id)
     if me is None:
-        return _not_joined(request)
+        return await _not_joined(request, svc, workshop_id)
     if refused := throttle.limits(request).operation(me.id, throttle.client_address(request)):
         return throttle.too_many_page(request, refused)
     posted = await request.form()
@@ -257,7 +266,7 @@ async def list_op(request: Request, workshop_id: str, svc: ServicesDep) -> Respo
     chosen = [v for v in posted.getlist("chosen") if isinstance(v, str)][:100]  # ticked notes (P43, P44)
     room = await svc.rooms.open(workshop_id)
     if room is None:
-        return _not_joined(request)
+        return await _not_joined(request, svc, workshop_id)
     try:
         answer = await room.submit(me, list_frame(form, room.board.to_dict(), chosen))
     except ListFormProblem as problem:

@@ -14,6 +14,7 @@ from fastapi import APIRouter, WebSocket
 from starlette.concurrency import run_in_threadpool
 from starlette.websockets import WebSocketDisconnect
 
+from server import people
 from server.board.model import Participant
 from server.board.refusals import refuse
 from server.clock import now_ms
@@ -22,7 +23,7 @@ from server.protocol.codec import encode, peek_cid
 from server.web import throttle
 from server.web.deps import Services, bearer_token
 from server.web.security import change_allowed
-from server.workshops import authenticate
+from server.workshops import authenticate, was_removed
 
 log = logging.getLogger(__name__)
 router = APIRouter()
@@ -30,6 +31,7 @@ router = APIRouter()
 CLOSE_UNAUTHORIZED = 4001
 CLOSE_FORBIDDEN_ORIGIN = 4003
 CLOSE_TOO_SLOW = 4008
+CLOSE_REMOVED = people.CLOSE_REMOVED
 _CLOSE = object()
 
 
@@ -102,7 +104,11 @@ async def board_socket(ws: WebSocket, workshop_id: str) -> None:
             CLOSE_FORBIDDEN_ORIGIN,
         )
         return
-    participant = await run_in_threadpool(authenticate, svc.storage, workshop_id, bearer_token(ws, workshop_id))
+    token = bearer_token(ws, workshop_id)
+    participant = await run_in_threadpool(authenticate, svc.storage, workshop_id, token)
+    if participant is None and await run_in_threadpool(was_removed, svc.storage, workshop_id, token):
+        await _refuse(ws, "participant_removed", people.REMOVED_MESSAGE, CLOSE_REMOVED)
+        return
     room = await svc.rooms.open(workshop_id) if participant else None
     if participant is None or room is None:
         await _refuse(

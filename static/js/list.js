@@ -23,7 +23,9 @@ const MESSAGES = {
   phase_forbids: (m) => `Not in this phase: ${m.message}.`,
   facilitator_only: "Only the facilitator can do that.",
 };
-const CONNECTION = { live: "Live", connecting: "Connecting…", offline: "Offline — your changes are kept" };
+const CONNECTION = {
+  live: "Live", connecting: "Connecting…", offline: "Offline — your changes are kept", removed: "Removed from this workshop",
+};
 
 const root = document.querySelector("[data-list]");
 const workshopId = root.dataset.workshop;

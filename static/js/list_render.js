@@ -61,10 +61,15 @@ const PRIVATE = {
 };
 
 /** The line under a note: its kind (in a cluster, where notes of every kind meet), author, privacy, merges. */
+/** Who wrote a note, as the list names them: marked when the facilitator removed them (rule P50). */
+function authorName(person) {
+  return person ? `${person.name}${person.removed ? " (removed)" : ""}` : "someone";
+}
+
 export function rowMeta(note, kind, names, inCluster) {
   const merged = (note.merged ?? []).reduce((sum, m) => sum + m.notes.length, 0);
   return [
-    `${inCluster ? `${kind?.label ?? note.kind}, ` : ""}by ${names.get(note.author)?.name || "someone"}`,
+    `${inCluster ? `${kind?.label ?? note.kind}, ` : ""}by ${authorName(names.get(note.author))}`,
     ...(note.private ? [PRIVATE[note.private] ?? "private"] : []),
     ...(merged ? [`${merged} duplicate${merged > 1 ? "s" : ""} merged in`] : []),
   ].join(" · ") + (note.pending ? " — not yet saved" : "");

@@ -7,6 +7,7 @@
 
 const RECONNECT_MIN_MS = 500;
 const RECONNECT_MAX_MS = 10000;
+const CLOSE_REMOVED = 4004; // the facilitator removed this participant from the workshop (rule P50)
 
 export function newId(prefix) {
   const bytes = crypto.getRandomValues(new Uint8Array(9));
@@ -61,6 +62,16 @@ export function applyEvent(map, e) {
   const d = e.data;
   switch (e.op) {
     case "participant.join": map.participants.set(d.id, d); break;
+    case "participant.rename": map.participants.set(d.id, { ...map.participants.get(d.id), name: d.name }); break;
+    case "participant.remove": { // they stay, marked, as the author of what they made; their open-vote dots go (P50)
+      map.participants.set(d.id, { ...map.participants.get(d.id), removed: true });
+      const vote = map.votes?.at(-1);
+      if (vote && vote.closed_at === null && vote.ballots[d.id]) {
+        const { [d.id]: _gone, ...ballots } = vote.ballots;
+        map.votes = [...map.votes.slice(0, -1), { ...vote, ballots }];
+      }
+      break;
+    }
     case "note.add": map.notes.set(d.id, d); break;
     case "note.update": case "note.move": map.notes.set(d.id, { ...map.notes.get(d.id), ...d }); break;
     case "notes.arrange":
@@ -244,7 +255,7 @@ export class Live extends EventTarget {
     this.storageKey = `pathweaver:pending:${workshopId}:${me}`;
     this.pending = JSON.parse(localStorage.getItem(this.storageKey) || "[]");
     this.ws = null;
-    this.state = "connecting"; // connecting | live | offline
+    this.state = "connecting"; // connecting | live | offline | removed
     this.attempt = 0;
     this.timer = null;
     window.addEventListener("offline", () => this.ws?.close());
@@ -260,9 +271,10 @@ export class Live extends EventTarget {
     this.ws = ws;
     this.setState("connecting");
     ws.onmessage = (msg) => this.receive(JSON.parse(msg.data));
-    ws.onclose = () => {
+    ws.onclose = (event) => {
       if (this.ws !== ws) return;
       this.ws = null;
+      if (event.code === CLOSE_REMOVED) { this.setState("removed"); return; } // for good: never reconnect (P50)
       this.setState("offline");
       this.connectSoon();
     };
@@ -272,6 +284,7 @@ export class Live extends EventTarget {
     clearTimeout(this.timer);
     const backoff = Math.min(RECONNECT_MAX_MS, RECONNECT_MIN_MS * 2 ** this.attempt++);
     const wait = delay ?? backoff * (0.5 + Math.random() / 2); // jitter: a hall of phones must not reconnect in step
+    if (this.state === "removed") return;
     this.timer = setTimeout(() => { if (!this.ws && navigator.onLine !== false) this.connect(); }, wait);
   }
 

@@ -14,9 +14,11 @@ from alembic import command
 from alembic.config import Config
 
 from server import workshops
+from server.board.model import Participant
+from server.board.rules import participant_join
 from server.room import Room, RoomSettings
 from server.storage.sql import MIGRATIONS, SqlStorage, normalize_url
-from tests.contract.test_storage import FAC, Script, workshop
+from tests.contract.test_storage import FAC, Script, participant, workshop
 from tests.support.databases import BACKENDS, database_url
 from tests.unit.test_room import FakeSocket
 
@@ -139,5 +141,28 @@ def test_workshops_of_an_old_database_stay_open_and_get_a_short_code_when_first_
         found = workshops.find_by_short_code(storage, key, code.lower())
         assert found is not None and found.id == "w1"
         assert workshops.current_short_code(storage, key, "w1") == code  # the same one, shown again
+    finally:
+        storage.close()
+
+
+@pytest.mark.rule("P50")
+def test_participants_of_an_old_database_keep_their_tokens_and_can_be_removed(db_url: str) -> None:
+    engine = schema_at(db_url, "0003")
+    script = old_workshop(engine)
+    record = participant("p1")
+    with engine.begin() as conn:
+        table = sa.Table("participant", sa.MetaData(), autoload_with=engine)
+        conn.execute(sa.insert(table).values(**{k: getattr(record, k) for k in record.__slots__ if k in table.c}))
+    engine.dispose()
+    storage = SqlStorage(db_url)  # upgrades to the newest schema
+    try:
+        assert storage.participant_by_token("tok-p1") == record  # still taking part: removed_at is NULL
+        script.change(
+            participant_join(Participant(id="p1", name=record.name, colour=record.colour, role="participant"))
+        )
+        removal = script.op("participant.remove", id="p1")
+        storage.append("w1", script.take())
+        removed = storage.participant_by_token("tok-p1")
+        assert removed is not None and removed.removed_at == removal.at
     finally:
         storage.close()

@@ -309,3 +309,38 @@ def test_everything_survives_reopening(storage_factory: Callable[[], Storage]) -
     loaded = second.load_board("w1")
     assert loaded is not None and loaded.board.to_dict() == expected
     assert second.participant_by_token("tok-p1") is not None
+
+
+def named(script: Script, op: str, **fields: Any) -> Event:
+    """An operation with a `name` field (which `Script.op` takes for the operation's name)."""
+    change = decide(script.board, ops.OP_ADAPTER.validate_python({"op": op, **fields}), FAC, 100)
+    assert isinstance(change, Change), change
+    return script.change(change)
+
+
+@pytest.mark.rule("P50")
+def test_renaming_and_removing_a_participant_updates_their_record_for_good(
+    storage_factory: Callable[[], Storage],
+) -> None:
+    first = storage_factory()
+    script = populated(first)
+    first.add_participant(participant("p1"))
+    first.add_participant(participant("p2"))
+    for p in ("p1", "p2"):
+        script.change(participant_join(Participant(id=p, name=f"name {p}", colour="#d62728", role="participant")))
+    amal = named(script, "participant.proxy", name="Amal").data["id"]  # no record: the events alone hold them
+    first.append("w1", script.take())
+    named(script, "participant.rename", id="p1", name="Priya")
+    named(script, "participant.rename", id=amal, name="Amal B")
+    removal = script.op("participant.remove", id="p2")
+    script.op("participant.remove", id=amal)
+    first.append("w1", script.take())
+    first.close()
+    second = storage_factory()  # it holds after reopening: the token stays revoked
+    p1, p2 = second.participant_by_token("tok-p1"), second.participant_by_token("tok-p2")
+    assert p1 is not None and (p1.name, p1.removed_at) == ("Priya", None)
+    assert p2 is not None and (p2.name, p2.removed_at) == ("name p2", removal.at)
+    assert [(p.id, p.removed_at) for p in second.participants("w1")] == [("p1", None), ("p2", removal.at)]
+    loaded = second.load_board("w1")
+    assert loaded is not None and loaded.board.to_dict() == script.board.to_dict()
+    assert loaded.board.participants["p2"].removed and loaded.board.participants[amal].name == "Amal B"

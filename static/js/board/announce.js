@@ -1,7 +1,7 @@
 // What others change, said in a polite live region, so that someone who cannot see the board hears it change:
-// notes and arrows added, edited and deleted, the board locked and unlocked. A person's own changes are not
-// said (they know). A busy room is not a flood: changes are gathered for a moment and said together ("Ana
-// added 3 notes"), and never more than one announcement every few seconds.
+// notes and arrows added, edited and deleted, the board locked and unlocked, people renamed and removed. A
+// person's own changes are not said (they know). A busy room is not a flood: changes are gathered for a moment
+// and said together ("Ana added 3 notes"), and never more than one announcement every few seconds.
 
 import { live, root } from "./context.js";
 
@@ -32,7 +32,7 @@ function list(parts) {
 }
 
 /** One announcement for everything gathered. */
-export function sentence({ counts, people, lock, only }) {
+export function sentence({ counts, people, lock, only, roster = [] }) {
   const said = [];
   const who = people.size === 1 ? [...people][0] : "others";
   if (lock) said.push(`${lock.by} ${lock.locked ? "locked" : "unlocked"} the board.`);
@@ -46,7 +46,7 @@ export function sentence({ counts, people, lock, only }) {
     });
     said.push(`${list(parts)} by ${who}.`);
   }
-  return said.join(" ");
+  return [...said, ...roster].join(" "); // who was renamed or removed: after what they did under the old name
 }
 
 function say() {
@@ -61,8 +61,13 @@ function say() {
 function take(event, map) {
   if (event.by === live.me) return;
   const name = map.participants.get(event.by)?.name || "Someone";
-  gathered ??= { counts: new Map(), people: new Set(), lock: null, only: null };
-  if (event.op === "workshop.lock" || event.op === "workshop.unlock") {
+  gathered ??= { counts: new Map(), people: new Set(), lock: null, only: null, roster: [] };
+  const named = map.participants.get(event.data?.id)?.name; // as they were called before this event (rule P50)
+  if (event.op === "participant.rename" && named) {
+    gathered.roster.push(`${named} is now called ${event.data.name}.`);
+  } else if (event.op === "participant.remove" && named) {
+    gathered.roster.push(`${named} was removed from the workshop.`);
+  } else if (event.op === "workshop.lock" || event.op === "workshop.unlock") {
     gathered.lock = { by: name, locked: event.op === "workshop.lock" };
   } else if (COUNTED[event.op]) {
     const key = COUNTED[event.op].join(" ");

@@ -1,10 +1,11 @@
 // The panels around the board: people, the facilitator's console, the selected link, the connection, toasts
 // and the status line read by screen readers; and the controls in them.
 
-import { canvas, isFacilitator, live, root, status, ui } from "./context.js";
+import { canvas, live, root, status, ui } from "./context.js";
 import { addNoteAt, freeSpot, send } from "./editing.js";
 import { renderEvidence } from "./evidence_panel.js";
 import { renderNoteDetails } from "./note_details.js";
+import { renderPeople } from "./people.js";
 import { fit, zoomAround } from "./viewport.js";
 
 export const MESSAGES = {
@@ -16,31 +17,11 @@ export const MESSAGES = {
   facilitator_only: "Only the facilitator can do that.",
   text_too_long: "That is too long for a note (2,000 characters at most).",
   rate_limited: "Too many changes at once: the last ones were not saved.",
+  participant_removed: "The facilitator removed you from this workshop.",
 };
 
 export function renderPanels(view) {
-  const people = root.querySelector("[data-people]");
-  const quiet = notYetContributed(view);
-  const rows = [...view.participants.values()]
-    .filter((p) => p.id !== "imported")
-    .sort((a, b) => Number(live.online.has(b.id)) - Number(live.online.has(a.id)) || a.name.localeCompare(b.name));
-  people.replaceChildren(...rows.map((p) => {
-    const li = document.createElement("li");
-    li.className = live.online.has(p.id) ? "online" : "offline";
-    const dot = document.createElement("span");
-    dot.className = "dot";
-    dot.style.background = p.colour;
-    const name = document.createElement("span");
-    name.textContent = p.name + (p.id === live.me ? " (you)" : "") + (p.role === "facilitator" ? " · facilitator" : "")
-      + (p.role === "proxy" ? " · no device" : "")
-      + (quiet.has(p.id) ? " · nothing yet this phase" : "");
-    const state = document.createElement("span");
-    state.className = "visually-hidden";
-    state.textContent = live.online.has(p.id) ? " online" : " offline";
-    li.append(dot, name, state);
-    return li;
-  }));
-  root.querySelector("[data-online-count]").textContent = String(live.online.size);
+  renderPeople(view);
   const lockButton = root.querySelector("[data-action=lock]");
   if (lockButton) {
     lockButton.textContent = view.workshop.locked ? "Unlock the board" : "Lock the board";
@@ -66,18 +47,11 @@ export function renderPanels(view) {
   }
 }
 
-/** For the facilitator, once a plan runs: who has added no note since the phase began (rule P42). */
-function notYetContributed(view) {
-  if (!isFacilitator || !view.plan?.changed_at) return new Set();
-  const since = view.plan.changed_at;
-  const active = new Set([...view.notes.values()].filter((n) => n.created_at >= since).map((n) => n.author));
-  return new Set([...view.participants.values()]
-    .filter((p) => p.role !== "facilitator" && !active.has(p.id)).map((p) => p.id));
-}
-
 export function renderConnection() {
   const el = root.querySelector("[data-connection]");
-  const labels = { live: "Live", connecting: "Connecting…", offline: "Offline — your changes are kept" };
+  const labels = {
+    live: "Live", connecting: "Connecting…", offline: "Offline — your changes are kept", removed: "Removed from this workshop",
+  };
   el.textContent = labels[live.state];
   el.className = `connection ${live.state}`;
   const pending = root.querySelector("[data-pending]");

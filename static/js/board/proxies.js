@@ -19,7 +19,7 @@ export function onBehalf() {
 }
 
 function render() {
-  const proxies = [...(live.view()?.participants.values() ?? [])].filter((p) => p.role === "proxy");
+  const proxies = [...(live.view()?.participants.values() ?? [])].filter((p) => p.role === "proxy" && !p.removed); // not someone removed (P50)
   row.hidden = proxies.length === 0;
   const want = ["", ...proxies.map((p) => p.id)].join(",");
   if (picker.dataset.ids !== want) {

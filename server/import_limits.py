@@ -33,9 +33,10 @@ MAX_JSON_VALUES = 400_000
 MAX_PARTICIPANTS = 10_000
 MAX_KINDS = 12  # as many note kinds as a workshop may be created with
 MAX_NAME = 40  # as long a display name as joining accepts
+MAX_PROXY_NAME = 80  # as long a name as the facilitator gives someone without a device (rule P42)
 _ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
-_ROLES = ("facilitator", "participant")
+_ROLES = ("facilitator", "participant", "proxy")  # proxy: someone without a device (rule P42)
 _CHUNK = 64 * 1024
 
 
@@ -124,16 +125,18 @@ def check_counts(document: dict[str, Any]) -> None:
 
 
 def participant_fields(p: Any, where: str) -> dict[str, str]:
-    """A participant listed in a file, held to what joining accepts: id, name (1-40 characters), colour, role."""
+    """A participant listed in a file, held to what joining accepts: id, name (1-40 characters; 1-80 for someone
+    without a device, as the facilitator names them), colour, role."""
     if not isinstance(p, dict) or not all(isinstance(p.get(k), str) for k in ("id", "name", "colour", "role")):
         raise ImportProblem(f"{where}: expected id, name, colour and role strings")
     if not _ID.fullmatch(p["id"]):
         raise ImportProblem(f"{where}.id: expected 1 to 64 letters, digits, - or _")
     name = p["name"].strip()
-    if not name or len(name) > MAX_NAME:
-        raise ImportProblem(f"{where}.name: expected 1 to {MAX_NAME} characters, got {len(name):,}")
+    limit = MAX_PROXY_NAME if p["role"] == "proxy" else MAX_NAME
+    if not name or len(name) > limit:
+        raise ImportProblem(f"{where}.name: expected 1 to {limit} characters, got {len(name):,}")
     if not _COLOUR.fullmatch(p["colour"]):
         raise ImportProblem(f"{where}.colour: expected a colour like #a1b2c3, got {p['colour'][:20]!r}")
     if p["role"] not in _ROLES:
-        raise ImportProblem(f"{where}.role: expected facilitator or participant, got {p['role'][:20]!r}")
+        raise ImportProblem(f"{where}.role: expected facilitator, participant or proxy, got {p['role'][:20]!r}")
     return {"id": p["id"], "name": name, "colour": p["colour"], "role": p["role"]}

@@ -144,7 +144,7 @@ def test_more_kinds_than_a_workshop_may_have_are_refused() -> None:
         ("name", "x" * 200_000, "participants[0].name: expected 1 to 40 characters, got 200,000"),
         ("name", "   ", "participants[0].name: expected 1 to 40 characters, got 0"),
         ("colour", "red; background: url(https://example.com/x)", "participants[0].colour: expected a colour"),
-        ("role", "owner", "participants[0].role: expected facilitator or participant"),
+        ("role", "owner", "participants[0].role: expected facilitator, participant or proxy"),
         ("id", "../../etc", "participants[0].id: expected 1 to 64 letters"),
     ],
 )

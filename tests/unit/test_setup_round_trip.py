@@ -74,3 +74,26 @@ def test_a_setup_the_board_cannot_hold_refuses_the_import(setup: dict[str, Any],
     document = orjson.loads(export.export(set_up_map(), "json", NOW)) | setup
     with pytest.raises(imports.ImportProblem, match=message.replace("[", r"\[")):
         imported(document)
+
+
+def test_someone_without_a_device_comes_back_with_their_notes() -> None:
+    """A proxy (P42) of the exported map — a name up to 80 characters — is a participant of the import."""
+    from server.board.plan_rules import PROXY
+
+    m = MapBuilder()
+    long_name = "Amal ‘who came by bus’ from the parents’ council of the northern district 🚌"
+    m.do(ANA, op="participant.proxy", name=long_name)
+    amal = next(p for p in m.board.participants.values() if p.role == PROXY)
+    m.do(
+        ANA,
+        op="note.add",
+        id="imp00001",
+        kind="impact",
+        text="Parents trust the schools",
+        x=0.0,
+        y=0.0,
+        on_behalf_of=amal.id,
+    )
+    copy = imported(orjson.loads(export.export(m.snapshot(), "json", NOW)))
+    assert {"id": amal.id, "name": long_name, "colour": amal.colour, "role": PROXY} in copy["participants"]
+    assert copy["notes"][0]["author"] == amal.id

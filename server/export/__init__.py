@@ -28,10 +28,10 @@ FORMATS: dict[str, Format] = {
         ),
         Format(
             "csv",
-            "CSV for spreadsheets (notes.csv + links.csv)",
+            "CSV for spreadsheets (notes.csv + links.csv, re-importable)",
             "csv.zip",
             "application/zip",
-            lambda v, _: spreadsheet.export(v),
+            spreadsheet.export,
         ),
         Format("kumu", "Kumu blueprint JSON", "kumu.json", "application/json", lambda v, _: kumu.export(v)),
         Format(

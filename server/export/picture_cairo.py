@@ -10,9 +10,10 @@ from __future__ import annotations
 import io
 import math
 import warnings
+from dataclasses import dataclass
 from typing import Any
 
-from server.export.picture_layout import LABEL_PAD, LINE_HEIGHT, MARGIN, Layout
+from server.export.picture_layout import LABEL_PAD, LINE_HEIGHT, MARGIN, Arrow, Box, Layout, LegendItem, Rect
 
 FONT_FAMILY = "DejaVu Sans"
 INK, ARROW, BORDER = "#111111", "#444444", "#555555"
@@ -101,12 +102,22 @@ def _rounded(ctx: Any, x: float, y: float, w: float, h: float, r: float) -> None
 
 
 def _draw(ctx: Any, lay: Layout) -> None:
+    """The whole picture in picture coordinates: white ground, header, then the map."""
     write = _Writer(ctx)
     ctx.set_source_rgb(1, 1, 1)
     ctx.paint()
+    _header(ctx, write, lay)
+    _map(ctx, write, lay.arrows, lay.boxes)
+
+
+def _header(ctx: Any, write: _Writer, lay: Layout) -> None:
     write.text(lay.title, MARGIN, MARGIN - 22, lay.width - 2 * MARGIN, 24, bold=True)
     write.text(lay.question, MARGIN, MARGIN + 14, lay.width - 2 * MARGIN, 16, colour="#333333")
-    for item in lay.legend:
+    _legend(ctx, write, lay.legend)
+
+
+def _legend(ctx: Any, write: _Writer, legend: list[LegendItem]) -> None:
+    for item in legend:
         _rounded(ctx, item.x, item.y - 11, 14, 14, 3)
         ctx.set_source_rgb(*_rgb(item.colour))
         ctx.fill_preserve()
@@ -114,8 +125,21 @@ def _draw(ctx: Any, lay: Layout) -> None:
         ctx.set_line_width(1)
         ctx.stroke()
         write.text(item.label, item.x + 20, item.y - 13, 300, 13)
+
+
+def _map(
+    ctx: Any,
+    write: _Writer,
+    arrows: list[Arrow],
+    boxes: list[Box],
+    labelled: list[Arrow] | None = None,
+    text: bool = True,
+) -> None:
+    """Arrows, then notes over them, then the labels of `labelled` (all of `arrows` when None) over everything:
+    they sit in free space."""
+    wanted = {id(a.label_box) for a in labelled or ()}
     ctx.set_line_width(2)
-    for a in lay.arrows:
+    for a in arrows:
         ctx.set_source_rgb(*_rgb(ARROW))
         tx, ty = a.x2 - a.cx, a.y2 - a.cy
         if not a.curved:
@@ -135,7 +159,7 @@ def _draw(ctx: Any, lay: Layout) -> None:
             ctx.line_to(a.x2 - 10 * math.cos(angle + side * 0.45), a.y2 - 10 * math.sin(angle + side * 0.45))
         ctx.close_path()
         ctx.fill()
-        if leader := a.leader():
+        if text and (labelled is None or id(a.label_box) in wanted) and (leader := a.leader()):
             ctx.save()
             ctx.set_source_rgb(0.53, 0.53, 0.53)
             ctx.set_line_width(1)
@@ -145,15 +169,18 @@ def _draw(ctx: Any, lay: Layout) -> None:
             ctx.stroke()
             ctx.restore()
     ctx.set_line_width(1)
-    for b in lay.boxes:
+    for b in boxes:
         _rounded(ctx, b.x, b.y, b.w, b.h, 8)
         ctx.set_source_rgb(*_rgb(b.fill))
         ctx.fill_preserve()
         ctx.set_source_rgb(*_rgb(BORDER))
         ctx.stroke()
-        write.text(b.kind_label, b.x + 10, b.y + 5, b.w - 20, 11, bold=True, colour="#222222")
-        write.text(b.text, b.x + 10, b.y + 25, b.w - 20, 13, lines=b.lines, max_lines=len(b.lines))
-    for a in lay.arrows:  # last, in free space: no note hides a label, nor a label a note
+        if text:
+            write.text(b.kind_label, b.x + 10, b.y + 5, b.w - 20, 11, bold=True, colour="#222222")
+            write.text(b.text, b.x + 10, b.y + 25, b.w - 20, 13, lines=b.lines, max_lines=len(b.lines))
+    if not text:
+        return
+    for a in arrows if labelled is None else labelled:  # last, in free space: no note hides a label, nor it a note
         if a.label and a.label_box:
             r = a.label_box
             _rounded(ctx, r.x, r.y, r.w, r.h, 4)
@@ -177,12 +204,285 @@ def png(lay: Layout) -> bytes:
     return out.getvalue()
 
 
+# Paper in points (1/72 inch), portrait; the picture's units are CSS pixels, drawn as points at scale 1.
+A4 = (595.28, 841.89)
+A3 = (841.89, 1190.55)
+PAGE_MARGIN = 28.0  # what office printers leave blank, and a little more
+PAGE_HEADER = 30.0  # a tile's title line: the map's title, the tile's name and its neighbours
+# The smallest scale a page is drawn at: note text (13 px) at 8 pt, which reads on paper at arm's length.
+READABLE_SCALE = 8 / 13
+TILE_OVERLAP = 60.0  # picture units shown on both of two neighbouring tiles, so a note cut by one is whole on the other
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of the PDF: its paper, and the part of the picture (`region`, picture units) drawn at `scale`
+    with its top left corner at (`left`, `top`) on the paper. `name` is a tile's grid name (row letter, column
+    number), empty for the overview and for a map on one page."""
+
+    width: float
+    height: float
+    region: Rect
+    scale: float
+    left: float
+    top: float
+    name: str = ""
+    neighbours: tuple[tuple[str, str], ...] = ()  # (direction arrow, tile name) of the tiles around this one
+
+    def to_page(self, x: float, y: float) -> tuple[float, float]:
+        """Where a point of the picture lands on this page, in points."""
+        return self.left + (x - self.region.x) * self.scale, self.top + (y - self.region.y) * self.scale
+
+
+def _papers(paper: tuple[float, float]) -> list[tuple[float, float]]:
+    return [(paper[1], paper[0]), paper]  # landscape first: maps are mostly wider than tall
+
+
+def _fit(region: Rect, width: float, height: float, header: float) -> float:
+    return min(1.0, (width - 2 * PAGE_MARGIN) / region.w, (height - 2 * PAGE_MARGIN - header) / region.h)
+
+
+def _placed(region: Rect, width: float, height: float, header: float, **more: Any) -> Page:
+    scale = _fit(region, width, height, header)
+    left = (width - region.w * scale) / 2
+    top = PAGE_MARGIN + header + (height - 2 * PAGE_MARGIN - header - region.h * scale) / 2
+    return Page(width, height, region, scale, left, top, **more)
+
+
+def _tile_name(row: int, column: int) -> str:
+    letters = ""
+    row += 1
+    while row:
+        row, rest = divmod(row - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return f"{letters}{column + 1}"
+
+
+def _extent(lay: Layout) -> Rect:
+    """The map's part of the picture (below its header): every note and label, with a little room."""
+    rects = [b.rect for b in lay.boxes] + [a.label_box for a in lay.arrows if a.label_box]
+    if not rects:
+        return Rect(0, 0, lay.width, lay.height)
+    x0 = min(r.x for r in rects) - 12
+    y0 = min(r.y for r in rects) - 12
+    x1 = max(r.x + r.w for r in rects) + 12
+    y1 = max(r.y + r.h for r in rects) + 12
+    return Rect(x0, y0, x1 - x0, y1 - y0)
+
+
+def _arrow_rect(a: Arrow) -> Rect:
+    xs, ys = (a.x1, a.cx, a.x2), (a.y1, a.cy, a.y2)
+    x0, y0 = min(xs) - 12, min(ys) - 12
+    return Rect(x0, y0, max(xs) + 12 - x0, max(ys) + 12 - y0)
+
+
+def pdf_pages(lay: Layout) -> list[Page]:
+    """The pages of the PDF: the whole picture on one A4 page, else on one A3 page, when it is readable there;
+    else an overview page of the whole map with a grid, followed by A3 tiles of the map at a readable scale
+    (only tiles with something on them), each named by its row letter and column number."""
+    whole = Rect(0, 0, lay.width, lay.height)
+    for paper in (A4, A3):
+        fits = [_placed(whole, w, h, 0.0) for w, h in _papers(paper)]
+        best = max(fits, key=lambda page: page.scale)
+        if best.scale >= READABLE_SCALE:
+            return [best]
+    region = _extent(lay)
+    occupied = [b.rect for b in lay.boxes] + [a.label_box for a in lay.arrows if a.label_box]
+    occupied += [_arrow_rect(a) for a in lay.arrows]
+    grids = []
+    for width, height in _papers(A3):
+        step_x = (width - 2 * PAGE_MARGIN) / READABLE_SCALE - TILE_OVERLAP
+        step_y = (height - 2 * PAGE_MARGIN - PAGE_HEADER) / READABLE_SCALE - TILE_OVERLAP
+        columns = max(1, math.ceil((region.w - TILE_OVERLAP) / step_x))
+        rows = max(1, math.ceil((region.h - TILE_OVERLAP) / step_y))
+        grids.append((rows * columns, width, height, step_x, step_y, rows, columns))
+    _, width, height, step_x, step_y, rows, columns = min(grids)
+    used: set[tuple[int, int]] = set()
+    for r in occupied:
+        first_column = max(0, math.floor((r.x - region.x - TILE_OVERLAP) / step_x))
+        last_column = min(columns - 1, math.floor((r.x + r.w - region.x) / step_x))
+        first_row = max(0, math.floor((r.y - region.y - TILE_OVERLAP) / step_y))
+        last_row = min(rows - 1, math.floor((r.y + r.h - region.y) / step_y))
+        used.update((i, j) for i in range(first_row, last_row + 1) for j in range(first_column, last_column + 1))
+    tiles = []
+    for i, j in sorted(used):
+        tile = Rect(region.x + j * step_x, region.y + i * step_y, step_x + TILE_OVERLAP, step_y + TILE_OVERLAP)
+        around = [("←", i, j - 1), ("→", i, j + 1), ("↑", i - 1, j), ("↓", i + 1, j)]
+        neighbours = tuple((arrow, _tile_name(r, c)) for arrow, r, c in around if (r, c) in used)
+        page = Page(
+            width, height, tile, READABLE_SCALE, PAGE_MARGIN, PAGE_MARGIN + PAGE_HEADER, _tile_name(i, j), neighbours
+        )
+        tiles.append(page)
+    overview_width, overview_height = max(
+        _papers(A3), key=lambda paper: _fit(region, paper[0], paper[1], OVERVIEW_HEADER)
+    )
+    overview = _placed(region, overview_width, overview_height, OVERVIEW_HEADER)
+    return [overview, *tiles]
+
+
+OVERVIEW_HEADER = 92.0  # the title, the question, the legend of kinds and a line on how to read the tiles
+
+
 def pdf(lay: Layout) -> bytes:
     import cairocffi as cairo
 
+    pages = pdf_pages(lay)
     out = io.BytesIO()
-    surface = cairo.PDFSurface(out, lay.width, lay.height)
+    surface = cairo.PDFSurface(out, pages[0].width, pages[0].height)
     surface.set_metadata(cairo.PDF_METADATA_TITLE, lay.title)
-    _draw(cairo.Context(surface), lay)
+    ctx = cairo.Context(surface)
+    write = _Writer(ctx)
+    if len(pages) == 1:
+        page = pages[0]
+        ctx.translate(page.left, page.top)
+        ctx.scale(page.scale, page.scale)
+        _draw(ctx, lay)
+        surface.finish()
+        return out.getvalue()
+    tiles = pages[1:]
+    numbers = {tile.name: n for n, tile in enumerate(tiles, start=2)}
+    _overview(ctx, write, lay, pages[0], tiles, numbers)
+    for tile, contents in zip(tiles, _contents(lay, tiles), strict=True):
+        surface.show_page()
+        surface.set_size(tile.width, tile.height)
+        _tile(ctx, write, lay, tile, contents, numbers, len(pages))
     surface.finish()
     return out.getvalue()
+
+
+def _crosses(a: Arrow, r: Rect) -> bool:
+    """Whether an arrow passes through a rectangle: exactly for a straight one (clipping the segment to it),
+    by its bounding box for a curved one."""
+    if not _arrow_rect(a).overlaps(r):
+        return False
+    if a.curved:
+        return True
+    low, high = 0.0, 1.0
+    dx, dy = a.x2 - a.x1, a.y2 - a.y1
+    for p, q in ((-dx, a.x1 - r.x), (dx, r.x + r.w - a.x1), (-dy, a.y1 - r.y), (dy, r.y + r.h - a.y1)):
+        if p == 0:
+            if q < 0:
+                return False
+            continue
+        t = q / p
+        if p < 0:
+            low = max(low, t)
+        else:
+            high = min(high, t)
+        if low > high:
+            return False
+    return True
+
+
+@dataclass
+class _Contents:
+    arrows: list[Arrow]
+    boxes: list[Box]
+    labelled: list[Arrow]
+
+
+def _contents(lay: Layout, tiles: list[Page]) -> list[_Contents]:
+    """What each tile shows, found through a grid of the tiles so that each item is tested against the few
+    tiles it may be on, in drawing order."""
+    contents = [_Contents([], [], []) for _ in tiles]
+    if not tiles:
+        return contents
+    step_x = tiles[0].region.w - TILE_OVERLAP
+    step_y = tiles[0].region.h - TILE_OVERLAP
+    origin_x = min(t.region.x for t in tiles)
+    origin_y = min(t.region.y for t in tiles)
+    grid = {
+        (round((t.region.y - origin_y) / step_y), round((t.region.x - origin_x) / step_x)): i
+        for i, t in enumerate(tiles)
+    }
+
+    def near(r: Rect) -> list[int]:
+        rows = range(
+            math.floor((r.y - origin_y - TILE_OVERLAP) / step_y), math.floor((r.y + r.h - origin_y) / step_y) + 1
+        )
+        columns = range(
+            math.floor((r.x - origin_x - TILE_OVERLAP) / step_x), math.floor((r.x + r.w - origin_x) / step_x) + 1
+        )
+        return [grid[(i, j)] for i in rows for j in columns if (i, j) in grid]
+
+    for a in lay.arrows:
+        for i in near(_arrow_rect(a)):
+            if _crosses(a, tiles[i].region):
+                contents[i].arrows.append(a)
+        if a.label and a.label_box:
+            for i in near(a.label_box):
+                if a.label_box.overlaps(tiles[i].region):
+                    contents[i].labelled.append(a)
+    for b in lay.boxes:
+        rect = b.rect
+        for i in near(rect):
+            if rect.overlaps(tiles[i].region):
+                contents[i].boxes.append(b)
+    return contents
+
+
+def _overview(ctx: Any, write: _Writer, lay: Layout, page: Page, tiles: list[Page], numbers: dict[str, int]) -> None:
+    ctx.set_source_rgb(1, 1, 1)
+    ctx.paint()
+    inner = page.width - 2 * PAGE_MARGIN
+    write.text(lay.title, PAGE_MARGIN, PAGE_MARGIN - 4, inner, 20, bold=True)
+    write.text(lay.question, PAGE_MARGIN, PAGE_MARGIN + 22, inner, 13, colour="#333333")
+    shift = PAGE_MARGIN - min((item.x for item in lay.legend), default=0)
+    legend = [
+        LegendItem(i.kind, i.label, i.colour, i.x + shift, i.y - MARGIN - 52 + PAGE_MARGIN + 56) for i in lay.legend
+    ]
+    _legend(ctx, write, legend[:12])
+    write.text(
+        f"The whole map; pages 2 to {len(tiles) + 1} show it in parts, named by row and column as on this grid.",
+        PAGE_MARGIN,
+        PAGE_MARGIN + 66,
+        inner,
+        11,
+        colour="#333333",
+    )
+    ctx.save()
+    ctx.rectangle(page.left, page.top, page.region.w * page.scale, page.region.h * page.scale)
+    ctx.clip()
+    ctx.translate(page.left - page.region.x * page.scale, page.top - page.region.y * page.scale)
+    ctx.scale(page.scale, page.scale)
+    _map(ctx, write, lay.arrows, lay.boxes, text=page.scale * 13 >= 5)  # text too small to read is left out
+    ctx.restore()
+    ctx.set_line_width(0.75)
+    for tile in tiles:
+        x, y = page.to_page(tile.region.x, tile.region.y)
+        w, h = (tile.region.w - TILE_OVERLAP) * page.scale, (tile.region.h - TILE_OVERLAP) * page.scale
+        ctx.rectangle(x, y, w, h)
+        ctx.set_source_rgba(0.1, 0.3, 0.8, 0.8)
+        ctx.stroke()
+        name = f"{tile.name} · p. {numbers[tile.name]}"
+        size = max(5.0, min(18.0, (w - 8) / (0.66 * len(name)), h / 3))
+        _rounded(ctx, x + 2, y + 2, min(w - 4, 0.66 * size * len(name) + 6), size * 1.4, 2)
+        ctx.set_source_rgba(1, 1, 1, 0.85)  # the tile's name stays readable over the notes under it
+        ctx.fill()
+        write.text(name, x + 5, y + 2, w - 8, size, bold=True, colour="#1a4dcc")
+
+
+def _tile(
+    ctx: Any, write: _Writer, lay: Layout, tile: Page, contents: _Contents, numbers: dict[str, int], total: int
+) -> None:
+    ctx.set_source_rgb(1, 1, 1)
+    ctx.paint()
+    inner = tile.width - 2 * PAGE_MARGIN
+    around = "   ".join(f"{arrow} {name} p. {numbers[name]}" for arrow, name in tile.neighbours)
+    write.text(
+        f"{tile.name} · page {numbers[tile.name]} of {total}   {around}",
+        PAGE_MARGIN,
+        PAGE_MARGIN - 6,
+        inner,
+        10,
+        bold=True,
+    )
+    write.text(lay.title, PAGE_MARGIN, PAGE_MARGIN + 8, inner, 9, colour="#555555")
+    ctx.save()
+    visible = Rect(tile.region.x, tile.region.y, tile.region.w, tile.region.h)
+    ctx.rectangle(tile.left, tile.top, visible.w * tile.scale, visible.h * tile.scale)
+    ctx.clip()
+    ctx.translate(tile.left - visible.x * tile.scale, tile.top - visible.y * tile.scale)
+    ctx.scale(tile.scale, tile.scale)
+    _map(ctx, write, contents.arrows, contents.boxes, contents.labelled)
+    ctx.restore()

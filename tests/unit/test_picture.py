@@ -115,17 +115,19 @@ def test_svg_carries_text_as_text_in_its_direction() -> None:
     assert {lb.find(f"{SVG}text").get("direction") for lb in labels} == {None, "rtl"}  # type: ignore[union-attr]
 
 
-def assert_labels_clear_of_notes(image: Image.Image, lay: Layout, scale: float) -> None:
-    """In the pixels: every label is drawn (ink inside its box) and no note shows through it; every note's text
-    is drawn, in its own box."""
+def assert_labels_clear_of_notes(
+    image: Image.Image, lay: Layout, scale: float, left: float = 0.0, top: float = 0.0
+) -> None:
+    """In the pixels (picture units times `scale`, shifted by `left` and `top` pixels): every label is drawn
+    (ink inside its box) and no note shows through it; every note's text is drawn, in its own box."""
     fills = {tuple(int(b.fill[i : i + 2], 16) for i in (1, 3, 5)) for b in lay.boxes}
 
     def pixels(r: Rect) -> list[tuple[int, int, int]]:
         box = (
-            math.ceil(r.x * scale) + 1,
-            math.ceil(r.y * scale) + 1,
-            int((r.x + r.w) * scale) - 1,
-            int((r.y + r.h) * scale) - 1,
+            math.ceil(left + r.x * scale) + 1,
+            math.ceil(top + r.y * scale) + 1,
+            int(left + (r.x + r.w) * scale) - 1,
+            int(top + (r.y + r.h) * scale) - 1,
         )
         return list(image.crop(box).get_flattened_data())  # type: ignore[arg-type]
 
@@ -153,7 +155,8 @@ def test_png_and_pdf_print_labels_clear_of_note_text_in_any_script(tmp_path: Pat
     (tmp_path / "map.pdf").write_bytes(export.export(snapshot, "pdf", 0))
     subprocess.run(["pdftoppm", "-png", "-r", "144", "-singlefile", "map.pdf", "page"], cwd=tmp_path, check=True)
     page = Image.open(tmp_path / "page.png").convert("RGB")
-    assert_labels_clear_of_notes(page, lay, 2.0)  # 144 dpi: two pixels to a point
+    (placed,) = picture_cairo.pdf_pages(lay)  # one A4 page, the picture scaled to fit
+    assert_labels_clear_of_notes(page, lay, 2.0 * placed.scale, 2.0 * placed.left, 2.0 * placed.top)  # 144 dpi
 
 
 def test_without_pango_pictures_are_still_drawn(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -163,3 +166,46 @@ def test_without_pango_pictures_are_still_drawn(monkeypatch: pytest.MonkeyPatch)
     image = Image.open(io.BytesIO(export.export(snapshot, "png", 0)))
     assert image.width > 600
     assert "Officials ask for" in PdfReader(io.BytesIO(export.export(snapshot, "pdf", 0))).pages[0].extract_text()
+
+
+A4_SIZES = {(595, 842), (842, 595)}
+A3_SIZES = {(842, 1191), (1191, 842)}
+
+
+def page_sizes(reader: PdfReader) -> list[tuple[int, int]]:
+    return [(round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in reader.pages]
+
+
+def test_a_small_map_prints_on_one_a4_page() -> None:
+    reader = PdfReader(io.BytesIO(export.export(sample_map(), "pdf", 0)))
+    assert len(reader.pages) == 1 and set(page_sizes(reader)) <= A4_SIZES
+    assert "Plain-English policy briefs" in reader.pages[0].extract_text()
+
+
+def test_a_large_map_prints_as_an_overview_and_a3_tiles_that_together_show_every_note() -> None:
+    snapshot = generated_map(400, 800)
+    lay = layout(MapView(snapshot))
+    assert lay.width > 3 * 1191, "one page would need the text too small to read"
+    reader = PdfReader(io.BytesIO(export.export(snapshot, "pdf", 0)))
+    assert len(reader.pages) > 2 and set(page_sizes(reader)) <= A3_SIZES
+    overview = reader.pages[0].extract_text()
+    assert "Generated map" in overview and f"pages 2 to {len(reader.pages)}" in overview
+    assert "A1 · p. 2" in overview
+    tiles = [page.extract_text() for page in reader.pages[1:]]
+    assert tiles[0].startswith(f"A1 · page 2 of {len(reader.pages)}")
+    every_tile = " ".join(" ".join(text.split()) for text in tiles)
+    for note in snapshot["notes"]:  # each note's first words are on some tile (the rest may wrap or be cut)
+        assert " ".join(note["text"].split()[:2]) in every_tile, note["id"]
+
+
+def test_tiles_are_drawn_at_a_readable_size_and_overlap_their_neighbours() -> None:
+    pages = picture_cairo.pdf_pages(layout(MapView(generated_map(400, 800))))
+    tiles = pages[1:]
+    assert all(t.scale * 13 >= 8 for t in tiles), "note text at 8 pt or more"
+    by_name = {t.name: t for t in tiles}
+    a1, a2 = by_name["A1"], by_name["A2"]
+    assert a1.region.x + a1.region.w - a2.region.x == picture_cairo.TILE_OVERLAP
+    for t in tiles:  # the part drawn fits inside the page's margins
+        right, bottom = t.to_page(t.region.x + t.region.w, t.region.y + t.region.h)
+        assert right <= t.width - picture_cairo.PAGE_MARGIN + 0.01
+        assert bottom <= t.height - picture_cairo.PAGE_MARGIN + 0.01

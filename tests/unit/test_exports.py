@@ -18,7 +18,7 @@ from pypdf import PdfReader
 
 from server import export
 from server.export.mapview import MapView
-from tests.support.maps import AWKWARD_TEXTS, awkward_map
+from tests.support.maps import AWKWARD_TEXTS, awkward_map, generated_map, sample_map
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -105,17 +105,70 @@ def test_gexf_carries_colours_and_positions_for_gephi(snapshot: dict[str, Any]) 
     assert len(root.findall(".//viz:position", ns)) == len(snapshot["notes"])
 
 
-@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's dot is not installed (bin/test installs it)")
-def test_graphviz_renders_the_dot_file_with_every_label(snapshot: dict[str, Any]) -> None:
-    result = subprocess.run(["dot", "-Tjson"], input=render(snapshot, "dot"), capture_output=True, timeout=60)
+needs_graphviz = pytest.mark.skipif(
+    shutil.which("dot") is None, reason="Graphviz's dot is not installed (bin/test installs it)"
+)
+
+
+def graphviz(source: bytes, output: str = "json") -> bytes:
+    result = subprocess.run(["dot", f"-T{output}"], input=source, capture_output=True, timeout=120)
     assert result.returncode == 0, result.stderr.decode()
-    graph = json.loads(result.stdout)
-    nodes = {o["name"]: o for o in graph["objects"]}
+    return result.stdout
+
+
+def drawn_notes(svg: bytes) -> dict[str, list[str]]:
+    """Note id -> the lines of text Graphviz drew in its box."""
+    root = ET.fromstring(svg)
+    return {
+        g.findtext(f"{SVG}title") or "": [t.text or "" for t in g.iter(f"{SVG}text")]
+        for g in root.iter(f"{SVG}g")
+        if g.get("class") == "node"
+    }
+
+
+@needs_graphviz
+def test_graphviz_renders_the_dot_file_with_every_label(snapshot: dict[str, Any]) -> None:
+    graph = json.loads(graphviz(render(snapshot, "dot")))
+    nodes = {o["name"]: o for o in graph["objects"] if "nodes" not in o}
     assert set(nodes) == set(texts(snapshot))
-    assert nodes["note0000"]["label"] == AWKWARD_TEXTS[0]
-    assert len(graph["edges"]) == len(snapshot["links"])
-    edge_labels = {e.get("label") for e in graph["edges"]}
-    assert "leads to\\nbetter use" in edge_labels
+    assert len([e for e in graph["edges"] if e.get("style") != "invis"]) == len(snapshot["links"])
+    drawn = drawn_notes(graphviz(render(snapshot, "dot"), "svg"))
+    for note_id, text in texts(snapshot).items():
+        if len(text) < 200:
+            assert " ".join(drawn[note_id]).split() == text.split(), note_id  # wrapped, every word as written
+    assert drawn["note0000"][-1].endswith("& more") and "&amp;" in " ".join(drawn["note0005"])
+
+
+@needs_graphviz
+def test_dot_wraps_long_notes_and_labels_so_the_drawing_stays_narrow(snapshot: dict[str, Any]) -> None:
+    svg = graphviz(render(snapshot, "dot"), "svg")
+    lines = drawn_notes(svg)["note0006"]  # 2,000 characters without a space
+    assert 1 < len(lines) <= 10 and all(len(line) <= 30 for line in lines) and lines[-1].endswith("…")
+    width = float(ET.fromstring(svg).get("width", "0").removesuffix("pt"))
+    assert width < 3000, f"{width} pt wide"
+
+
+@needs_graphviz
+def test_dot_ranks_notes_by_kind_along_the_pathway() -> None:
+    snapshot = sample_map()
+    graph = json.loads(graphviz(export.export(snapshot, "dot", 0)))
+    x = {o["name"]: float(o["pos"].split(",")[0]) for o in graph["objects"] if "pos" in o}
+    columns = {}
+    for n in snapshot["notes"]:
+        columns.setdefault(n["kind"], set()).add(x[n["id"]])
+    order = ["activity", "output", "outcome", "impact"]
+    assert all(len(columns[k]) == 1 for k in order), "each kind in one column"
+    lefts = [min(columns[k]) for k in order]
+    assert lefts == sorted(lefts) and len(set(lefts)) == len(lefts), "activities, outputs, outcomes, impacts"
+
+
+@needs_graphviz
+def test_a_large_map_asks_for_sfdp_says_so_and_lays_out_in_time() -> None:
+    source = export.export(generated_map(150, 300), "dot", 0)
+    assert source.startswith(b"// ") and b"sfdp" in source.splitlines()[0] and b"150 notes" in source.splitlines()[0]
+    assert b"  layout=sfdp;" in source.splitlines()
+    graph = json.loads(graphviz(source))  # dot obeys `layout`: sfdp draws it, where dot would take minutes
+    assert len([o for o in graph["objects"] if "pos" in o]) == 150
 
 
 def test_mermaid_escapes_every_label(snapshot: dict[str, Any]) -> None:
@@ -193,3 +246,20 @@ def test_every_format_handles_an_empty_map() -> None:
     for name in export.FORMATS:
         assert render(empty, name), name
     assert MapView(empty).graph.number_of_nodes() == 0
+
+
+def test_dot_ranks_a_workshops_own_kinds_by_the_way_their_links_run() -> None:
+    from server.board.model import Kind
+    from server.export import diagrams
+    from tests.support.maps import MapBuilder
+
+    kinds = (Kind("wish", "Wish", "#aabbcc"), Kind("step", "Step", "#bbccdd"), Kind("assumption", "A", "#ccddee"))
+    m = MapBuilder(kinds=kinds)
+    m.note("w1xx", "wish", "Cleaner river")
+    m.note("s1xx", "step", "Clear the banks")
+    m.note("s2xx", "step", "Test the water")
+    m.note("a1xx", "assumption", "Volunteers come")
+    m.link("l1xx", "s1xx", "w1xx")
+    m.link("l2xx", "s2xx", "w1xx")
+    m.link("l3xx", "a1xx", "s1xx")
+    assert diagrams.kind_ranks(MapView(m.snapshot())) == ["step", "wish"]

@@ -96,7 +96,10 @@ def export_map(args: argparse.Namespace) -> int:
         print(f"pathweaver: no workshop {args.workshop!r} in {where}", file=sys.stderr)
         return 1
     snapshot = stored.board.to_dict()
-    data = export.export(snapshot, args.format, now_ms())
+    try:
+        data = export.export(snapshot, args.format, now_ms(), args.impact)
+    except export.subset.UnknownNote:
+        raise CommandError(f"workshop {args.workshop!r} has no note {args.impact!r}") from None
     target = args.output or export.filename(snapshot["workshop"]["title"], args.format)
     if target == "-":
         sys.stdout.buffer.write(data)
@@ -167,6 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workshop", "-w", dest="workshop_option", metavar="ID", help="the workshop id, as an option")
     p.add_argument("--format", "-f", choices=sorted(FORMATS), default="json")
     p.add_argument("--output", "-o", help="file to write (default: named after the title; - for standard output)")
+    p.add_argument("--impact", metavar="NOTE_ID", help="only this note and the notes with a pathway to it")
     p.add_argument("--database-url", default=None)
     p.set_defaults(func=export_map)
 
@@ -182,7 +186,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 # A workshop id as the server makes them: 12 characters of base64url (9 random bytes).
 _WORKSHOP_ID = re.compile(r"[A-Za-z0-9_-]{12}")
-_EXPORT_OPTIONS_WITH_VALUES = {"--format", "-f", "--output", "-o", "--database-url", "--workshop", "-w"}
+_EXPORT_OPTIONS_WITH_VALUES = {"--format", "-f", "--output", "-o", "--database-url", "--workshop", "-w", "--impact"}
 
 
 def _names_the_workshop_option(word: str) -> bool:

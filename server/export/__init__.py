@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from server.export import diagrams, graph_files, kumu, pathweaver_json, picture, report, spreadsheet
+from server.export import diagrams, graph_files, kumu, pathweaver_json, picture, report, spreadsheet, subset
 from server.export.mapview import MapView
 
 
@@ -65,8 +65,11 @@ FORMATS: dict[str, Format] = {
 }
 
 
-def export(snapshot: dict[str, Any], format_name: str, now: int) -> bytes:
-    """The map in one format. Raises KeyError for an unknown format name."""
+def export(snapshot: dict[str, Any], format_name: str, now: int, towards: str | None = None) -> bytes:
+    """The map in one format; with `towards`, only the part of it that leads to that note (an impact).
+    Raises KeyError for an unknown format name, subset.UnknownNote for a note the map does not have."""
+    if towards is not None:
+        snapshot = subset.towards(snapshot, towards)
     return FORMATS[format_name].render(MapView(snapshot), now)
 
 

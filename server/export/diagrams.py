@@ -147,6 +147,13 @@ def _mermaid_text(text: str) -> str:
     return '"' + escaped.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "<br/>") + '"'
 
 
+# Mermaid's own defaults (mermaid.initialize: maxTextSize, maxEdges), which GitHub and most viewers keep: a
+# larger diagram is not drawn, only an error.
+MERMAID_MAX_TEXT = 50_000
+MERMAID_MAX_EDGES = 500
+LISTED_IMPACTS = 30
+
+
 def mermaid(view: MapView) -> bytes:
     # Mermaid ids must be plain words, so notes get n0, n1 … in reading order; the text carries the meaning.
     ids = {n["id"]: f"n{i}" for i, n in enumerate(view.notes)}
@@ -158,4 +165,27 @@ def mermaid(view: MapView) -> bytes:
     for lk in view.links:
         label = f"|{_mermaid_text(lk['label'])}|" if lk["label"] else ""
         lines.append(f"  {ids[lk['source']]} -->{label} {ids[lk['target']]}")
-    return ("\n".join(lines) + "\n").encode()
+    text = "\n".join(lines) + "\n"
+    if len(text) > MERMAID_MAX_TEXT or len(view.links) > MERMAID_MAX_EDGES:
+        text = lines[0] + "\n" + "\n".join(_mermaid_warning(view, len(text))) + "\n" + text.split("\n", 1)[1]
+    return text.encode()
+
+
+def _mermaid_warning(view: MapView, size: int) -> list[str]:
+    """Comment lines saying the diagram is over Mermaid's default limits, and how to export one impact's part."""
+    impacts = [n for n in view.notes if n["kind"] == "impact"]
+    lines = [
+        f"  %% WARNING: {size:,} characters and {len(view.links):,} links, over Mermaid's default limits",
+        f"  %% (maxTextSize {MERMAID_MAX_TEXT:,}, maxEdges {MERMAID_MAX_EDGES}): GitHub and most viewers will not",
+        "  %% draw it. Raise those limits where you can, or export one impact's pathways at a time:",
+        "  %% GET /api/workshops/{workshop id}/export/mermaid?impact={note id}",
+        "  %% or: pathweaver export {workshop id} -f mermaid --impact {note id}",
+    ]
+    if impacts:
+        lines.append(f"  %% The map's impacts ({len(impacts):,}), note id then text:")
+        for n in impacts[:LISTED_IMPACTS]:
+            words = " ".join(n["text"].split())
+            lines.append(f"  %%   {n['id']}  {words[:70] + ('…' if len(words) > 70 else '')}")
+        if len(impacts) > LISTED_IMPACTS:
+            lines.append(f"  %%   … and {len(impacts) - LISTED_IMPACTS:,} more (the JSON or CSV export lists them all)")
+    return lines

@@ -263,3 +263,38 @@ def test_dot_ranks_a_workshops_own_kinds_by_the_way_their_links_run() -> None:
     m.link("l2xx", "s2xx", "w1xx")
     m.link("l3xx", "a1xx", "s1xx")
     assert diagrams.kind_ranks(MapView(m.snapshot())) == ["step", "wish"]
+
+
+def mermaid_edges(text: str) -> list[str]:
+    return [line for line in text.splitlines() if "-->" in line and not line.strip().startswith("%%")]
+
+
+def test_a_mermaid_file_over_mermaids_default_limits_says_so_and_names_the_impacts() -> None:
+    from server.export import diagrams
+
+    snapshot = generated_map(300, 600)
+    text = export.export(snapshot, "mermaid", 0).decode()
+    lines = text.splitlines()
+    assert lines[0] == "flowchart LR" and len(mermaid_edges(text)) == 600 > diagrams.MERMAID_MAX_EDGES
+    warning = [line.strip() for line in lines if line.strip().startswith("%%")]
+    assert warning[0].startswith("%% WARNING: ") and "maxEdges 500" in warning[1]
+    assert any("export/mermaid?impact=" in line for line in warning)
+    impacts = [n for n in snapshot["notes"] if n["kind"] == "impact"]
+    assert f"%%   {impacts[0]['id']}  {impacts[0]['text']}" in warning
+    small = export.export(sample_map(), "mermaid", 0).decode()
+    assert "%%" not in small, "a map within the limits has no warning"
+
+
+def test_any_format_can_be_made_for_one_impact_and_the_pathways_into_it() -> None:
+    snapshot = generated_map(300, 600)
+    graph = MapView(snapshot).graph
+    impact = next(n["id"] for n in snapshot["notes"] if n["kind"] == "impact" and graph.in_degree(n["id"]) > 1)
+    expected = nx.ancestors(graph, impact) | {impact}
+    text = export.export(snapshot, "mermaid", 0, towards=impact).decode()
+    assert len(mermaid_edges(text)) == graph.subgraph(expected).number_of_edges()
+    part = nx.read_graphml(io.BytesIO(export.export(snapshot, "graphml", 0, towards=impact)))
+    assert set(part.nodes) == expected and part.number_of_edges() == graph.subgraph(expected).number_of_edges()
+    doc = json.loads(export.export(snapshot, "json", 0, towards=impact))
+    assert doc["workshop"]["title"].startswith("Generated map · towards: Note ")
+    with pytest.raises(KeyError):
+        export.export(snapshot, "json", 0, towards="no-such-note")

@@ -298,3 +298,57 @@ def test_any_format_can_be_made_for_one_impact_and_the_pathways_into_it() -> Non
     assert doc["workshop"]["title"].startswith("Generated map · towards: Note ")
     with pytest.raises(KeyError):
         export.export(snapshot, "json", 0, towards="no-such-note")
+
+
+def test_graphml_matches_gexf_orientation_and_carries_colour_as_gephi_reads_it(snapshot: dict[str, Any]) -> None:
+    graphml = nx.read_graphml(io.BytesIO(render(snapshot, "graphml")))
+    root = ET.fromstring(render(snapshot, "gexf"))
+    ns = {"g": root.tag[1:].split("}")[0], "viz": root.tag[1:].split("}")[0] + "/viz"}
+    for node in root.iterfind(".//g:node", ns):
+        position, colour = node.find("viz:position", ns), node.find("viz:color", ns)
+        assert position is not None and colour is not None
+        mine = graphml.nodes[node.get("id")]
+        assert (mine["x"], mine["y"]) == (float(position.get("x", "")), float(position.get("y", "")))
+        assert (mine["r"], mine["g"], mine["b"]) == tuple(int(colour.get(c, "")) for c in "rgb")
+    board = {n["id"]: n for n in snapshot["notes"]}
+    assert graphml.nodes["note0100"]["y"] == -board["note0100"]["y"], "y grows upwards, as Gephi reads it"
+
+
+def test_graphml_opens_in_yed_with_shapes_colours_labels_and_arrows(snapshot: dict[str, Any]) -> None:
+    y = "{http://www.yworks.com/xml/graphml}"
+    g = "{http://graphml.graphdrawing.org/xmlns}"
+    root = ET.fromstring(render(snapshot, "graphml"))
+    keys = {k.get("yfiles.type"): k.get("id") for k in root.iter(f"{g}key") if k.get("yfiles.type")}
+    assert set(keys) == {"nodegraphics", "edgegraphics"}
+    board = {n["id"]: n for n in snapshot["notes"]}
+    view = MapView(snapshot)
+    for node in root.iter(f"{g}node"):
+        shape = node.find(f"{g}data[@key='{keys['nodegraphics']}']/{y}ShapeNode")
+        assert shape is not None, node.get("id")
+        note = board[node.get("id", "")]
+        geometry, fill, label = shape.find(f"{y}Geometry"), shape.find(f"{y}Fill"), shape.find(f"{y}NodeLabel")
+        assert geometry is not None and fill is not None and label is not None
+        assert float(geometry.get("y", "")) == note["y"], "yEd's y grows downwards, as on the board"
+        assert fill.get("color", "").lower() == view.colour(note)
+        first_line = (label.text or "").split("\n")[0]
+        assert first_line and note["text"].startswith(first_line.removesuffix("…")), note["id"]
+    edges = list(root.iter(f"{g}edge"))
+    assert len(edges) == len(snapshot["links"])
+    for edge in edges:
+        line = edge.find(f"{g}data[@key='{keys['edgegraphics']}']/{y}PolyLineEdge")
+        assert line is not None and line.find(f"{y}Arrows").get("target") == "standard"  # type: ignore[union-attr]
+    labels = {e.text for e in root.iter(f"{y}EdgeLabel")}
+    assert "<assumes>" in labels and "" not in labels
+
+
+def test_kumu_has_a_connection_type_per_kind_of_link_and_keeps_labels_as_labels() -> None:
+    snapshot = generated_map(60, 120)
+    doc = json.loads(export.export(snapshot, "kumu", 0))
+    view = MapView(snapshot)
+    pairs = {
+        (view.kind_label(view.by_id[lk["source"]]), view.kind_label(view.by_id[lk["target"]]))
+        for lk in snapshot["links"]
+    }
+    assert {c["type"] for c in doc["connections"]} == {f"{a} → {b}" for a, b in pairs}
+    labels = {lk["id"]: lk["label"] for lk in snapshot["links"]}
+    assert all(c["label"] == labels[c["id"]] for c in doc["connections"])

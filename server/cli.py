@@ -97,7 +97,9 @@ def export_map(args: argparse.Namespace) -> int:
         return 1
     snapshot = stored.board.to_dict()
     try:
-        data = export.export(snapshot, args.format, now_ms(), args.impact)
+        data = export.export(snapshot, args.format, now_ms(), args.impact, names=not args.no_names)
+    except export.NamesKept as exc:
+        raise CommandError(str(exc)) from None
     except export.subset.UnknownNote:
         raise CommandError(f"workshop {args.workshop!r} has no note {args.impact!r}") from None
     target = args.output or export.filename(snapshot["workshop"]["title"], args.format)
@@ -171,6 +173,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", "-f", choices=sorted(FORMATS), default="json")
     p.add_argument("--output", "-o", help="file to write (default: named after the title; - for standard output)")
     p.add_argument("--impact", metavar="NOTE_ID", help="only this note and the notes with a pathway to it")
+    p.add_argument("--no-names", action="store_true", help="the reports without anyone's name")
     p.add_argument("--database-url", default=None)
     p.set_defaults(func=export_map)
 

@@ -16,7 +16,7 @@ import orjson
 from server import import_limits
 from server.board import characters, ops
 from server.board.change import Change
-from server.board.model import DEFAULT_KINDS, Board, Event, Kind, Participant, WorkshopInfo
+from server.board.model import DEFAULT_KINDS, IMPORTER_ID, Board, Event, Kind, Participant, WorkshopInfo
 from server.board.refusals import Refusal
 from server.board.rules import MAX_LINKS, MAX_NOTES, MAX_QUESTION, MAX_TITLE, decide, participant_join
 from server.clock import now_ms
@@ -335,7 +335,7 @@ def import_map(storage: Storage, secret_key: bytes, draft: MapDraft, importer_na
     """Store the draft as a new workshop; nothing is stored unless every note and link is accepted."""
     now = now_ms()
     # Notes and links the file does not attribute to one of its participants are credited to the import.
-    importer = Participant(id="imported", name=importer_name, colour="#7f7f7f", role="facilitator")
+    importer = Participant(id=IMPORTER_ID, name=importer_name, colour="#7f7f7f", role="facilitator")
     board, events = build_events(draft, "", importer, now)  # raises before anything is stored
     created = create_workshop(storage, secret_key, draft.title, draft.question, draft.kinds)
     board.workshop.id = created.workshop.id

@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 
 from server.export.mapview import MapView
+from server.export.pathways import BESIDE_PATHWAYS
 
 
 def _dot_string(text: str) -> str:
@@ -41,7 +42,6 @@ PATHWAY_ORDER = (
     "impact",
     "effect",
 )
-BESIDE_PATHWAYS = ("assumption", "evidence", "other-factor", "risk")
 
 
 def _lines(text: str, width: int, max_lines: int | None = None) -> str:

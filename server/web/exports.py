@@ -29,7 +29,7 @@ async def export_formats() -> list[dict[str, str]]:
     "/workshops/{workshop_id}/export/{format_name}",
     responses={
         200: {"content": {f.media_type.split(";")[0]: {} for f in export.FORMATS.values()}},
-        **problems(401, 403, 404, 422, 503),
+        **problems(400, 401, 403, 404, 422, 503),
     },
     response_class=Response,
 )
@@ -47,6 +47,7 @@ async def download(
             description="a note's id: only that note (an impact) and the notes with a pathway to it",
         ),
     ] = None,
+    names: Annotated[bool, Query(description="false: the reports without anyone's name")] = True,
 ) -> Response:
     """The map as a file. Facilitator only, unless the facilitator has shared exports with participants."""
     if format_name not in export.FORMATS:
@@ -55,7 +56,9 @@ async def download(
     if not participant.is_facilitator and not snapshot["workshop"].get("exports_for_participants"):
         raise ApiError(403, "facilitator_only", "the facilitator has not shared exports with participants")
     try:
-        data = await run_in_threadpool(export.export, snapshot, format_name, now_ms(), impact)
+        data = await run_in_threadpool(export.export, snapshot, format_name, now_ms(), impact, names)
+    except export.NamesKept as exc:
+        raise ApiError(400, "names_kept", str(exc)) from None
     except subset.UnknownNote:
         raise ApiError(404, "note_missing", f"the map has no note {impact!r} to export the pathways to") from None
     name = export.filename(snapshot["workshop"]["title"], format_name)

@@ -165,3 +165,17 @@ async def test_an_export_can_be_limited_to_one_impact_and_its_pathways(workshop:
         assert (r.status_code, r.json()["code"]) == (404, "note_missing")
         r = await http.get(f"{url}/mermaid", params={"impact": "bad id!"})
         assert r.status_code == 422
+
+
+async def test_the_report_can_be_downloaded_without_names(workshop: Workshop) -> None:
+    await populate(workshop)
+    headers = {"Authorization": f"Bearer {workshop.created['token']}"}
+    url = f"/api/workshops/{workshop.id}/export"
+    async with httpx.AsyncClient(base_url=workshop.server.url, headers=headers) as http:
+        name = (await http.get(f"{url}/json")).json()["participants"][0]["name"]
+        named = await http.get(f"{url}/report-md")
+        assert named.status_code == 200 and f"— {name}" in named.text
+        r = await http.get(f"{url}/report-md", params={"names": "false"})
+        assert r.status_code == 200 and f"— {name}" not in r.text and "Policy cites evidence" in r.text
+        r = await http.get(f"{url}/csv", params={"names": "false"})
+        assert (r.status_code, r.json()["code"]) == (400, "names_kept")

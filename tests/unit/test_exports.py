@@ -207,10 +207,10 @@ def test_png_and_pdf_open(snapshot: dict[str, Any]) -> None:
 def test_report_lists_pathways_gaps_and_cycles(snapshot: dict[str, Any]) -> None:
     md = render(snapshot, "report-md").decode()
     assert "## Pathways to each impact" in md
-    assert 'Activity: "Run monthly briefings, with officials; =SUM(A1)" → *produces "briefs" \\| summaries* →' in md
-    assert 'Activity: "Train officials in using evidence" → *contributes to* →' in md
+    assert 'Activity 1 "Run monthly briefings, with officials; =SUM(A1)" → *produces "briefs" \\| summaries* →' in md
+    assert 'Activity 2 "Train officials in using evidence" → *contributes to* →' in md
     assert "Notes linked to nothing:" in md and "x" * 100 in md
-    assert "## Cycles" in md and '"@mention -minus \\<script\\>alert(1)\\</script\\> &amp;" →' in md
+    assert "## Cycles" in md and 'Outcome 2 "@mention -minus \\<script\\>alert(1)\\</script\\> &amp;" →' in md
     html = render(snapshot, "report-html").decode()
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "2 participants" in html

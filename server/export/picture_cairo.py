@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import io
 import math
+import struct
+import sys
 import warnings
+import zlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +20,7 @@ from server.export.picture_layout import LABEL_PAD, LINE_HEIGHT, MARGIN, Arrow, 
 
 FONT_FAMILY = "DejaVu Sans"
 INK, ARROW, BORDER = "#111111", "#444444", "#555555"
+HAIRLINE = "#8a8a8a"  # an arrow one pixel wide, as light as a 2 px arrow drawn at a quarter of its size
 MAX_PNG_PIXELS = 12_000_000  # a bigger board is scaled down: no one reads a 100-megapixel picture
 
 try:
@@ -127,6 +131,34 @@ def _legend(ctx: Any, write: _Writer, legend: list[LegendItem]) -> None:
         write.text(item.label, item.x + 20, item.y - 13, 300, 13)
 
 
+def _angle(a: Arrow) -> float:
+    """The arrow's direction where it meets its target."""
+    if a.curved:
+        return math.atan2(a.y2 - a.cy, a.x2 - a.cx)
+    return math.atan2(a.y2 - a.y1, a.x2 - a.x1)
+
+
+def _arrow_line(ctx: Any, a: Arrow) -> None:
+    """The arrow's line, stopping short of its head."""
+    angle = _angle(a)
+    end_x, end_y = a.x2 - 9 * math.cos(angle), a.y2 - 9 * math.sin(angle)
+    ctx.move_to(a.x1, a.y1)
+    if a.curved:  # the quadratic as a cubic
+        c1 = (a.x1 + 2 / 3 * (a.cx - a.x1), a.y1 + 2 / 3 * (a.cy - a.y1))
+        c2 = (end_x + 2 / 3 * (a.cx - end_x), end_y + 2 / 3 * (a.cy - end_y))
+        ctx.curve_to(*c1, *c2, end_x, end_y)
+    else:
+        ctx.line_to(end_x, end_y)
+
+
+def _arrow_head(ctx: Any, a: Arrow) -> None:
+    angle = _angle(a)
+    ctx.move_to(a.x2, a.y2)
+    for side in (-1, 1):
+        ctx.line_to(a.x2 - 10 * math.cos(angle + side * 0.45), a.y2 - 10 * math.sin(angle + side * 0.45))
+    ctx.close_path()
+
+
 def _map(
     ctx: Any,
     write: _Writer,
@@ -134,49 +166,48 @@ def _map(
     boxes: list[Box],
     labelled: list[Arrow] | None = None,
     text: bool = True,
+    hairline: float | None = None,
 ) -> None:
     """Arrows, then notes over them, then the labels of `labelled` (all of `arrows` when None) over everything:
-    they sit in free space."""
+    they sit in free space. `hairline`: the width of a pixel, when arrows are drawn one pixel wide (the caller
+    turns antialiasing off) and kinds' names are left out (a large map's overview)."""
     wanted = {id(a.label_box) for a in labelled or ()}
-    ctx.set_line_width(2)
-    for a in arrows:
-        ctx.set_source_rgb(*_rgb(ARROW))
-        tx, ty = a.x2 - a.cx, a.y2 - a.cy
-        if not a.curved:
-            tx, ty = a.x2 - a.x1, a.y2 - a.y1
-        angle = math.atan2(ty, tx)
-        end_x, end_y = a.x2 - 9 * math.cos(angle), a.y2 - 9 * math.sin(angle)
-        ctx.move_to(a.x1, a.y1)
-        if a.curved:  # the quadratic as a cubic
-            c1 = (a.x1 + 2 / 3 * (a.cx - a.x1), a.y1 + 2 / 3 * (a.cy - a.y1))
-            c2 = (end_x + 2 / 3 * (a.cx - end_x), end_y + 2 / 3 * (a.cy - end_y))
-            ctx.curve_to(*c1, *c2, end_x, end_y)
-        else:
-            ctx.line_to(end_x, end_y)
-        ctx.stroke()
-        ctx.move_to(a.x2, a.y2)
-        for side in (-1, 1):
-            ctx.line_to(a.x2 - 10 * math.cos(angle + side * 0.45), a.y2 - 10 * math.sin(angle + side * 0.45))
-        ctx.close_path()
-        ctx.fill()
-        if text and (labelled is None or id(a.label_box) in wanted) and (leader := a.leader()):
-            ctx.save()
-            ctx.set_source_rgb(0.53, 0.53, 0.53)
-            ctx.set_line_width(1)
-            ctx.set_dash([3, 3])
-            ctx.move_to(leader[0], leader[1])
-            ctx.line_to(leader[2], leader[3])
+    if hairline is None:
+        ctx.set_line_width(2)
+        for a in arrows:
+            ctx.set_source_rgb(*_rgb(ARROW))
+            _arrow_line(ctx, a)
             ctx.stroke()
-            ctx.restore()
-    ctx.set_line_width(1)
+            _arrow_head(ctx, a)
+            ctx.fill()
+            if text and (labelled is None or id(a.label_box) in wanted) and (leader := a.leader()):
+                ctx.save()
+                ctx.set_source_rgb(0.53, 0.53, 0.53)
+                ctx.set_line_width(1)
+                ctx.set_dash([3, 3])
+                ctx.move_to(leader[0], leader[1])
+                ctx.line_to(leader[2], leader[3])
+                ctx.stroke()
+                ctx.restore()
+    else:  # one path for all the lines and one for all the heads: without antialiasing, much the quickest
+        ctx.set_line_width(hairline)
+        ctx.set_source_rgb(*_rgb(HAIRLINE))
+        for a in arrows:
+            _arrow_line(ctx, a)
+        ctx.stroke()
+        for a in arrows:
+            _arrow_head(ctx, a)
+        ctx.fill()
+    ctx.set_line_width(1 if hairline is None else hairline)
     for b in boxes:
         _rounded(ctx, b.x, b.y, b.w, b.h, 8)
         ctx.set_source_rgb(*_rgb(b.fill))
         ctx.fill_preserve()
         ctx.set_source_rgb(*_rgb(BORDER))
         ctx.stroke()
-        if text:
+        if text and hairline is None:
             write.text(b.kind_label, b.x + 10, b.y + 5, b.w - 20, 11, bold=True, colour="#222222")
+        if text:
             write.text(b.text, b.x + 10, b.y + 25, b.w - 20, 13, lines=b.lines, max_lines=len(b.lines))
     if not text:
         return
@@ -191,17 +222,60 @@ def _map(
             write.text(a.label, r.x + LABEL_PAD, r.y + 2, r.w - 2 * LABEL_PAD, 12, colour="#222222", centre=True)
 
 
+# Below this scale a PNG is an overview of a large map: its 10,000 arrows are drawn as one-pixel lines without
+# antialiasing (antialiased strokes thinner than a pixel cost Cairo several times as much, and look no better),
+# and the kinds' names over the notes, a few pixels tall, are left to the colours and the legend.
+OVERVIEW_SCALE = 0.5
+PNG_COMPRESSION = 2  # zlib level: most of the size of level 9 in a fraction of the time (a map is mostly white)
+
+
+def png_scale(lay: Layout) -> float:
+    """The scale a PNG of this layout is drawn at: 1, or less to keep it within MAX_PNG_PIXELS."""
+    return min(1.0, math.sqrt(MAX_PNG_PIXELS / (lay.width * lay.height)))
+
+
 def png(lay: Layout) -> bytes:
     import cairocffi as cairo
 
-    scale = min(1.0, math.sqrt(MAX_PNG_PIXELS / (lay.width * lay.height)))
-    surface = cairo.ImageSurface(cairo.FORMAT_RGB24, math.ceil(lay.width * scale), math.ceil(lay.height * scale))
+    scale = png_scale(lay)
+    width, height = math.ceil(lay.width * scale), math.ceil(lay.height * scale)
+    surface = cairo.ImageSurface(cairo.FORMAT_RGB24, width, height)
     ctx = cairo.Context(surface)
     ctx.scale(scale, scale)
-    _draw(ctx, lay)
-    out = io.BytesIO()
-    surface.write_to_png(out)
-    return out.getvalue()
+    if scale < OVERVIEW_SCALE:
+        write = _Writer(ctx)
+        ctx.set_source_rgb(1, 1, 1)
+        ctx.paint()
+        _header(ctx, write, lay)
+        ctx.set_antialias(cairo.ANTIALIAS_NONE)  # shapes only: text keeps its own antialiasing
+        _map(ctx, write, lay.arrows, lay.boxes, hairline=1 / scale)
+    else:
+        _draw(ctx, lay)
+    surface.flush()
+    return _encode_png(bytes(surface.get_data()), width, height, surface.get_stride())
+
+
+def _encode_png(pixels: bytes, width: int, height: int, stride: int) -> bytes:
+    """Cairo's RGB24 pixels (32 bits each, native byte order) as an RGB PNG. Cairo's own writer compresses at
+    zlib's default level, which takes seconds on a picture of 12 megapixels."""
+    rgb = bytearray(width * height * 3)
+    if stride != width * 4:
+        pixels = b"".join(pixels[row * stride : row * stride + width * 4] for row in range(height))
+    red, green, blue = (2, 1, 0) if sys.byteorder == "little" else (1, 2, 3)
+    rgb[0::3], rgb[1::3], rgb[2::3] = pixels[red::4], pixels[green::4], pixels[blue::4]
+    line = width * 3
+    raw = b"".join(b"\x00" + rgb[row * line : (row + 1) * line] for row in range(height))  # filter: none
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB, no interlace
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw, PNG_COMPRESSION))
+        + chunk(b"IEND", b"")
+    )
 
 
 # Paper in points (1/72 inch), portrait; the picture's units are CSS pixels, drawn as points at scale 1.

@@ -267,8 +267,9 @@ def _legend(view: MapView, width: float) -> list[LegendItem]:
     return items
 
 
-def layout(view: MapView) -> Layout:
-    """The picture's geometry, in picture coordinates (y down, the header on top)."""
+def layout(view: MapView, place_labels: bool = True) -> Layout:
+    """The picture's geometry, in picture coordinates (y down, the header on top). Without `place_labels`, the
+    links' labels are given no place (and are not drawn): for an overview too small to read them."""
     # Text the SVG (XML) or Cairo (valid UTF-8 without noncharacters) cannot carry becomes U+FFFD.
     view = view.for_xml()
     notes = view.notes
@@ -287,7 +288,7 @@ def layout(view: MapView) -> Layout:
         obstacles.add(b.rect)
     arrows = []
     for a in _arrows(view, {b.id: b for b in boxes}):
-        if a.label:
+        if a.label and place_labels:
             box = _place_label(a, obstacles)
             obstacles.add(box)
             a = Arrow(a.id, a.x1, a.y1, a.cx, a.cy, a.x2, a.y2, a.label, box)

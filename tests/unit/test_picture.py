@@ -209,3 +209,53 @@ def test_tiles_are_drawn_at_a_readable_size_and_overlap_their_neighbours() -> No
         right, bottom = t.to_page(t.region.x + t.region.w, t.region.y + t.region.h)
         assert right <= t.width - picture_cairo.PAGE_MARGIN + 0.01
         assert bottom <= t.height - picture_cairo.PAGE_MARGIN + 0.01
+
+
+def test_the_png_encoder_writes_the_pixels_cairo_drew() -> None:
+    """Read back by Pillow, the PNG holds exactly the pixels Cairo's own PNG writer would have written."""
+    import cairocffi as cairo
+
+    surface = cairo.ImageSurface(cairo.FORMAT_RGB24, 37, 23)  # an odd width: rows are padded in memory
+    ctx = cairo.Context(surface)
+    ctx.set_source_rgb(1, 1, 1)
+    ctx.paint()
+    for i, colour in enumerate([(0.9, 0.1, 0.2), (0.1, 0.8, 0.3), (0.2, 0.3, 0.95)]):
+        ctx.set_source_rgb(*colour)
+        ctx.arc(8 + i * 10, 11, 7, 0, 2 * math.pi)
+        ctx.fill()
+    surface.flush()
+    cairos = io.BytesIO()
+    surface.write_to_png(cairos)
+    ours = picture_cairo._encode_png(
+        bytes(surface.get_data()), surface.get_width(), surface.get_height(), surface.get_stride()
+    )
+    mine, theirs = Image.open(io.BytesIO(ours)), Image.open(cairos).convert("RGB")
+    assert mine.mode == "RGB" and mine.size == (37, 23)
+    assert list(mine.get_flattened_data()) == list(theirs.get_flattened_data())  # type: ignore[attr-defined]
+
+
+def test_a_large_map_png_is_an_overview_without_placing_link_labels(monkeypatch: pytest.MonkeyPatch) -> None:
+    from server.export import picture_layout
+
+    def no_labels(*_: Any) -> None:
+        raise AssertionError("link labels are not placed for an overview")
+
+    snapshot = generated_map(2000, 4000)
+    monkeypatch.setattr(picture_layout, "_place_label", no_labels)
+    image = Image.open(io.BytesIO(export.export(snapshot, "png", 0))).convert("RGB")
+    assert image.width * image.height <= picture_cairo.MAX_PNG_PIXELS + image.width + image.height  # sides rounded up
+    colours = {c for _, c in image.getcolors(maxcolors=10_000_000)}  # type: ignore[union-attr]
+    kinds = {tuple(int(k["colour"][i : i + 2], 16) for i in (1, 3, 5)) for k in snapshot["workshop"]["kinds"]}
+    assert kinds <= colours, "every kind's notes are drawn in its colour"
+    arrows = tuple(int(picture_cairo.HAIRLINE[i : i + 2], 16) for i in (1, 3, 5))
+    assert arrows in colours, "the arrows are drawn"
+
+
+def test_a_small_map_png_keeps_its_link_labels() -> None:
+    snapshot = sample_map()
+    lay = layout(MapView(snapshot))
+    assert picture_cairo.png_scale(lay) >= picture_cairo.OVERVIEW_SCALE
+    image = Image.open(io.BytesIO(export.export(snapshot, "png", 0))).convert("RGB")
+    for a in lay.arrows:  # the label's box is drawn: its white inside framed by grey
+        assert a.label_box is not None
+        assert image.getpixel((int(a.label_box.x), int(a.label_box.y + a.label_box.h / 2))) != (255, 255, 255)

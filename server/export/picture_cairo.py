@@ -252,30 +252,33 @@ def png(lay: Layout) -> bytes:
     else:
         _draw(ctx, lay)
     surface.flush()
-    return _encode_png(bytes(surface.get_data()), width, height, surface.get_stride())
+    return _encode_png(surface.get_data(), width, height, surface.get_stride())
 
 
-def _encode_png(pixels: bytes, width: int, height: int, stride: int) -> bytes:
-    """Cairo's RGB24 pixels (32 bits each, native byte order) as an RGB PNG. Cairo's own writer compresses at
+def _encode_png(pixels: Any, width: int, height: int, stride: int) -> bytes:
+    """Cairo's RGB24 pixels (32 bits each, native byte order, rows `stride` bytes apart) as an RGB PNG, a band
+    of rows at a time so that it never holds another copy of the picture. Cairo's own writer compresses at
     zlib's default level, which takes seconds on a picture of 12 megapixels."""
-    rgb = bytearray(width * height * 3)
-    if stride != width * 4:
-        pixels = b"".join(pixels[row * stride : row * stride + width * 4] for row in range(height))
     red, green, blue = (2, 1, 0) if sys.byteorder == "little" else (1, 2, 3)
-    rgb[0::3], rgb[1::3], rgb[2::3] = pixels[red::4], pixels[green::4], pixels[blue::4]
-    line = width * 3
-    raw = b"".join(b"\x00" + rgb[row * line : (row + 1) * line] for row in range(height))  # filter: none
+    source = memoryview(pixels).cast("B")
+    compressor = zlib.compressobj(PNG_COMPRESSION)
+    parts, line = [], width * 3
+    band = max(1, (1 << 20) // line)  # rows converted at once: about a megabyte
+    for top in range(0, height, band):
+        rows = min(band, height - top)
+        block = bytes(source[top * stride : (top + rows) * stride])
+        if stride != width * 4:
+            block = b"".join(block[r * stride : r * stride + width * 4] for r in range(rows))
+        rgb = bytearray(rows * line)
+        rgb[0::3], rgb[1::3], rgb[2::3] = block[red::4], block[green::4], block[blue::4]
+        parts.append(compressor.compress(b"".join(b"\x00" + rgb[r * line : (r + 1) * line] for r in range(rows))))
+    parts.append(compressor.flush())
 
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB, no interlace
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(raw, PNG_COMPRESSION))
-        + chunk(b"IEND", b"")
-    )
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB, no interlace; rows: filter none
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", b"".join(parts)) + chunk(b"IEND", b"")
 
 
 # Paper in points (1/72 inch), portrait; the picture's units are CSS pixels, drawn as points at scale 1.

@@ -167,19 +167,22 @@ def _map(
     labelled: list[Arrow] | None = None,
     text: bool = True,
     hairline: float | None = None,
+    heads: set[int] | None = None,
 ) -> None:
     """Arrows, then notes over them, then the labels of `labelled` (all of `arrows` when None) over everything:
     they sit in free space. `hairline`: the width of a pixel, when arrows are drawn one pixel wide (the caller
-    turns antialiasing off) and kinds' names are left out (a large map's overview)."""
+    turns antialiasing off) and kinds' names are left out (a large map's overview). `heads`: the arrows (by
+    `id()`) whose heads are drawn, when not all (a tile draws the heads that point into it)."""
     wanted = {id(a.label_box) for a in labelled or ()}
     if hairline is None:
         ctx.set_line_width(2)
+        ctx.set_source_rgb(*_rgb(ARROW))  # the leaders below change it within save() and restore()
         for a in arrows:
-            ctx.set_source_rgb(*_rgb(ARROW))
             _arrow_line(ctx, a)
             ctx.stroke()
-            _arrow_head(ctx, a)
-            ctx.fill()
+            if heads is None or id(a) in heads:
+                _arrow_head(ctx, a)
+                ctx.fill()
             if text and (labelled is None or id(a.label_box) in wanted) and (leader := a.leader()):
                 ctx.save()
                 ctx.set_source_rgb(0.53, 0.53, 0.53)
@@ -427,10 +430,10 @@ def pdf(lay: Layout) -> bytes:
     return out.getvalue()
 
 
-def _crosses(a: Arrow, r: Rect) -> bool:
-    """Whether an arrow passes through a rectangle: exactly for a straight one (clipping the segment to it),
-    by its bounding box for a curved one."""
-    if not _arrow_rect(a).overlaps(r):
+def _crosses(a: Arrow, bounds: Rect, r: Rect) -> bool:
+    """Whether an arrow (within `bounds`) passes through a rectangle: exactly for a straight one (clipping the
+    segment to it), by its bounding box for a curved one."""
+    if not bounds.overlaps(r):
         return False
     if a.curved:
         return True
@@ -456,12 +459,13 @@ class _Contents:
     arrows: list[Arrow]
     boxes: list[Box]
     labelled: list[Arrow]
+    heads: set[int]  # id() of the arrows whose heads are on the tile
 
 
 def _contents(lay: Layout, tiles: list[Page]) -> list[_Contents]:
     """What each tile shows, found through a grid of the tiles so that each item is tested against the few
     tiles it may be on, in drawing order."""
-    contents = [_Contents([], [], []) for _ in tiles]
+    contents = [_Contents([], [], [], set()) for _ in tiles]
     if not tiles:
         return contents
     step_x = tiles[0].region.w - TILE_OVERLAP
@@ -483,9 +487,16 @@ def _contents(lay: Layout, tiles: list[Page]) -> list[_Contents]:
         return [grid[(i, j)] for i in rows for j in columns if (i, j) in grid]
 
     for a in lay.arrows:
-        for i in near(_arrow_rect(a)):
-            if _crosses(a, tiles[i].region):
+        bounds = _arrow_rect(a)
+        for i in near(bounds):
+            region = tiles[i].region
+            if _crosses(a, bounds, region):
                 contents[i].arrows.append(a)
+                if (
+                    region.x - 12 <= a.x2 <= region.x + region.w + 12
+                    and region.y - 12 <= a.y2 <= region.y + region.h + 12
+                ):
+                    contents[i].heads.add(id(a))
         if a.label and a.label_box:
             for i in near(a.label_box):
                 if a.label_box.overlaps(tiles[i].region):
@@ -522,7 +533,8 @@ def _overview(ctx: Any, write: _Writer, lay: Layout, page: Page, tiles: list[Pag
     ctx.clip()
     ctx.translate(page.left - page.region.x * page.scale, page.top - page.region.y * page.scale)
     ctx.scale(page.scale, page.scale)
-    _map(ctx, write, lay.arrows, lay.boxes, text=page.scale * 13 >= 5)  # text too small to read is left out
+    readable = page.scale * 13 >= 5  # text too small to read is left out, and heads too small to see
+    _map(ctx, write, lay.arrows, lay.boxes, text=readable, heads=None if page.scale * 10 >= 1.5 else set())
     ctx.restore()
     ctx.set_line_width(0.75)
     for tile in tiles:
@@ -561,5 +573,5 @@ def _tile(
     ctx.clip()
     ctx.translate(tile.left - visible.x * tile.scale, tile.top - visible.y * tile.scale)
     ctx.scale(tile.scale, tile.scale)
-    _map(ctx, write, contents.arrows, contents.boxes, contents.labelled)
+    _map(ctx, write, contents.arrows, contents.boxes, contents.labelled, heads=contents.heads)
     ctx.restore()

@@ -12,6 +12,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 
 from server.export.mapview import MapView
 
@@ -89,7 +90,7 @@ class Arrow:
         lx, ly = min(max(mx, r.x), r.x + r.w), min(max(my, r.y), r.y + r.h)  # the label's nearest point
         return (mx, my, lx, ly) if math.hypot(lx - mx, ly - my) > 12 else None
 
-    @property
+    @cached_property  # asked for again and again while drawing; the arrow never changes
     def curved(self) -> bool:
         """Whether the control point is off the straight line between the ends."""
         dx, dy = self.x2 - self.x1, self.y2 - self.y1

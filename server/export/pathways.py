@@ -111,7 +111,7 @@ def analyse(g: nx.DiGraph, kinds: dict[str, str]) -> Analysis:
     """`kinds`: note id -> kind name. Pathways run through the notes of pathway kinds only (not assumptions
     and the like); the search budget is shared out between the impacts, each getting an equal part of what the
     ones before it left, so that on a large map every impact gets pathways, not only the first ones."""
-    on_pathways = g.subgraph(n for n in g.nodes if kinds[n] not in BESIDE_PATHWAYS)
+    on_pathways = g.subgraph(n for n in g.nodes if kinds[n] not in BESIDE_PATHWAYS).copy()  # a view is slow to walk
     impacts = [n for n in g.nodes if kinds[n] == "impact"]
     activities = [n for n in g.nodes if kinds[n] == "activity"]
     pathways, budget, listed = [], MAX_TOTAL_STEPS, 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import logging
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -95,7 +96,12 @@ def export_map(args: argparse.Namespace) -> int:
         print(f"pathweaver: no workshop {args.workshop!r} in {where}", file=sys.stderr)
         return 1
     snapshot = stored.board.to_dict()
-    data = export.export(snapshot, args.format, now_ms())
+    try:
+        data = export.export(snapshot, args.format, now_ms(), args.impact, names=not args.no_names)
+    except export.NamesKept as exc:
+        raise CommandError(str(exc)) from None
+    except export.subset.UnknownNote:
+        raise CommandError(f"workshop {args.workshop!r} has no note {args.impact!r}") from None
     target = args.output or export.filename(snapshot["workshop"]["title"], args.format)
     if target == "-":
         sys.stdout.buffer.write(data)
@@ -157,10 +163,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     from server.export import FORMATS
 
-    p = sub.add_parser("export", help="write a workshop's map in one format")
-    p.add_argument("workshop", help="the workshop id")
+    p = sub.add_parser(
+        "export",
+        help="write a workshop's map in one format",
+        epilog="An id that starts with '-' may be given as it is, after '--', or as --workshop=ID.",
+    )
+    p.add_argument("workshop", nargs="?", help="the workshop id")
+    p.add_argument("--workshop", "-w", dest="workshop_option", metavar="ID", help="the workshop id, as an option")
     p.add_argument("--format", "-f", choices=sorted(FORMATS), default="json")
     p.add_argument("--output", "-o", help="file to write (default: named after the title; - for standard output)")
+    p.add_argument("--impact", metavar="NOTE_ID", help="only this note and the notes with a pathway to it")
+    p.add_argument("--no-names", action="store_true", help="the reports without anyone's name")
     p.add_argument("--database-url", default=None)
     p.set_defaults(func=export_map)
 
@@ -174,8 +187,54 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# A workshop id as the server makes them: 12 characters of base64url (9 random bytes).
+_WORKSHOP_ID = re.compile(r"[A-Za-z0-9_-]{12}")
+_EXPORT_OPTIONS_WITH_VALUES = {"--format", "-f", "--output", "-o", "--database-url", "--workshop", "-w", "--impact"}
+
+
+def _names_the_workshop_option(word: str) -> bool:
+    if word in ("-w", "--workshop") or word.startswith("--workshop="):
+        return True
+    return word.startswith("-w") and not word.startswith("--") and len(word) != 12  # `-wID`; `-w` + 10 is no id
+
+
+def _workshop_ids_as_options(argv: list[str]) -> list[str]:
+    """`pathweaver export -x3abcdEFGh1`: an id made before ids had to start with a letter or digit (1 in 64 did
+    not) reads to argparse as an option. With no other workshop id given, a word shaped like an id that is not
+    an option's value becomes `--workshop=ID`. No option of `export` is 12 such characters long: `-f` with a
+    format is shorter or longer, `-h` takes no value, and a file name for `-o` is given apart from it."""
+    if not argv or argv[0] != "export" or "--" in argv:
+        return argv
+    words = argv[1:]
+    plain = [
+        i
+        for i, word in enumerate(words)
+        if not word.startswith("-") and (i == 0 or words[i - 1] not in _EXPORT_OPTIONS_WITH_VALUES)
+    ]
+    if plain or any(_names_the_workshop_option(word) for word in words):
+        return argv
+    shaped = [
+        i
+        for i, word in enumerate(words)
+        if _WORKSHOP_ID.fullmatch(word)
+        and word not in _EXPORT_OPTIONS_WITH_VALUES
+        and (i == 0 or words[i - 1] not in _EXPORT_OPTIONS_WITH_VALUES)
+    ]
+    if len(shaped) != 1:
+        return argv
+    words[shaped[0]] = f"--workshop={words[shaped[0]]}"
+    return [argv[0], *words]
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(_workshop_ids_as_options(sys.argv[1:] if argv is None else argv))
+    if args.command == "export":
+        if args.workshop and args.workshop_option and args.workshop != args.workshop_option:
+            parser.error("export: give the workshop id once")
+        args.workshop = args.workshop or args.workshop_option
+        if not args.workshop:
+            parser.error("export: the workshop id is required (one that starts with '-' goes after '--')")
     try:
         return int(args.func(args))
     except CommandError as exc:

@@ -16,7 +16,7 @@ import orjson
 from server import import_limits, vote_imports
 from server.board import characters, ops
 from server.board.change import Change
-from server.board.model import DEFAULT_KINDS, Board, Event, Kind, Participant, WorkshopInfo
+from server.board.model import DEFAULT_KINDS, IMPORTER_ID, Board, Event, Kind, Participant, WorkshopInfo
 from server.board.refusals import Refusal
 from server.board.rules import MAX_LINKS, MAX_NOTES, MAX_QUESTION, MAX_TITLE, decide, participant_join
 from server.clock import now_ms
@@ -80,14 +80,7 @@ def read_json(data: bytes) -> MapDraft:
         raise ImportProblem(str(exc)) from None
     import_limits.check_counts(document)
     w = document["workshop"]
-    kinds = []
-    for i, k in enumerate(w.get("kinds") or []):
-        where = f"workshop.kinds[{i}]"
-        if not isinstance(k, dict) or not _KIND_NAME.fullmatch(str(k.get("name", ""))):
-            raise ImportProblem(f"{where}.name: expected lower-case letters, digits, - or _")
-        if not _COLOUR.fullmatch(str(k.get("colour", ""))):
-            raise ImportProblem(f"{where}.colour: expected a colour like #a1b2c3")
-        kinds.append(Kind(k["name"], str(k.get("label") or k["name"])[:40], k["colour"]))
+    kinds = [_kind(k, f"workshop.kinds[{i}]", ".") for i, k in enumerate(w.get("kinds") or [])]
     draft = MapDraft(
         title=_text(w.get("title"), "workshop.title", MAX_TITLE, required=True),
         question=_text(w.get("question", ""), "workshop.question", MAX_QUESTION),
@@ -126,6 +119,15 @@ def _setup(document: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     return frames
 
 
+def _kind(k: Any, where: str, separator: str) -> Kind:
+    """One kind of note from a file: a name (lower-case letters, digits, - or _), a label and a colour."""
+    if not isinstance(k, dict) or not _KIND_NAME.fullmatch(str(k.get("name", ""))):
+        raise ImportProblem(f"{where}{separator}name: expected lower-case letters, digits, - or _")
+    if not _COLOUR.fullmatch(str(k.get("colour", ""))):
+        raise ImportProblem(f"{where}{separator}colour: expected a colour like #a1b2c3")
+    return Kind(k["name"], str(k.get("label") or k["name"])[:40], k["colour"])
+
+
 def _text(value: Any, where: str, limit: int, required: bool = False) -> str:
     if not isinstance(value, str):
         raise ImportProblem(f"{where}: expected text, got {type(value).__name__}")
@@ -140,14 +142,52 @@ def _default_kinds() -> tuple[Kind, ...]:
     return tuple(Kind(*k) for k in DEFAULT_KINDS)
 
 
-def read_csv(notes_csv: bytes, links_csv: bytes | None, title: str) -> MapDraft:
-    """notes.csv (columns: text, kind, and optionally id, x, y, colour) and links.csv (source, target, label)."""
-    _check_size(notes_csv + (links_csv or b""), "the files")
+def read_csv(
+    notes_csv: bytes,
+    links_csv: bytes | None,
+    title: str,
+    *,
+    workshop_csv: bytes | None = None,
+    kinds_csv: bytes | None = None,
+    participants_csv: bytes | None = None,
+    fallback_title: str = "Imported map",
+) -> MapDraft:
+    """notes.csv (columns: text, kind, and optionally id, x, y, colour) and links.csv (source, target, label).
+
+    The files a Pathweaver CSV export adds are read when given: workshop.csv (its title is used when `title` is
+    blank, and its question), kinds.csv (the workshop's kinds; else the default ones), participants.csv, and in
+    notes.csv and links.csv the author_id, created_at and updated_at columns.
+    """
+    _check_size(
+        b"".join(f or b"" for f in (notes_csv, links_csv, workshop_csv, kinds_csv, participants_csv)), "the files"
+    )
     _check_storable(title, "the title")
+    question = ""
+    if workshop_csv is not None:
+        rows = _read_table(workshop_csv, "workshop.csv", 1, ("title", "question"), ("title",))
+        if rows:
+            line, row = rows[0]
+            _check_storable(row, f"workshop.csv line {line}", "column ")
+            title = title.strip() or _text(row["title"], f"workshop.csv line {line}, title", MAX_TITLE).strip()
+            question = _text(row.get("question", ""), f"workshop.csv line {line}, question", MAX_QUESTION)
+    title = title.strip() or fallback_title
     kinds = _default_kinds()
+    if kinds_csv is not None:
+        kind_rows = _read_table(kinds_csv, "kinds.csv", import_limits.MAX_KINDS, spreadsheet.KIND_COLUMNS, ("name",))
+        kinds = tuple(_kind(row, f"kinds.csv line {line}, column ", "") for line, row in kind_rows) or kinds
+        if len({k.name for k in kinds}) != len(kinds):
+            raise ImportProblem("kinds.csv: a kind is named twice")
     by_word = {k.name: k.name for k in kinds} | {k.label.lower(): k.name for k in kinds}
-    draft = MapDraft(title=title, question="", kinds=kinds)
-    rows = _read_table(notes_csv, "notes.csv", MAX_NOTES, ("text", "kind", "id", "x", "y", "colour"), ("text", "kind"))
+    draft = MapDraft(title=title, question=question, kinds=kinds)
+    if participants_csv is not None:
+        table = _read_table(
+            participants_csv, "participants.csv", import_limits.MAX_PARTICIPANTS, spreadsheet.PARTICIPANT_COLUMNS
+        )
+        for line, row in table:
+            draft.participants.append(import_limits.participant_fields(row, f"participants.csv line {line}"))
+    known_authors = {p["id"] for p in draft.participants}
+    note_columns = ("text", "kind", "id", "x", "y", "colour", "author_id", "created_at", "updated_at")
+    rows = _read_table(notes_csv, "notes.csv", MAX_NOTES, note_columns, ("text", "kind"))
     if not rows:
         raise ImportProblem("notes.csv has no rows")
     for column in ("text", "kind"):
@@ -167,8 +207,9 @@ def read_csv(notes_csv: bytes, links_csv: bytes | None, title: str) -> MapDraft:
                 raise ImportProblem(f"{where}: column {axis!r} should be a number, got {row[axis]!r}") from None
         if row.get("colour"):
             note["colour"] = row["colour"]
+        note.update(_written(row, where, known_authors))
         draft.notes.append((where, note))
-    link_columns = ("source", "target", "label", "id")
+    link_columns = ("source", "target", "label", "id", "author_id", "created_at", "updated_at")
     for line, row in _read_table(links_csv, "links.csv", MAX_LINKS, link_columns) if links_csv else []:
         where = f"links.csv line {line}"
         _check_storable(row, where, "column ")
@@ -179,10 +220,27 @@ def read_csv(notes_csv: bytes, links_csv: bytes | None, title: str) -> MapDraft:
             "source": row["source"],
             "target": row["target"],
             "label": row.get("label", ""),
+            **_written(row, where, known_authors),
         }
         draft.links.append((where, link))
     _resolve_link_ends_by_text(draft)
     return draft
+
+
+def _written(row: dict[str, str], where: str, known_authors: set[str]) -> dict[str, Any]:
+    """Who wrote a note or link and when, from the columns a Pathweaver export adds (each optional)."""
+    fields: dict[str, Any] = {}
+    if row.get("author_id") in known_authors:
+        fields["author"] = row["author_id"]
+    for column in ("created_at", "updated_at"):
+        if row.get(column, "").strip():
+            try:
+                fields[column] = spreadsheet.parse_time(row[column])
+            except (ValueError, OverflowError, OSError):
+                raise ImportProblem(
+                    f"{where}: column {column!r} should be a time like 2026-11-24T10:00:00.000Z, got {row[column]!r}"
+                ) from None
+    return fields
 
 
 def _read_table(data: bytes, name: str, *bounds: Any) -> list[tuple[int, dict[str, str]]]:
@@ -192,12 +250,22 @@ def _read_table(data: bytes, name: str, *bounds: Any) -> list[tuple[int, dict[st
         raise ImportProblem(str(exc)) from None
 
 
-def read_csv_zip(data: bytes, title: str) -> MapDraft:
+def read_csv_zip(data: bytes, title: str = "", fallback_title: str = "Imported map") -> MapDraft:
+    """A zip holding notes.csv, and maybe the other files a Pathweaver CSV export holds. A non-blank `title`
+    is the workshop's title; else workshop.csv's, else `fallback_title`."""
     _check_size(data, "the file")
-    members = import_limits.read_zip_members(data, ("notes.csv", "links.csv"))
+    members = import_limits.read_zip_members(data, spreadsheet.MEMBERS)
     if "notes.csv" not in members:
         raise ImportProblem("the zip holds no notes.csv")
-    return read_csv(members["notes.csv"], members.get("links.csv"), title)
+    return read_csv(
+        members["notes.csv"],
+        members.get("links.csv"),
+        title,
+        workshop_csv=members.get("workshop.csv"),
+        kinds_csv=members.get("kinds.csv"),
+        participants_csv=members.get("participants.csv"),
+        fallback_title=fallback_title,
+    )
 
 
 def read_upload(data: bytes, filename: str, title: str = "") -> MapDraft:
@@ -206,7 +274,7 @@ def read_upload(data: bytes, filename: str, title: str = "") -> MapDraft:
     fallback = title.strip() or filename.rsplit("/", 1)[-1].split(".")[0][:MAX_TITLE] or "Imported map"
     _check_storable(fallback, "the title")
     if name.endswith(".zip"):
-        return read_csv_zip(data, fallback)
+        return read_csv_zip(data, title.strip()[:MAX_TITLE], fallback_title=fallback)
     if name.endswith(".csv"):
         return read_csv(data, None, fallback)
     draft = read_json(data)
@@ -307,7 +375,7 @@ def import_map(storage: Storage, secret_key: bytes, draft: MapDraft, importer_na
     """Store the draft as a new workshop; nothing is stored unless every note and link is accepted."""
     now = now_ms()
     # Notes and links the file does not attribute to one of its participants are credited to the import.
-    importer = Participant(id="imported", name=importer_name, colour="#7f7f7f", role="facilitator")
+    importer = Participant(id=IMPORTER_ID, name=importer_name, colour="#7f7f7f", role="facilitator")
     board, events = build_events(draft, "", importer, now)  # raises before anything is stored
     created = create_workshop(storage, secret_key, draft.title, draft.question, draft.kinds)
     board.workshop.id = created.workshop.id

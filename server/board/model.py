@@ -15,6 +15,9 @@ from server.board.phases import Phase, Plan
 from server.board.seen import SeenIds
 
 # One colour per kind. Light backgrounds so the dark note text keeps WCAG AA contrast.
+# The participant an import credits with the notes and links its file does not attribute to anyone.
+IMPORTER_ID = "imported"
+
 DEFAULT_KINDS: tuple[tuple[str, str, str], ...] = (
     ("impact", "Impact", "#f4a6a6"),
     ("outcome", "Outcome", "#f9d77e"),

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from server.export import diagrams, graph_files, kumu, pathweaver_json, picture, report, spreadsheet
+from server.export import diagrams, graph_files, kumu, pathweaver_json, picture, report, spreadsheet, subset
 from server.export.mapview import MapView
 
 
@@ -18,6 +18,12 @@ class Format:
     extension: str
     media_type: str
     render: Callable[[MapView, int], bytes]  # (map, export time in ms) -> file contents
+    # The same without anyone's name, for the formats that can leave names out.
+    render_without_names: Callable[[MapView, int], bytes] | None = None
+
+
+class NamesKept(ValueError):
+    """The format cannot leave names out."""
 
 
 FORMATS: dict[str, Format] = {
@@ -28,10 +34,10 @@ FORMATS: dict[str, Format] = {
         ),
         Format(
             "csv",
-            "CSV for spreadsheets (notes.csv + links.csv)",
+            "CSV for spreadsheets (notes.csv + links.csv, re-importable)",
             "csv.zip",
             "application/zip",
-            lambda v, _: spreadsheet.export(v),
+            spreadsheet.export,
         ),
         Format("kumu", "Kumu blueprint JSON", "kumu.json", "application/json", lambda v, _: kumu.export(v)),
         Format(
@@ -53,6 +59,7 @@ FORMATS: dict[str, Format] = {
             "report.md",
             "text/markdown; charset=utf-8",
             lambda v, _: report.markdown(v),
+            lambda v, _: report.markdown(v, names=False),
         ),
         Format(
             "report-html",
@@ -60,14 +67,25 @@ FORMATS: dict[str, Format] = {
             "report.html",
             "text/html; charset=utf-8",
             lambda v, _: report.html(v),
+            lambda v, _: report.html(v, names=False),
         ),
     ]
 }
 
 
-def export(snapshot: dict[str, Any], format_name: str, now: int) -> bytes:
-    """The map in one format. Raises KeyError for an unknown format name."""
-    return FORMATS[format_name].render(MapView(snapshot), now)
+def export(
+    snapshot: dict[str, Any], format_name: str, now: int, towards: str | None = None, names: bool = True
+) -> bytes:
+    """The map in one format; with `towards`, only the part of it that leads to that note (an impact); with
+    `names` false, without anyone's name (the reports only). Raises KeyError for an unknown format name,
+    subset.UnknownNote for a note the map does not have, NamesKept for a format that cannot leave names out."""
+    chosen = FORMATS[format_name]
+    render = chosen.render if names else chosen.render_without_names
+    if render is None:
+        raise NamesKept(f"the {format_name} format keeps names; only the reports leave them out")
+    if towards is not None:
+        snapshot = subset.towards(snapshot, towards)
+    return render(MapView(snapshot), now)
 
 
 def filename(title: str, format_name: str) -> str:

@@ -1,5 +1,6 @@
 """Kumu blueprint JSON: elements typed by note kind, directed connections; ids always, so Kumu never merges
-two notes that happen to say the same thing."""
+two notes that happen to say the same thing. A connection's type is the kind of link it is, named by the kinds
+of notes it joins ("Activity → Output"), so that a map has a few types to style; its label stays its label."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ def export(view: MapView) -> bytes:
             "id": lk["id"],
             "from": lk["source"],
             "to": lk["target"],
-            "type": lk["label"] or "link",
+            "type": f"{view.kind_label(view.by_id[lk['source']])} → {view.kind_label(view.by_id[lk['target']])}",
             "label": lk["label"],
             "direction": "directed",
             "dots": view.dots.get(lk["id"], 0),

@@ -18,6 +18,9 @@ MAX_CYCLES = 50
 MAX_STEPS = 100_000  # search steps for one impact
 MAX_TOTAL_STEPS = 300_000  # search steps for the whole report: about a second at most
 MAX_TOTAL_PATHS = 500  # pathways listed in one report
+# Kinds of note that stand beside a pathway rather than on it: what a link rests on, or what else may explain a
+# change. They never start or carry a pathway (an assumption is not where a change begins).
+BESIDE_PATHWAYS = ("assumption", "evidence", "other-factor", "risk")
 
 
 @dataclass
@@ -107,18 +110,23 @@ def _reachable(g: nx.DiGraph, sources: list[str]) -> set[str]:
 
 
 def analyse(g: nx.DiGraph, kinds: dict[str, str]) -> Analysis:
-    """`kinds`: note id -> kind name."""
+    """`kinds`: note id -> kind name. Pathways run through the notes of pathway kinds only (not assumptions
+    and the like); the search budget is shared out between the impacts, each getting an equal part of what the
+    ones before it left, so that on a large map every impact gets pathways, not only the first ones."""
+    on_pathways = g.subgraph(n for n in g.nodes if kinds[n] not in BESIDE_PATHWAYS).copy()  # a view is slow to walk
     impacts = [n for n in g.nodes if kinds[n] == END_KIND]
     activities = [n for n in g.nodes if kinds[n] == START_KIND]
     pathways, budget, listed = [], MAX_TOTAL_STEPS, 0
-    for impact in impacts:
-        limit = min(MAX_PATHS_PER_IMPACT, MAX_TOTAL_PATHS - listed)
-        found, used = pathways_into(g, impact, limit=limit, max_steps=min(MAX_STEPS, budget) if limit else 0)
+    for i, impact in enumerate(impacts):
+        left = len(impacts) - i
+        limit = min(MAX_PATHS_PER_IMPACT, max(1, (MAX_TOTAL_PATHS - listed) // left)) if listed < MAX_TOTAL_PATHS else 0
+        steps = min(MAX_STEPS, budget // left)
+        found, used = pathways_into(on_pathways, impact, limit=limit, max_steps=steps if limit else 0)
         budget, listed = max(budget - used, 0), listed + len(found.paths)
         pathways.append(found)
     cycles = feedback_loops(g)
-    downstream_of_activities = _reachable(g, activities)
-    upstream_of_impacts = _reachable(g.reverse(copy=False), impacts)
+    downstream_of_activities = _reachable(on_pathways, activities)
+    upstream_of_impacts = _reachable(on_pathways.reverse(copy=False), impacts)
     return Analysis(
         pathways=pathways,
         unlinked=[n for n in g.nodes if g.degree(n) == 0],

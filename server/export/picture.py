@@ -184,6 +184,12 @@ def svg(view: MapView) -> bytes:
 
 
 def png(view: MapView) -> bytes:
+    # A map too large for its text to be read in the picture is drawn as an overview (picture_cairo.png), without
+    # link labels: placing thousands of labels is most of the work, for text a pixel or two tall. The SVG and the
+    # PDF's tiles carry every label.
+    overview = layout(view, place_labels=False)
+    if picture_cairo.png_scale(overview) < picture_cairo.OVERVIEW_SCALE:
+        return picture_cairo.png(overview)
     return picture_cairo.png(layout(view))
 
 

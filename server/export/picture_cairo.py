@@ -9,13 +9,18 @@ from __future__ import annotations
 
 import io
 import math
+import struct
+import sys
 import warnings
+import zlib
+from dataclasses import dataclass
 from typing import Any
 
-from server.export.picture_layout import LABEL_PAD, LINE_HEIGHT, MARGIN, Layout
+from server.export.picture_layout import LABEL_PAD, LINE_HEIGHT, MARGIN, Arrow, Box, Layout, LegendItem, Rect
 
 FONT_FAMILY = "DejaVu Sans"
 INK, ARROW, BORDER = "#111111", "#444444", "#555555"
+HAIRLINE = "#8a8a8a"  # an arrow one pixel wide, as light as a 2 px arrow drawn at a quarter of its size
 MAX_PNG_PIXELS = 12_000_000  # a bigger board is scaled down: no one reads a 100-megapixel picture
 
 try:
@@ -101,12 +106,22 @@ def _rounded(ctx: Any, x: float, y: float, w: float, h: float, r: float) -> None
 
 
 def _draw(ctx: Any, lay: Layout) -> None:
+    """The whole picture in picture coordinates: white ground, header, then the map."""
     write = _Writer(ctx)
     ctx.set_source_rgb(1, 1, 1)
     ctx.paint()
+    _header(ctx, write, lay)
+    _map(ctx, write, lay.arrows, lay.boxes)
+
+
+def _header(ctx: Any, write: _Writer, lay: Layout) -> None:
     write.text(lay.title, MARGIN, MARGIN - 22, lay.width - 2 * MARGIN, 24, bold=True)
     write.text(lay.question, MARGIN, MARGIN + 14, lay.width - 2 * MARGIN, 16, colour="#333333")
-    for item in lay.legend:
+    _legend(ctx, write, lay.legend)
+
+
+def _legend(ctx: Any, write: _Writer, legend: list[LegendItem]) -> None:
+    for item in legend:
         _rounded(ctx, item.x, item.y - 11, 14, 14, 3)
         ctx.set_source_rgb(*_rgb(item.colour))
         ctx.fill_preserve()
@@ -114,46 +129,92 @@ def _draw(ctx: Any, lay: Layout) -> None:
         ctx.set_line_width(1)
         ctx.stroke()
         write.text(item.label, item.x + 20, item.y - 13, 300, 13)
-    ctx.set_line_width(2)
-    for a in lay.arrows:
-        ctx.set_source_rgb(*_rgb(ARROW))
-        tx, ty = a.x2 - a.cx, a.y2 - a.cy
-        if not a.curved:
-            tx, ty = a.x2 - a.x1, a.y2 - a.y1
-        angle = math.atan2(ty, tx)
-        end_x, end_y = a.x2 - 9 * math.cos(angle), a.y2 - 9 * math.sin(angle)
-        ctx.move_to(a.x1, a.y1)
-        if a.curved:  # the quadratic as a cubic
-            c1 = (a.x1 + 2 / 3 * (a.cx - a.x1), a.y1 + 2 / 3 * (a.cy - a.y1))
-            c2 = (end_x + 2 / 3 * (a.cx - end_x), end_y + 2 / 3 * (a.cy - end_y))
-            ctx.curve_to(*c1, *c2, end_x, end_y)
-        else:
-            ctx.line_to(end_x, end_y)
-        ctx.stroke()
-        ctx.move_to(a.x2, a.y2)
-        for side in (-1, 1):
-            ctx.line_to(a.x2 - 10 * math.cos(angle + side * 0.45), a.y2 - 10 * math.sin(angle + side * 0.45))
-        ctx.close_path()
-        ctx.fill()
-        if leader := a.leader():
-            ctx.save()
-            ctx.set_source_rgb(0.53, 0.53, 0.53)
-            ctx.set_line_width(1)
-            ctx.set_dash([3, 3])
-            ctx.move_to(leader[0], leader[1])
-            ctx.line_to(leader[2], leader[3])
+
+
+def _angle(a: Arrow) -> float:
+    """The arrow's direction where it meets its target."""
+    if a.curved:
+        return math.atan2(a.y2 - a.cy, a.x2 - a.cx)
+    return math.atan2(a.y2 - a.y1, a.x2 - a.x1)
+
+
+def _arrow_line(ctx: Any, a: Arrow) -> None:
+    """The arrow's line, stopping short of its head."""
+    angle = _angle(a)
+    end_x, end_y = a.x2 - 9 * math.cos(angle), a.y2 - 9 * math.sin(angle)
+    ctx.move_to(a.x1, a.y1)
+    if a.curved:  # the quadratic as a cubic
+        c1 = (a.x1 + 2 / 3 * (a.cx - a.x1), a.y1 + 2 / 3 * (a.cy - a.y1))
+        c2 = (end_x + 2 / 3 * (a.cx - end_x), end_y + 2 / 3 * (a.cy - end_y))
+        ctx.curve_to(*c1, *c2, end_x, end_y)
+    else:
+        ctx.line_to(end_x, end_y)
+
+
+def _arrow_head(ctx: Any, a: Arrow) -> None:
+    angle = _angle(a)
+    ctx.move_to(a.x2, a.y2)
+    for side in (-1, 1):
+        ctx.line_to(a.x2 - 10 * math.cos(angle + side * 0.45), a.y2 - 10 * math.sin(angle + side * 0.45))
+    ctx.close_path()
+
+
+def _map(
+    ctx: Any,
+    write: _Writer,
+    arrows: list[Arrow],
+    boxes: list[Box],
+    labelled: list[Arrow] | None = None,
+    text: bool = True,
+    hairline: float | None = None,
+    heads: set[int] | None = None,
+) -> None:
+    """Arrows, then notes over them, then the labels of `labelled` (all of `arrows` when None) over everything:
+    they sit in free space. `hairline`: the width of a pixel, when arrows are drawn one pixel wide (the caller
+    turns antialiasing off) and kinds' names are left out (a large map's overview). `heads`: the arrows (by
+    `id()`) whose heads are drawn, when not all (a tile draws the heads that point into it)."""
+    wanted = {id(a.label_box) for a in labelled or ()}
+    if hairline is None:
+        ctx.set_line_width(2)
+        ctx.set_source_rgb(*_rgb(ARROW))  # the leaders below change it within save() and restore()
+        for a in arrows:
+            _arrow_line(ctx, a)
             ctx.stroke()
-            ctx.restore()
-    ctx.set_line_width(1)
-    for b in lay.boxes:
+            if heads is None or id(a) in heads:
+                _arrow_head(ctx, a)
+                ctx.fill()
+            if text and (labelled is None or id(a.label_box) in wanted) and (leader := a.leader()):
+                ctx.save()
+                ctx.set_source_rgb(0.53, 0.53, 0.53)
+                ctx.set_line_width(1)
+                ctx.set_dash([3, 3])
+                ctx.move_to(leader[0], leader[1])
+                ctx.line_to(leader[2], leader[3])
+                ctx.stroke()
+                ctx.restore()
+    else:  # one path for all the lines and one for all the heads: without antialiasing, much the quickest
+        ctx.set_line_width(hairline)
+        ctx.set_source_rgb(*_rgb(HAIRLINE))
+        for a in arrows:
+            _arrow_line(ctx, a)
+        ctx.stroke()
+        for a in arrows:
+            _arrow_head(ctx, a)
+        ctx.fill()
+    ctx.set_line_width(1 if hairline is None else hairline)
+    for b in boxes:
         _rounded(ctx, b.x, b.y, b.w, b.h, 8)
         ctx.set_source_rgb(*_rgb(b.fill))
         ctx.fill_preserve()
         ctx.set_source_rgb(*_rgb(BORDER))
         ctx.stroke()
-        write.text(b.kind_label, b.x + 10, b.y + 5, b.w - 20, 11, bold=True, colour="#222222")
-        write.text(b.text, b.x + 10, b.y + 25, b.w - 20, 13, lines=b.lines, max_lines=len(b.lines))
-    for a in lay.arrows:  # last, in free space: no note hides a label, nor a label a note
+        if text and hairline is None:
+            write.text(b.kind_label, b.x + 10, b.y + 5, b.w - 20, 11, bold=True, colour="#222222")
+        if text:
+            write.text(b.text, b.x + 10, b.y + 25, b.w - 20, 13, lines=b.lines, max_lines=len(b.lines))
+    if not text:
+        return
+    for a in arrows if labelled is None else labelled:  # last, in free space: no note hides a label, nor it a note
         if a.label and a.label_box:
             r = a.label_box
             _rounded(ctx, r.x, r.y, r.w, r.h, 4)
@@ -164,25 +225,353 @@ def _draw(ctx: Any, lay: Layout) -> None:
             write.text(a.label, r.x + LABEL_PAD, r.y + 2, r.w - 2 * LABEL_PAD, 12, colour="#222222", centre=True)
 
 
+# Below this scale a PNG is an overview of a large map: its 10,000 arrows are drawn as one-pixel lines without
+# antialiasing (antialiased strokes thinner than a pixel cost Cairo several times as much, and look no better),
+# and the kinds' names over the notes, a few pixels tall, are left to the colours and the legend.
+OVERVIEW_SCALE = 0.5
+PNG_COMPRESSION = 2  # zlib level: most of the size of level 9 in a fraction of the time (a map is mostly white)
+
+
+def png_scale(lay: Layout) -> float:
+    """The scale a PNG of this layout is drawn at: 1, or less to keep it within MAX_PNG_PIXELS."""
+    return min(1.0, math.sqrt(MAX_PNG_PIXELS / (lay.width * lay.height)))
+
+
 def png(lay: Layout) -> bytes:
     import cairocffi as cairo
 
-    scale = min(1.0, math.sqrt(MAX_PNG_PIXELS / (lay.width * lay.height)))
-    surface = cairo.ImageSurface(cairo.FORMAT_RGB24, math.ceil(lay.width * scale), math.ceil(lay.height * scale))
+    scale = png_scale(lay)
+    width, height = math.ceil(lay.width * scale), math.ceil(lay.height * scale)
+    surface = cairo.ImageSurface(cairo.FORMAT_RGB24, width, height)
     ctx = cairo.Context(surface)
     ctx.scale(scale, scale)
-    _draw(ctx, lay)
-    out = io.BytesIO()
-    surface.write_to_png(out)
-    return out.getvalue()
+    if scale < OVERVIEW_SCALE:
+        write = _Writer(ctx)
+        ctx.set_source_rgb(1, 1, 1)
+        ctx.paint()
+        _header(ctx, write, lay)
+        ctx.set_antialias(cairo.ANTIALIAS_NONE)  # shapes only: text keeps its own antialiasing
+        _map(ctx, write, lay.arrows, lay.boxes, hairline=1 / scale)
+    else:
+        _draw(ctx, lay)
+    surface.flush()
+    return _encode_png(surface.get_data(), width, height, surface.get_stride())
+
+
+def _encode_png(pixels: Any, width: int, height: int, stride: int) -> bytes:
+    """Cairo's RGB24 pixels (32 bits each, native byte order, rows `stride` bytes apart) as an RGB PNG, a band
+    of rows at a time so that it never holds another copy of the picture. Cairo's own writer compresses at
+    zlib's default level, which takes seconds on a picture of 12 megapixels."""
+    red, green, blue = (2, 1, 0) if sys.byteorder == "little" else (1, 2, 3)
+    source = memoryview(pixels).cast("B")
+    compressor = zlib.compressobj(PNG_COMPRESSION)
+    parts, line = [], width * 3
+    band = max(1, (1 << 20) // line)  # rows converted at once: about a megabyte
+    for top in range(0, height, band):
+        rows = min(band, height - top)
+        block = bytes(source[top * stride : (top + rows) * stride])
+        if stride != width * 4:
+            block = b"".join(block[r * stride : r * stride + width * 4] for r in range(rows))
+        rgb = bytearray(rows * line)
+        rgb[0::3], rgb[1::3], rgb[2::3] = block[red::4], block[green::4], block[blue::4]
+        parts.append(compressor.compress(b"".join(b"\x00" + rgb[r * line : (r + 1) * line] for r in range(rows))))
+    parts.append(compressor.flush())
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB, no interlace; rows: filter none
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", b"".join(parts)) + chunk(b"IEND", b"")
+
+
+# Paper in points (1/72 inch), portrait; the picture's units are CSS pixels, drawn as points at scale 1.
+A4 = (595.28, 841.89)
+A3 = (841.89, 1190.55)
+PAGE_MARGIN = 28.0  # what office printers leave blank, and a little more
+PAGE_HEADER = 30.0  # a tile's title line: the map's title, the tile's name and its neighbours
+# The smallest scale a page is drawn at: note text (13 px) at 8 pt, which reads on paper at arm's length.
+READABLE_SCALE = 8 / 13
+TILE_OVERLAP = 60.0  # picture units shown on both of two neighbouring tiles, so a note cut by one is whole on the other
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of the PDF: its paper, and the part of the picture (`region`, picture units) drawn at `scale`
+    with its top left corner at (`left`, `top`) on the paper. `name` is a tile's grid name (row letter, column
+    number), empty for the overview and for a map on one page."""
+
+    width: float
+    height: float
+    region: Rect
+    scale: float
+    left: float
+    top: float
+    name: str = ""
+    neighbours: tuple[tuple[str, str], ...] = ()  # (direction arrow, tile name) of the tiles around this one
+
+    def to_page(self, x: float, y: float) -> tuple[float, float]:
+        """Where a point of the picture lands on this page, in points."""
+        return self.left + (x - self.region.x) * self.scale, self.top + (y - self.region.y) * self.scale
+
+
+def _papers(paper: tuple[float, float]) -> list[tuple[float, float]]:
+    return [(paper[1], paper[0]), paper]  # landscape first: maps are mostly wider than tall
+
+
+def _fit(region: Rect, width: float, height: float, header: float) -> float:
+    return min(1.0, (width - 2 * PAGE_MARGIN) / region.w, (height - 2 * PAGE_MARGIN - header) / region.h)
+
+
+def _placed(region: Rect, width: float, height: float, header: float, **more: Any) -> Page:
+    scale = _fit(region, width, height, header)
+    left = (width - region.w * scale) / 2
+    top = PAGE_MARGIN + header + (height - 2 * PAGE_MARGIN - header - region.h * scale) / 2
+    return Page(width, height, region, scale, left, top, **more)
+
+
+def _tile_name(row: int, column: int) -> str:
+    letters = ""
+    row += 1
+    while row:
+        row, rest = divmod(row - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return f"{letters}{column + 1}"
+
+
+def _extent(lay: Layout) -> Rect:
+    """The map's part of the picture (below its header): every note and label, with a little room."""
+    rects = [b.rect for b in lay.boxes] + [a.label_box for a in lay.arrows if a.label_box]
+    if not rects:
+        return Rect(0, 0, lay.width, lay.height)
+    x0 = min(r.x for r in rects) - 12
+    y0 = min(r.y for r in rects) - 12
+    x1 = max(r.x + r.w for r in rects) + 12
+    y1 = max(r.y + r.h for r in rects) + 12
+    return Rect(x0, y0, x1 - x0, y1 - y0)
+
+
+def _arrow_rect(a: Arrow) -> Rect:
+    xs, ys = (a.x1, a.cx, a.x2), (a.y1, a.cy, a.y2)
+    x0, y0 = min(xs) - 12, min(ys) - 12
+    return Rect(x0, y0, max(xs) + 12 - x0, max(ys) + 12 - y0)
+
+
+def pdf_pages(lay: Layout) -> list[Page]:
+    """The pages of the PDF: the whole picture on one A4 page, else on one A3 page, when it is readable there;
+    else an overview page of the whole map with a grid, followed by A3 tiles of the map at a readable scale
+    (only tiles with something on them), each named by its row letter and column number."""
+    whole = Rect(0, 0, lay.width, lay.height)
+    for paper in (A4, A3):
+        fits = [_placed(whole, w, h, 0.0) for w, h in _papers(paper)]
+        best = max(fits, key=lambda page: page.scale)
+        if best.scale >= READABLE_SCALE:
+            return [best]
+    region = _extent(lay)
+    occupied = [b.rect for b in lay.boxes] + [a.label_box for a in lay.arrows if a.label_box]
+    occupied += [_arrow_rect(a) for a in lay.arrows]
+    grids = []
+    for width, height in _papers(A3):
+        step_x = (width - 2 * PAGE_MARGIN) / READABLE_SCALE - TILE_OVERLAP
+        step_y = (height - 2 * PAGE_MARGIN - PAGE_HEADER) / READABLE_SCALE - TILE_OVERLAP
+        columns = max(1, math.ceil((region.w - TILE_OVERLAP) / step_x))
+        rows = max(1, math.ceil((region.h - TILE_OVERLAP) / step_y))
+        grids.append((rows * columns, width, height, step_x, step_y, rows, columns))
+    _, width, height, step_x, step_y, rows, columns = min(grids)
+    used: set[tuple[int, int]] = set()
+    for r in occupied:
+        first_column = max(0, math.floor((r.x - region.x - TILE_OVERLAP) / step_x))
+        last_column = min(columns - 1, math.floor((r.x + r.w - region.x) / step_x))
+        first_row = max(0, math.floor((r.y - region.y - TILE_OVERLAP) / step_y))
+        last_row = min(rows - 1, math.floor((r.y + r.h - region.y) / step_y))
+        used.update((i, j) for i in range(first_row, last_row + 1) for j in range(first_column, last_column + 1))
+    tiles = []
+    for i, j in sorted(used):
+        tile = Rect(region.x + j * step_x, region.y + i * step_y, step_x + TILE_OVERLAP, step_y + TILE_OVERLAP)
+        around = [("←", i, j - 1), ("→", i, j + 1), ("↑", i - 1, j), ("↓", i + 1, j)]
+        neighbours = tuple((arrow, _tile_name(r, c)) for arrow, r, c in around if (r, c) in used)
+        page = Page(
+            width, height, tile, READABLE_SCALE, PAGE_MARGIN, PAGE_MARGIN + PAGE_HEADER, _tile_name(i, j), neighbours
+        )
+        tiles.append(page)
+    overview_width, overview_height = max(
+        _papers(A3), key=lambda paper: _fit(region, paper[0], paper[1], OVERVIEW_HEADER)
+    )
+    overview = _placed(region, overview_width, overview_height, OVERVIEW_HEADER)
+    return [overview, *tiles]
+
+
+OVERVIEW_HEADER = 92.0  # the title, the question, the legend of kinds and a line on how to read the tiles
 
 
 def pdf(lay: Layout) -> bytes:
     import cairocffi as cairo
 
+    pages = pdf_pages(lay)
     out = io.BytesIO()
-    surface = cairo.PDFSurface(out, lay.width, lay.height)
+    surface = cairo.PDFSurface(out, pages[0].width, pages[0].height)
     surface.set_metadata(cairo.PDF_METADATA_TITLE, lay.title)
-    _draw(cairo.Context(surface), lay)
+    ctx = cairo.Context(surface)
+    write = _Writer(ctx)
+    if len(pages) == 1:
+        page = pages[0]
+        ctx.translate(page.left, page.top)
+        ctx.scale(page.scale, page.scale)
+        _draw(ctx, lay)
+        surface.finish()
+        return out.getvalue()
+    tiles = pages[1:]
+    numbers = {tile.name: n for n, tile in enumerate(tiles, start=2)}
+    _overview(ctx, write, lay, pages[0], tiles, numbers)
+    for tile, contents in zip(tiles, _contents(lay, tiles), strict=True):
+        surface.show_page()
+        surface.set_size(tile.width, tile.height)
+        _tile(ctx, write, lay, tile, contents, numbers, len(pages))
     surface.finish()
     return out.getvalue()
+
+
+def _crosses(a: Arrow, bounds: Rect, r: Rect) -> bool:
+    """Whether an arrow (within `bounds`) passes through a rectangle: exactly for a straight one (clipping the
+    segment to it), by its bounding box for a curved one."""
+    if not bounds.overlaps(r):
+        return False
+    if a.curved:
+        return True
+    low, high = 0.0, 1.0
+    dx, dy = a.x2 - a.x1, a.y2 - a.y1
+    for p, q in ((-dx, a.x1 - r.x), (dx, r.x + r.w - a.x1), (-dy, a.y1 - r.y), (dy, r.y + r.h - a.y1)):
+        if p == 0:
+            if q < 0:
+                return False
+            continue
+        t = q / p
+        if p < 0:
+            low = max(low, t)
+        else:
+            high = min(high, t)
+        if low > high:
+            return False
+    return True
+
+
+@dataclass
+class _Contents:
+    arrows: list[Arrow]
+    boxes: list[Box]
+    labelled: list[Arrow]
+    heads: set[int]  # id() of the arrows whose heads are on the tile
+
+
+def _contents(lay: Layout, tiles: list[Page]) -> list[_Contents]:
+    """What each tile shows, found through a grid of the tiles so that each item is tested against the few
+    tiles it may be on, in drawing order."""
+    contents = [_Contents([], [], [], set()) for _ in tiles]
+    if not tiles:
+        return contents
+    step_x = tiles[0].region.w - TILE_OVERLAP
+    step_y = tiles[0].region.h - TILE_OVERLAP
+    origin_x = min(t.region.x for t in tiles)
+    origin_y = min(t.region.y for t in tiles)
+    grid = {
+        (round((t.region.y - origin_y) / step_y), round((t.region.x - origin_x) / step_x)): i
+        for i, t in enumerate(tiles)
+    }
+
+    def near(r: Rect) -> list[int]:
+        rows = range(
+            math.floor((r.y - origin_y - TILE_OVERLAP) / step_y), math.floor((r.y + r.h - origin_y) / step_y) + 1
+        )
+        columns = range(
+            math.floor((r.x - origin_x - TILE_OVERLAP) / step_x), math.floor((r.x + r.w - origin_x) / step_x) + 1
+        )
+        return [grid[(i, j)] for i in rows for j in columns if (i, j) in grid]
+
+    for a in lay.arrows:
+        bounds = _arrow_rect(a)
+        for i in near(bounds):
+            region = tiles[i].region
+            if _crosses(a, bounds, region):
+                contents[i].arrows.append(a)
+                if (
+                    region.x - 12 <= a.x2 <= region.x + region.w + 12
+                    and region.y - 12 <= a.y2 <= region.y + region.h + 12
+                ):
+                    contents[i].heads.add(id(a))
+        if a.label and a.label_box:
+            for i in near(a.label_box):
+                if a.label_box.overlaps(tiles[i].region):
+                    contents[i].labelled.append(a)
+    for b in lay.boxes:
+        rect = b.rect
+        for i in near(rect):
+            if rect.overlaps(tiles[i].region):
+                contents[i].boxes.append(b)
+    return contents
+
+
+def _overview(ctx: Any, write: _Writer, lay: Layout, page: Page, tiles: list[Page], numbers: dict[str, int]) -> None:
+    ctx.set_source_rgb(1, 1, 1)
+    ctx.paint()
+    inner = page.width - 2 * PAGE_MARGIN
+    write.text(lay.title, PAGE_MARGIN, PAGE_MARGIN - 4, inner, 20, bold=True)
+    write.text(lay.question, PAGE_MARGIN, PAGE_MARGIN + 22, inner, 13, colour="#333333")
+    shift = PAGE_MARGIN - min((item.x for item in lay.legend), default=0)
+    legend = [
+        LegendItem(i.kind, i.label, i.colour, i.x + shift, i.y - MARGIN - 52 + PAGE_MARGIN + 56) for i in lay.legend
+    ]
+    _legend(ctx, write, legend[:12])
+    write.text(
+        f"The whole map; pages 2 to {len(tiles) + 1} show it in parts, named by row and column as on this grid.",
+        PAGE_MARGIN,
+        PAGE_MARGIN + 66,
+        inner,
+        11,
+        colour="#333333",
+    )
+    ctx.save()
+    ctx.rectangle(page.left, page.top, page.region.w * page.scale, page.region.h * page.scale)
+    ctx.clip()
+    ctx.translate(page.left - page.region.x * page.scale, page.top - page.region.y * page.scale)
+    ctx.scale(page.scale, page.scale)
+    readable = page.scale * 13 >= 5  # text too small to read is left out, and heads too small to see
+    _map(ctx, write, lay.arrows, lay.boxes, text=readable, heads=None if page.scale * 10 >= 1.5 else set())
+    ctx.restore()
+    ctx.set_line_width(0.75)
+    for tile in tiles:
+        x, y = page.to_page(tile.region.x, tile.region.y)
+        w, h = (tile.region.w - TILE_OVERLAP) * page.scale, (tile.region.h - TILE_OVERLAP) * page.scale
+        ctx.rectangle(x, y, w, h)
+        ctx.set_source_rgba(0.1, 0.3, 0.8, 0.8)
+        ctx.stroke()
+        name = f"{tile.name} · p. {numbers[tile.name]}"
+        size = max(5.0, min(18.0, (w - 8) / (0.66 * len(name)), h / 3))
+        _rounded(ctx, x + 2, y + 2, min(w - 4, 0.66 * size * len(name) + 6), size * 1.4, 2)
+        ctx.set_source_rgba(1, 1, 1, 0.85)  # the tile's name stays readable over the notes under it
+        ctx.fill()
+        write.text(name, x + 5, y + 2, w - 8, size, bold=True, colour="#1a4dcc")
+
+
+def _tile(
+    ctx: Any, write: _Writer, lay: Layout, tile: Page, contents: _Contents, numbers: dict[str, int], total: int
+) -> None:
+    ctx.set_source_rgb(1, 1, 1)
+    ctx.paint()
+    inner = tile.width - 2 * PAGE_MARGIN
+    around = "   ".join(f"{arrow} {name} p. {numbers[name]}" for arrow, name in tile.neighbours)
+    write.text(
+        f"{tile.name} · page {numbers[tile.name]} of {total}   {around}",
+        PAGE_MARGIN,
+        PAGE_MARGIN - 6,
+        inner,
+        10,
+        bold=True,
+    )
+    write.text(lay.title, PAGE_MARGIN, PAGE_MARGIN + 8, inner, 9, colour="#555555")
+    ctx.save()
+    visible = Rect(tile.region.x, tile.region.y, tile.region.w, tile.region.h)
+    ctx.rectangle(tile.left, tile.top, visible.w * tile.scale, visible.h * tile.scale)
+    ctx.clip()
+    ctx.translate(tile.left - visible.x * tile.scale, tile.top - visible.y * tile.scale)
+    ctx.scale(tile.scale, tile.scale)
+    _map(ctx, write, contents.arrows, contents.boxes, contents.labelled, heads=contents.heads)
+    ctx.restore()

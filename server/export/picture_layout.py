@@ -12,6 +12,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 
 from server.export.mapview import MapView
 
@@ -89,7 +90,7 @@ class Arrow:
         lx, ly = min(max(mx, r.x), r.x + r.w), min(max(my, r.y), r.y + r.h)  # the label's nearest point
         return (mx, my, lx, ly) if math.hypot(lx - mx, ly - my) > 12 else None
 
-    @property
+    @cached_property  # asked for again and again while drawing; the arrow never changes
     def curved(self) -> bool:
         """Whether the control point is off the straight line between the ends."""
         dx, dy = self.x2 - self.x1, self.y2 - self.y1
@@ -267,8 +268,9 @@ def _legend(view: MapView, width: float) -> list[LegendItem]:
     return items
 
 
-def layout(view: MapView) -> Layout:
-    """The picture's geometry, in picture coordinates (y down, the header on top)."""
+def layout(view: MapView, place_labels: bool = True) -> Layout:
+    """The picture's geometry, in picture coordinates (y down, the header on top). Without `place_labels`, the
+    links' labels are given no place (and are not drawn): for an overview too small to read them."""
     # Text the SVG (XML) or Cairo (valid UTF-8 without noncharacters) cannot carry becomes U+FFFD.
     view = view.for_xml()
     notes = view.notes
@@ -287,7 +289,7 @@ def layout(view: MapView) -> Layout:
         obstacles.add(b.rect)
     arrows = []
     for a in _arrows(view, {b.id: b for b in boxes}):
-        if a.label:
+        if a.label and place_labels:
             box = _place_label(a, obstacles)
             obstacles.add(box)
             a = Arrow(a.id, a.x1, a.y1, a.cx, a.cy, a.x2, a.y2, a.label, box)

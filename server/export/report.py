@@ -10,9 +10,12 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader
 
+from server.board.model import IMPORTER_ID
 from server.board.pathways import MAX_PATH_LENGTH
 from server.export.mapview import MapView, iso
-from server.export.pathways import MAX_PATHS_PER_IMPACT, Analysis, analyse
+from server.export.pathways import BESIDE_PATHWAYS, MAX_PATHS_PER_IMPACT, Analysis, analyse
+
+SHORT_TEXT = 80  # characters of a note's text in a pathway; the list of notes by kind has it in full
 
 
 @dataclass
@@ -20,12 +23,25 @@ class Step:
     note: dict[str, Any]
     kind: str
     label: str  # the label of the link leaving this note along the pathway ("" at the end)
+    ref: str  # the note's name in the report, e.g. "Outcome 3": tells apart two notes that say the same
+    short: str  # its text, cut to SHORT_TEXT characters
 
 
-def _content(view: MapView) -> dict[str, Any]:
+def shorten(text: str, limit: int = SHORT_TEXT) -> str:
+    words = " ".join(text.split())
+    return words if len(words) <= limit else words[: limit - 1].rstrip() + "…"
+
+
+def _content(view: MapView, names: bool = True) -> dict[str, Any]:
     g = view.graph
     analysis: Analysis = analyse(g, {n["id"]: n["kind"] for n in view.notes})
     edge_label = {(lk["source"], lk["target"]): lk["label"] for lk in view.links}
+    by_kind = [(kind["label"], [n for n in view.notes if n["kind"] == name]) for name, kind in view.kinds.items()]
+    by_kind += [
+        (kind, [n for n in view.notes if n["kind"] == kind])
+        for kind in sorted({n["kind"] for n in view.notes} - set(view.kinds))
+    ]
+    refs = {n["id"]: f"{label} {i}" for label, notes in by_kind for i, n in enumerate(notes, start=1)}
 
     def steps(path: list[str]) -> list[Step]:
         return [
@@ -33,27 +49,49 @@ def _content(view: MapView) -> dict[str, Any]:
                 view.by_id[n],
                 view.kind_label(view.by_id[n]),
                 edge_label.get((n, path[i + 1]), "") if i + 1 < len(path) else "",
+                refs[n],
+                shorten(view.by_id[n]["text"]),
             )
             for i, n in enumerate(path)
         ]
 
-    by_kind = [(kind["label"], [n for n in view.notes if n["kind"] == name]) for name, kind in view.kinds.items()]
+    def beside(paths: list[list[str]]) -> list[dict[str, Any]]:
+        """Assumptions (and the like) linked to a note on these pathways: what they rest on."""
+        on = {n for path in paths for n in path}
+        found = {
+            other
+            for n in on
+            for other in (*g.predecessors(n), *g.successors(n))
+            if view.by_id[other]["kind"] in BESIDE_PATHWAYS
+        }
+        return [n for n in view.notes if n["id"] in found]
+
+    # Who took part: everyone who joined, not the placeholder an import credits unattributed notes to.
+    people = [p for p in view.snapshot["participants"] if p["id"] != IMPORTER_ID]
+    written = sorted(n["created_at"] for n in [*view.notes, *view.links])
+    # The dates the map was written on (kept through an import), else the day the workshop was made.
+    first = iso(written[0])[:10] if written else iso(view.workshop["created_at"])[:10]
+    last = iso(written[-1])[:10] if written else first
     return {
         "w": view.workshop,
-        "created": iso(view.workshop["created_at"])[:10],
-        "participants": len(view.snapshot["participants"]),
+        "created": f"on {first}" if first == last else f"from {first} to {last}",
+        "participants": len(people),
         "note_count": len(view.notes),
         "link_count": len(view.links),
         "by_kind": [(label, notes) for label, notes in by_kind if notes],
-        "pathways": [(view.by_id[p.target], [steps(path) for path in p.paths], p.capped) for p in analysis.pathways],
+        "pathways": [
+            (view.by_id[p.target], [steps(path) for path in p.paths], p.capped, beside(p.paths))
+            for p in analysis.pathways
+        ],
         "unlinked": [view.by_id[n] for n in analysis.unlinked],
         "cycles": [steps([*c, c[0]]) for c in analysis.cycles],
         "cycles_capped": analysis.cycles_capped,
         "votes": [(vote, view.ranked(vote), iso(vote["closed_at"])[:10]) for vote in view.closed_votes],
         "impacts_unreached": [view.by_id[n] for n in analysis.impacts_unreached],
         "activities_stranded": [view.by_id[n] for n in analysis.activities_stranded],
-        "author": view.author,
+        "author": view.author if names else lambda _: "",
         "kind_label": view.kind_label,
+        "ref": refs.get,
         "max_paths": MAX_PATHS_PER_IMPACT,
         "max_length": MAX_PATH_LENGTH,
     }
@@ -83,10 +121,10 @@ _markdown_template = _markdown_env.get_template("report.md.j2")
 _html_template = _html_env.get_template("report.html.j2")
 
 
-def markdown(view: MapView) -> bytes:
-    return _markdown_template.render(**_content(view)).encode()
+def markdown(view: MapView, names: bool = True) -> bytes:
+    return _markdown_template.render(**_content(view, names)).encode()
 
 
-def html(view: MapView) -> bytes:
+def html(view: MapView, names: bool = True) -> bytes:
     # HTML forbids the same control characters XML does (a browser shows them as boxes, or drops them).
-    return _html_template.render(**_content(view.for_xml())).encode()
+    return _html_template.render(**_content(view.for_xml(), names)).encode()

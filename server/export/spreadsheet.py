@@ -1,8 +1,14 @@
-"""CSV: notes.csv and links.csv in one zip, UTF-8 with a byte-order mark so spreadsheet programs detect it, and
-pathway_votes.csv when the facilitator closed a vote on pathways (rule P48): one row per pathway that got dots.
+"""CSV: notes.csv and links.csv in one zip, UTF-8 with a byte-order mark so spreadsheet programs detect it,
+with workshop.csv (title, question, times), kinds.csv (the workshop's own kinds) and participants.csv (who
+wrote what), so that importing the zip gives back the same map; and pathway_votes.csv when the facilitator
+closed a vote on pathways (rule P48): one row per pathway that got dots.
 
 Cells a spreadsheet would run as a formula (starting with = + - @, or a tab or carriage return) are
-prefixed with an apostrophe; reading the files back removes exactly that prefix.
+prefixed with an apostrophe, and so is a cell that starts with apostrophes before such a character (`'=x`
+is written `''=x`); reading the files back removes exactly that one apostrophe, so every text comes back as
+it was.
+
+Times are ISO 8601 UTC with milliseconds (`2026-11-24T10:00:00.123Z`), so that they read back exactly.
 """
 
 from __future__ import annotations
@@ -12,22 +18,68 @@ import io
 import re
 import zipfile
 from collections.abc import Collection, Iterable, Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 from server.export.mapview import MapView, iso
 
-NOTE_COLUMNS = ["id", "kind", "kind_label", "text", "author", "x", "y", "colour", "created_at", "updated_at", "dots"]
-LINK_COLUMNS = ["id", "source", "target", "label", "source_text", "target_text", "author", "created_at", "dots"]
+NOTE_COLUMNS = [
+    "id",
+    "kind",
+    "kind_label",
+    "text",
+    "author",
+    "x",
+    "y",
+    "colour",
+    "created_at",
+    "updated_at",
+    "dots",
+    "author_id",
+]
+LINK_COLUMNS = [
+    "id",
+    "source",
+    "target",
+    "label",
+    "source_text",
+    "target_text",
+    "author",
+    "created_at",
+    "dots",
+    "updated_at",
+    "author_id",
+]
+WORKSHOP_COLUMNS = ["title", "question", "created_at", "exported_at"]
+KIND_COLUMNS = ["name", "label", "colour"]
+PARTICIPANT_COLUMNS = ["id", "name", "colour", "role"]
+MEMBERS = ("notes.csv", "links.csv", "workshop.csv", "kinds.csv", "participants.csv")
 PATHWAY_VOTE_COLUMNS = ["vote", "title", "closed_at", "rank", "pathway", "notes", "dots"]
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def protect(value: str) -> str:
-    return "'" + value if value.startswith(_FORMULA_START) else value
+    """The cell a spreadsheet shows as text: an apostrophe before anything it would run as a formula."""
+    return "'" + value if value.lstrip("'").startswith(_FORMULA_START) else value
 
 
 def unprotect(value: str) -> str:
-    return value[1:] if value.startswith("'") and value[1:].startswith(_FORMULA_START) else value
+    """The text `protect` was given: one apostrophe off a cell that starts with apostrophes before a formula
+    character (a cell like `'hello` was never protected, and stays as it is)."""
+    return value[1:] if value.startswith("'") and value.lstrip("'").startswith(_FORMULA_START) else value
+
+
+def iso_ms(ms: int) -> str:
+    """Milliseconds since the epoch as ISO 8601 UTC with milliseconds, which reads back to the same number."""
+    return datetime.fromtimestamp(ms / 1000, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def parse_time(value: str) -> int:
+    """An ISO 8601 time (UTC when it names no zone) as milliseconds since the epoch; ValueError if it is none."""
+    moment = datetime.fromisoformat(value.strip())
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return round(moment.timestamp() * 1000)
 
 
 def _table(columns: list[str], rows: list[dict[str, Any]]) -> bytes:
@@ -50,9 +102,10 @@ def note_rows(view: MapView) -> list[dict[str, Any]]:
             "x": n["x"],
             "y": n["y"],
             "colour": n.get("colour") or "",
-            "created_at": iso(n["created_at"]),
-            "updated_at": iso(n["updated_at"]),
+            "created_at": iso_ms(n["created_at"]),
+            "updated_at": iso_ms(n["updated_at"]),
             "dots": view.dots.get(n["id"], 0),
+            "author_id": n["author"],
         }
         for n in view.notes
     ]
@@ -68,8 +121,10 @@ def link_rows(view: MapView) -> list[dict[str, Any]]:
             "source_text": view.by_id[lk["source"]]["text"],
             "target_text": view.by_id[lk["target"]]["text"],
             "author": view.author(lk),
-            "created_at": iso(lk["created_at"]),
+            "created_at": iso_ms(lk["created_at"]),
             "dots": view.dots.get(lk["id"], 0),
+            "updated_at": iso_ms(lk["updated_at"]),
+            "author_id": lk["author"],
         }
         for lk in view.links
     ]
@@ -98,11 +153,22 @@ def pathway_vote_rows(view: MapView) -> list[dict[str, Any]]:
     return rows
 
 
-def export(view: MapView) -> bytes:
+def export(view: MapView, exported_at: int) -> bytes:
+    w = view.workshop
+    workshop = {
+        "title": w["title"],
+        "question": w["question"],
+        "created_at": iso_ms(w["created_at"]),
+        "exported_at": iso_ms(exported_at),
+    }
+    participants = [{k: p[k] for k in PARTICIPANT_COLUMNS} for p in view.snapshot["participants"]]
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("notes.csv", _table(NOTE_COLUMNS, note_rows(view)))
         z.writestr("links.csv", _table(LINK_COLUMNS, link_rows(view)))
+        z.writestr("workshop.csv", _table(WORKSHOP_COLUMNS, [workshop]))
+        z.writestr("kinds.csv", _table(KIND_COLUMNS, [{k: kind[k] for k in KIND_COLUMNS} for kind in w["kinds"]]))
+        z.writestr("participants.csv", _table(PARTICIPANT_COLUMNS, participants))
         if pathway_votes := pathway_vote_rows(view):
             z.writestr("pathway_votes.csv", _table(PATHWAY_VOTE_COLUMNS, pathway_votes))
     return buffer.getvalue()

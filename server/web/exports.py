@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Path, Request, Response, UploadFile
+from fastapi import APIRouter, File, Form, Path, Query, Request, Response, UploadFile
 from pydantic import AfterValidator
 from starlette.concurrency import run_in_threadpool
 
 from server import export, imports, workshops
 from server.board import characters
 from server.clock import now_ms
+from server.export import subset
 from server.web import throttle
 from server.web.deps import ApiError, ParticipantDep, ServicesDep
 from server.web.http import WorkshopCreated, committed_map, problems, set_token_cookie, workshop_created
@@ -28,7 +29,7 @@ async def export_formats() -> list[dict[str, str]]:
     "/workshops/{workshop_id}/export/{format_name}",
     responses={
         200: {"content": {f.media_type.split(";")[0]: {} for f in export.FORMATS.values()}},
-        **problems(401, 403, 404, 503),
+        **problems(400, 401, 403, 404, 422, 503),
     },
     response_class=Response,
 )
@@ -37,6 +38,16 @@ async def download(
     format_name: Annotated[str, Path(examples=list(export.FORMATS))],
     participant: ParticipantDep,
     svc: ServicesDep,
+    impact: Annotated[
+        str | None,
+        Query(
+            min_length=4,
+            max_length=64,
+            pattern=r"^[A-Za-z0-9_-]+$",
+            description="a note's id: only that note (an impact) and the notes with a pathway to it",
+        ),
+    ] = None,
+    names: Annotated[bool, Query(description="false: the reports without anyone's name")] = True,
 ) -> Response:
     """The map as a file. Facilitator only, unless the facilitator has shared exports with participants."""
     if format_name not in export.FORMATS:
@@ -44,7 +55,12 @@ async def download(
     snapshot = await committed_map(svc, workshop_id, participant)
     if not participant.is_facilitator and not snapshot["workshop"].get("exports_for_participants"):
         raise ApiError(403, "facilitator_only", "the facilitator has not shared exports with participants")
-    data = await run_in_threadpool(export.export, snapshot, format_name, now_ms())
+    try:
+        data = await run_in_threadpool(export.export, snapshot, format_name, now_ms(), impact, names)
+    except export.NamesKept as exc:
+        raise ApiError(400, "names_kept", str(exc)) from None
+    except subset.UnknownNote:
+        raise ApiError(404, "note_missing", f"the map has no note {impact!r} to export the pathways to") from None
     name = export.filename(snapshot["workshop"]["title"], format_name)
     return Response(
         data,

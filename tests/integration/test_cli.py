@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -59,3 +60,35 @@ def test_an_expected_failure_is_one_line_not_a_traceback(tmp_path: Path, case: s
     assert expected in result.stderr and "Traceback" not in result.stderr
     if args[0] == "import":
         assert not db_file.exists(), "a failed import must not create the database"
+
+
+@pytest.mark.parametrize(
+    "how",
+    [
+        pytest.param(["{id}", "-f", "csv", "-o", "{out}", "--database-url", "{db}"], id="as it is"),
+        pytest.param(["-f", "csv", "-o", "{out}", "--database-url", "{db}", "--", "{id}"], id="after --"),
+        pytest.param(["--workshop={id}", "-f", "csv", "-o", "{out}", "--database-url", "{db}"], id="as --workshop=ID"),
+    ],
+)
+def test_export_names_a_workshop_whose_id_starts_with_a_dash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: list[str]
+) -> None:
+    """Workshops made before ids had to start with a letter or digit keep their ids: 1 in 64 starts with '-'."""
+    from server import imports, workshops
+    from server.storage import open_storage
+
+    db = f"sqlite:///{tmp_path / 'cli.db'}"
+    monkeypatch.setattr(workshops, "new_id", lambda: "-fOld_id-123")  # `-f` + 10 characters: still the id
+    storage = open_storage(db)
+    try:
+        draft = imports.read_csv(b"text,kind\nClean rivers,impact\n", None, "Old workshop")
+        workshop_id = imports.import_map(storage, b"k" * 32, draft).created.workshop.id
+    finally:
+        storage.close()
+    assert workshop_id == "-fOld_id-123"
+    out = tmp_path / "map.csv.zip"
+    args = [word.format(id=workshop_id, out=out, db=db) for word in how]
+    result = pathweaver("export", *args, key_file=tmp_path / "key")
+    assert result.returncode == 0, result.stderr
+    with zipfile.ZipFile(out) as bundle:
+        assert "Clean rivers" in bundle.read("notes.csv").decode("utf-8-sig")

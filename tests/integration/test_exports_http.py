@@ -146,3 +146,36 @@ def test_command_line_export_and_import(tmp_path: Path) -> None:
         [sys.executable, "-m", "server.cli", "export", "nosuchworkshop", "--database-url", db], **env_run
     )
     assert result.returncode == 1 and "no workshop" in result.stderr
+
+
+async def test_an_export_can_be_limited_to_one_impact_and_its_pathways(workshop: Workshop) -> None:
+    await populate(workshop)
+    fac = await workshop.facilitator()
+    await fac.do("note.add", **note(3, kind="impact", text="Another impact, reached by nothing"))
+    headers = {"Authorization": f"Bearer {workshop.created['token']}"}
+    url = f"/api/workshops/{workshop.id}/export"
+    async with httpx.AsyncClient(base_url=workshop.server.url, headers=headers) as http:
+        r = await http.get(f"{url}/graphml", params={"impact": "note0001"})
+        assert r.status_code == 200, r.text
+        g = nx.read_graphml(io.BytesIO(r.content))
+        assert set(g.nodes) == {"note0001", "note0002"} and g.number_of_edges() == 1
+        r = await http.get(f"{url}/mermaid", params={"impact": "note0003"})
+        assert r.status_code == 200 and "Another impact" in r.text and "Policy cites" not in r.text
+        r = await http.get(f"{url}/mermaid", params={"impact": "note9999"})
+        assert (r.status_code, r.json()["code"]) == (404, "note_missing")
+        r = await http.get(f"{url}/mermaid", params={"impact": "bad id!"})
+        assert r.status_code == 422
+
+
+async def test_the_report_can_be_downloaded_without_names(workshop: Workshop) -> None:
+    await populate(workshop)
+    headers = {"Authorization": f"Bearer {workshop.created['token']}"}
+    url = f"/api/workshops/{workshop.id}/export"
+    async with httpx.AsyncClient(base_url=workshop.server.url, headers=headers) as http:
+        name = (await http.get(f"{url}/json")).json()["participants"][0]["name"]
+        named = await http.get(f"{url}/report-md")
+        assert named.status_code == 200 and f"— {name}" in named.text
+        r = await http.get(f"{url}/report-md", params={"names": "false"})
+        assert r.status_code == 200 and f"— {name}" not in r.text and "Policy cites evidence" in r.text
+        r = await http.get(f"{url}/csv", params={"names": "false"})
+        assert (r.status_code, r.json()["code"]) == (400, "names_kept")

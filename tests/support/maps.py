@@ -29,12 +29,13 @@ class MapBuilder:
         self,
         title: str = 'Evidence → policy: "what works" <2024> & beyond',
         question: str = "How does our evidence reach policy?",
+        kinds: tuple[Kind, ...] = tuple(Kind(*k) for k in DEFAULT_KINDS),
     ) -> None:
         info = WorkshopInfo(
             id="wmap0001",
             title=title,
             question=question,
-            kinds=tuple(Kind(*k) for k in DEFAULT_KINDS),
+            kinds=kinds,
             locked=False,
             created_at=1_700_000_000_000,
         )

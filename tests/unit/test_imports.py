@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import io
+import re
 import zipfile
 from typing import Any
 
@@ -10,8 +12,9 @@ import orjson
 import pytest
 
 from server import export, imports
+from server.board.model import Kind
 from server.storage.memory import MemoryStorage
-from tests.support.maps import awkward_map
+from tests.support.maps import ANA, BEN, MapBuilder, awkward_map
 
 
 def stored_map(storage: MemoryStorage, done: imports.Imported) -> dict[str, Any]:
@@ -166,3 +169,83 @@ def test_an_unstorable_cell_in_links_csv_or_a_given_title_refuses_the_import() -
         imports.read_csv(notes, b"source,target,label\nfine,also,form\x0cfeed\n", "T")
     with pytest.raises(imports.ImportProblem, match=r"the title: U\+DC80"):
         imports.read_csv(notes, None, "from argv \udc80")  # an undecodable byte in a command-line argument
+
+
+def own_kinds_map() -> dict[str, Any]:
+    """A workshop with its own kinds (none of the defaults), and texts a spreadsheet would run as formulas,
+    some already starting with the apostrophe that defuses them."""
+    kinds = (Kind("need", "Community need", "#aabbcc"), Kind("change", "Change we hope for", "#123456"))
+    m = MapBuilder("Our river: what changes?", "What would show the river is cleaner?", kinds=kinds)
+    texts = ["'=already quoted", "''=twice quoted", "=SUM(A1)", "'plain apostrophe", "-minus", "@at", "\tTab"]
+    for i, text in enumerate(texts):
+        m.note(f"n{i:03}", "need" if i % 2 else "change", text, x=i * 10.5, y=-i * 3.25, actor=ANA if i % 2 else BEN)
+    m.do(ANA, op="note.update", id="n001", text="''=twice quoted, edited")
+    m.link("l001", "n000", "n001", "'=label")
+    m.link("l002", "n001", "n002", "")
+    return m.snapshot()
+
+
+def test_csv_export_reimports_as_the_same_workshop_with_its_own_kinds_authors_and_times() -> None:
+    """An independent reader (the csv module) sees every text exactly; importing the zip gives the same map."""
+    original = own_kinds_map()
+    zipped = export.export(original, "csv", 1_800_000_000_123)
+    with zipfile.ZipFile(io.BytesIO(zipped)) as z:
+        tables = {
+            name: list(csv.DictReader(io.StringIO(z.read(name).decode("utf-8-sig"), newline="")))
+            for name in ("notes.csv", "links.csv", "workshop.csv", "kinds.csv")
+        }
+    assert [row["name"] for row in tables["kinds.csv"]] == ["need", "change"]
+    assert tables["workshop.csv"][0]["title"] == "Our river: what changes?"
+    cells = {row["id"]: row["text"] for row in tables["notes.csv"]}
+    assert (
+        cells["n000"] == "''=already quoted" and cells["n003"] == "'plain apostrophe" and cells["n002"] == "'=SUM(A1)"
+    )
+
+    storage = MemoryStorage()
+    done = imports.import_map(storage, b"key", imports.read_upload(zipped, "our-river.csv.zip"))
+    copy = stored_map(storage, done)
+    for key in ("title", "question", "kinds"):
+        assert copy["workshop"][key] == original["workshop"][key], key
+    fields = ("kind", "text", "x", "y", "colour", "author", "created_at", "updated_at")
+    assert {n["id"]: {f: n[f] for f in fields} for n in copy["notes"]} == {
+        n["id"]: {f: n[f] for f in fields} for n in original["notes"]
+    }
+    fields = ("source", "target", "label", "author", "created_at", "updated_at")
+    assert {lk["id"]: {f: lk[f] for f in fields} for lk in copy["links"]} == {
+        lk["id"]: {f: lk[f] for f in fields} for lk in original["links"]
+    }
+    names = {p["id"]: p["name"] for p in copy["participants"]}
+    assert names["ana00001"] == "Ana «Ø» O'Brien" and names["ben00001"] == "بن"
+
+
+def test_a_title_given_on_import_wins_over_the_csv_files_own() -> None:
+    zipped = export.export(own_kinds_map(), "csv", 0)
+    assert imports.read_upload(zipped, "x.csv.zip", "Renamed").title == "Renamed"
+    with zipfile.ZipFile(io.BytesIO(zipped)) as z:
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as only_notes:
+            only_notes.writestr("notes.csv", z.read("notes.csv"))
+            only_notes.writestr("kinds.csv", z.read("kinds.csv"))
+    assert imports.read_upload(buffer.getvalue(), "river-sheet.csv.zip").title == "river-sheet"
+
+
+@pytest.mark.parametrize(
+    ("member", "content", "message"),
+    [
+        ("kinds.csv", "name,label,colour\nNeed!,Need,#aabbcc\n", "kinds.csv line 2, column name: expected lower-case"),
+        ("kinds.csv", "name,label,colour\nneed,Need,red\n", "kinds.csv line 2, column colour: expected a colour"),
+        ("kinds.csv", "name,label,colour\nneed,A,#aabbcc\nneed,B,#aabbcc\n", "kinds.csv: a kind is named twice"),
+        ("kinds.csv", "name\n" + "k\n" * 13, "kinds.csv: more than 12 rows"),
+        ("workshop.csv", "title,question\n" + "t" * 201 + ",q\n", "workshop.csv line 2, title: 201 characters"),
+        ("participants.csv", "id,name,colour,role\nana00001,Ana,#1f77b4,king\n", "participants.csv line 2.role"),
+        ("notes.csv", "id,text,kind,created_at\nn1,A,need,yesterday\n", "notes.csv line 2: column 'created_at'"),
+    ],
+)
+def test_bad_files_in_a_csv_zip_import_nothing(member: str, content: str, message: str) -> None:
+    zipped = export.export(own_kinds_map(), "csv", 0)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(zipped)) as z, zipfile.ZipFile(buffer, "w") as changed:
+        for name in z.namelist():
+            changed.writestr(name, content if name == member else z.read(name))
+    with pytest.raises(imports.ImportProblem, match=re.escape(message)):
+        imports.read_upload(buffer.getvalue(), "x.csv.zip")

@@ -115,17 +115,19 @@ def test_svg_carries_text_as_text_in_its_direction() -> None:
     assert {lb.find(f"{SVG}text").get("direction") for lb in labels} == {None, "rtl"}  # type: ignore[union-attr]
 
 
-def assert_labels_clear_of_notes(image: Image.Image, lay: Layout, scale: float) -> None:
-    """In the pixels: every label is drawn (ink inside its box) and no note shows through it; every note's text
-    is drawn, in its own box."""
+def assert_labels_clear_of_notes(
+    image: Image.Image, lay: Layout, scale: float, left: float = 0.0, top: float = 0.0
+) -> None:
+    """In the pixels (picture units times `scale`, shifted by `left` and `top` pixels): every label is drawn
+    (ink inside its box) and no note shows through it; every note's text is drawn, in its own box."""
     fills = {tuple(int(b.fill[i : i + 2], 16) for i in (1, 3, 5)) for b in lay.boxes}
 
     def pixels(r: Rect) -> list[tuple[int, int, int]]:
         box = (
-            math.ceil(r.x * scale) + 1,
-            math.ceil(r.y * scale) + 1,
-            int((r.x + r.w) * scale) - 1,
-            int((r.y + r.h) * scale) - 1,
+            math.ceil(left + r.x * scale) + 1,
+            math.ceil(top + r.y * scale) + 1,
+            int(left + (r.x + r.w) * scale) - 1,
+            int(top + (r.y + r.h) * scale) - 1,
         )
         return list(image.crop(box).get_flattened_data())  # type: ignore[arg-type]
 
@@ -153,7 +155,8 @@ def test_png_and_pdf_print_labels_clear_of_note_text_in_any_script(tmp_path: Pat
     (tmp_path / "map.pdf").write_bytes(export.export(snapshot, "pdf", 0))
     subprocess.run(["pdftoppm", "-png", "-r", "144", "-singlefile", "map.pdf", "page"], cwd=tmp_path, check=True)
     page = Image.open(tmp_path / "page.png").convert("RGB")
-    assert_labels_clear_of_notes(page, lay, 2.0)  # 144 dpi: two pixels to a point
+    (placed,) = picture_cairo.pdf_pages(lay)  # one A4 page, the picture scaled to fit
+    assert_labels_clear_of_notes(page, lay, 2.0 * placed.scale, 2.0 * placed.left, 2.0 * placed.top)  # 144 dpi
 
 
 def test_without_pango_pictures_are_still_drawn(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -163,3 +166,96 @@ def test_without_pango_pictures_are_still_drawn(monkeypatch: pytest.MonkeyPatch)
     image = Image.open(io.BytesIO(export.export(snapshot, "png", 0)))
     assert image.width > 600
     assert "Officials ask for" in PdfReader(io.BytesIO(export.export(snapshot, "pdf", 0))).pages[0].extract_text()
+
+
+A4_SIZES = {(595, 842), (842, 595)}
+A3_SIZES = {(842, 1191), (1191, 842)}
+
+
+def page_sizes(reader: PdfReader) -> list[tuple[int, int]]:
+    return [(round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in reader.pages]
+
+
+def test_a_small_map_prints_on_one_a4_page() -> None:
+    reader = PdfReader(io.BytesIO(export.export(sample_map(), "pdf", 0)))
+    assert len(reader.pages) == 1 and set(page_sizes(reader)) <= A4_SIZES
+    assert "Plain-English policy briefs" in reader.pages[0].extract_text()
+
+
+def test_a_large_map_prints_as_an_overview_and_a3_tiles_that_together_show_every_note() -> None:
+    snapshot = generated_map(400, 800)
+    lay = layout(MapView(snapshot))
+    assert lay.width > 3 * 1191, "one page would need the text too small to read"
+    reader = PdfReader(io.BytesIO(export.export(snapshot, "pdf", 0)))
+    assert len(reader.pages) > 2 and set(page_sizes(reader)) <= A3_SIZES
+    overview = reader.pages[0].extract_text()
+    assert "Generated map" in overview and f"pages 2 to {len(reader.pages)}" in overview
+    assert "A1 · p. 2" in overview
+    tiles = [page.extract_text() for page in reader.pages[1:]]
+    assert tiles[0].startswith(f"A1 · page 2 of {len(reader.pages)}")
+    every_tile = " ".join(" ".join(text.split()) for text in tiles)
+    for note in snapshot["notes"]:  # each note's first words are on some tile (the rest may wrap or be cut)
+        assert " ".join(note["text"].split()[:2]) in every_tile, note["id"]
+
+
+def test_tiles_are_drawn_at_a_readable_size_and_overlap_their_neighbours() -> None:
+    pages = picture_cairo.pdf_pages(layout(MapView(generated_map(400, 800))))
+    tiles = pages[1:]
+    assert all(t.scale * 13 >= 8 for t in tiles), "note text at 8 pt or more"
+    by_name = {t.name: t for t in tiles}
+    a1, a2 = by_name["A1"], by_name["A2"]
+    assert a1.region.x + a1.region.w - a2.region.x == picture_cairo.TILE_OVERLAP
+    for t in tiles:  # the part drawn fits inside the page's margins
+        right, bottom = t.to_page(t.region.x + t.region.w, t.region.y + t.region.h)
+        assert right <= t.width - picture_cairo.PAGE_MARGIN + 0.01
+        assert bottom <= t.height - picture_cairo.PAGE_MARGIN + 0.01
+
+
+def test_the_png_encoder_writes_the_pixels_cairo_drew() -> None:
+    """Read back by Pillow, the PNG holds exactly the pixels Cairo's own PNG writer would have written."""
+    import cairocffi as cairo
+
+    surface = cairo.ImageSurface(cairo.FORMAT_RGB24, 37, 23)  # an odd width: rows are padded in memory
+    ctx = cairo.Context(surface)
+    ctx.set_source_rgb(1, 1, 1)
+    ctx.paint()
+    for i, colour in enumerate([(0.9, 0.1, 0.2), (0.1, 0.8, 0.3), (0.2, 0.3, 0.95)]):
+        ctx.set_source_rgb(*colour)
+        ctx.arc(8 + i * 10, 11, 7, 0, 2 * math.pi)
+        ctx.fill()
+    surface.flush()
+    cairos = io.BytesIO()
+    surface.write_to_png(cairos)
+    ours = picture_cairo._encode_png(
+        bytes(surface.get_data()), surface.get_width(), surface.get_height(), surface.get_stride()
+    )
+    mine, theirs = Image.open(io.BytesIO(ours)), Image.open(cairos).convert("RGB")
+    assert mine.mode == "RGB" and mine.size == (37, 23)
+    assert list(mine.get_flattened_data()) == list(theirs.get_flattened_data())  # type: ignore[attr-defined]
+
+
+def test_a_large_map_png_is_an_overview_without_placing_link_labels(monkeypatch: pytest.MonkeyPatch) -> None:
+    from server.export import picture_layout
+
+    def no_labels(*_: Any) -> None:
+        raise AssertionError("link labels are not placed for an overview")
+
+    snapshot = generated_map(2000, 4000)
+    monkeypatch.setattr(picture_layout, "_place_label", no_labels)
+    image = Image.open(io.BytesIO(export.export(snapshot, "png", 0))).convert("RGB")
+    assert image.width * image.height <= picture_cairo.MAX_PNG_PIXELS + image.width + image.height  # sides rounded up
+    colours = {c for _, c in image.getcolors(maxcolors=10_000_000)}  # type: ignore[union-attr]
+    kinds = {tuple(int(k["colour"][i : i + 2], 16) for i in (1, 3, 5)) for k in snapshot["workshop"]["kinds"]}
+    assert kinds <= colours, "every kind's notes are drawn in its colour"
+    arrows = tuple(int(picture_cairo.HAIRLINE[i : i + 2], 16) for i in (1, 3, 5))
+    assert arrows in colours, "the arrows are drawn"
+
+
+def test_a_small_map_png_keeps_its_link_labels() -> None:
+    snapshot = sample_map()
+    lay = layout(MapView(snapshot))
+    assert picture_cairo.png_scale(lay) >= picture_cairo.OVERVIEW_SCALE
+    image = Image.open(io.BytesIO(export.export(snapshot, "png", 0))).convert("RGB")
+    for a in lay.arrows:  # the label's box is drawn: its white inside framed by grey
+        assert a.label_box is not None
+        assert image.getpixel((int(a.label_box.x), int(a.label_box.y + a.label_box.h / 2))) != (255, 255, 255)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from server.export import diagrams, graph_files, kumu, pathweaver_json, picture, report, spreadsheet
+from server.export import diagrams, graph_files, kumu, pathweaver_json, picture, report, spreadsheet, workbooks
 from server.export.mapview import MapView
 
 
@@ -19,6 +19,9 @@ class Format:
     media_type: str
     render: Callable[[MapView, int], bytes]  # (map, export time in ms) -> file contents
 
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 FORMATS: dict[str, Format] = {
     f.name: f
@@ -61,6 +64,15 @@ FORMATS: dict[str, Format] = {
             "text/html; charset=utf-8",
             lambda v, _: report.html(v),
         ),
+        Format(
+            "me-xlsx",
+            "M&E framework (Excel): indicators and the links into each outcome and impact",
+            "me-framework.xlsx",
+            XLSX,
+            lambda v, _: workbooks.me_framework(v),
+        ),
+        Format("prsm-xlsx", "PRSM workbook (Excel)", "prsm.xlsx", XLSX, lambda v, _: workbooks.prsm(v)),
+        Format("kumu-xlsx", "Kumu workbook (Excel)", "kumu.xlsx", XLSX, lambda v, _: workbooks.kumu(v)),
     ]
 }
 

@@ -29,12 +29,13 @@ class MapBuilder:
         self,
         title: str = 'Evidence → policy: "what works" <2024> & beyond',
         question: str = "How does our evidence reach policy?",
+        kinds: tuple[tuple[str, str, str], ...] = DEFAULT_KINDS,
     ) -> None:
         info = WorkshopInfo(
             id="wmap0001",
             title=title,
             question=question,
-            kinds=tuple(Kind(*k) for k in DEFAULT_KINDS),
+            kinds=tuple(Kind(*k) for k in kinds),
             locked=False,
             created_at=1_700_000_000_000,
         )
@@ -106,6 +107,51 @@ def generated_map(notes: int, links: int, seed: int = 1) -> dict[str, Any]:
             continue
         m.link(f"l{made:06}", ids[a], ids[b], rng.choice(["", "leads to", "contributes to", "enables"]))
         made += 1
+    return m.snapshot()
+
+
+OTHER_FACTOR = ("other-factor", "Other influencing factor", "#cfd8dc")  # as the contribution-analysis template
+
+
+def evidence_map() -> dict[str, Any]:
+    """A small contribution map with evidence on its links and indicators on its outcomes, in Arabic, Chinese
+    and emoji as well as English, a text that looks like a formula, and an other influencing factor."""
+    m = MapBuilder(
+        "Contribution: evidence into policy 📚", "How did our evidence reach policy?", (*DEFAULT_KINDS, OTHER_FACTOR)
+    )
+    m.note("act00001", "activity", "Briefings for officials")
+    m.note("act00002", "activity", '=HYPERLINK("http://x")')
+    m.note("out00001", "outcome", "官员更早询问证据")
+    m.note("imp00001", "impact", "السياسات تستخدم الأدلة 📚")
+    m.note("ass00001", "assumption", "Officials stay in post")
+    m.note("oth00001", "other-factor", "A new minister who likes data")
+    m.link("lnk00001", "act00001", "out00001", "leads to")
+    m.link("lnk00002", "out00001", "imp00001")
+    m.link("lnk00003", "act00002", "out00001")
+    m.link("lnk00004", "oth00001", "imp00001")
+    m.do(
+        op="link.evidence",
+        id="lnk00001",
+        mechanism="Briefs answer the questions officials have 🙂",
+        support=["testimony", "research"],
+        sources=[{"doi": "10.1234/abcd.5", "title": "Review"}, {"url": "https://example.org/x"}],
+        strength="moderate",
+    )
+    m.do(op="confidence.set", id="lnk00001", value=4)
+    m.do(BEN, op="confidence.set", id="lnk00001", value=1)
+    m.do(op="link.assumption", id="lnk00001", note="ass00001")
+    m.do(op="link.evidence", id="lnk00002", support=["assumption"], strength="weak", mechanism="وزراء يقرأون")
+    m.do(op="confidence.set", id="lnk00002", value=3)
+    m.do(
+        op="note.indicators",
+        id="out00001",
+        indicators=[
+            {"indicator": "Requests a month", "baseline": "2", "target": "=10", "source": "Helpdesk log"},
+            {"indicator": "请求数", "baseline": "-", "target": "+5", "source": "@helpdesk"},
+        ],
+        change="behaviour",
+    )
+    m.do(op="note.indicators", id="imp00001", indicators=[{"indicator": "Policies citing evidence 📄"}])
     return m.snapshot()
 
 

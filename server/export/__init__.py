@@ -52,14 +52,14 @@ FORMATS: dict[str, Format] = {
         Format("pdf", "Picture (PDF)", "pdf", "application/pdf", lambda v, _: picture.pdf(v)),
         Format(
             "report-md",
-            "Pathways report (Markdown)",
+            "Contribution report (Markdown)",
             "report.md",
             "text/markdown; charset=utf-8",
             lambda v, _: report.markdown(v),
         ),
         Format(
             "report-html",
-            "Pathways report (printable page)",
+            "Contribution report (printable page)",
             "report.html",
             "text/html; charset=utf-8",
             lambda v, _: report.html(v),

@@ -1,4 +1,7 @@
-"""The pathways report, as Markdown (to paste into a funder's form) and as a printable HTML page."""
+"""The contribution report, as Markdown (to paste into a funder's form) and as a printable HTML page: the notes,
+the pathways into each impact, and for each impact how strong its pathways are and what they rest on
+(server/export/contribution.py), the gaps, votes and cycles. The Word document (server/export/word.py) says the
+same."""
 
 from __future__ import annotations
 
@@ -7,12 +10,15 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader
 
 from server.board.pathways import MAX_PATH_LENGTH
+from server.export import contribution
 from server.export.mapview import MapView, iso
 from server.export.pathways import MAX_PATHS_PER_IMPACT, Analysis, analyse
+from server.export.strength import GRADE_SCALE
 
 
 @dataclass
@@ -56,7 +62,16 @@ def _content(view: MapView) -> dict[str, Any]:
         "kind_label": view.kind_label,
         "max_paths": MAX_PATHS_PER_IMPACT,
         "max_length": MAX_PATH_LENGTH,
+        "contribution": contribution.by_impact(view, analysis),
+        "grades": GRADE_SCALE,
+        "link_address": link_address,
     }
+
+
+def link_address(address: str) -> str:
+    """A web address as a Markdown link destination: in angle brackets, with the characters that would end it
+    percent-encoded (a DOI may hold parentheses)."""
+    return "<" + quote(address, safe=":/?#[]@!$&'()*+,;=%~") + ">"
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")

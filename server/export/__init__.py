@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from server.export import diagrams, graph_files, kumu, pathweaver_json, picture, report, spreadsheet, workbooks
+from server.export import diagrams, graph_files, kumu, pathweaver_json, picture, report, spreadsheet, word, workbooks
 from server.export.mapview import MapView
 
 
@@ -63,6 +63,13 @@ FORMATS: dict[str, Format] = {
             "report.html",
             "text/html; charset=utf-8",
             lambda v, _: report.html(v),
+        ),
+        Format(
+            "report-docx",
+            "Contribution report (Word)",
+            "report.docx",
+            DOCX,
+            lambda v, _: word.document(v),
         ),
         Format(
             "me-xlsx",

@@ -109,6 +109,8 @@ def _impact(document: _Writer, c: contribution.ImpactContribution) -> None:
         if s.unrated and s.confidence is not None:
             confidence += f" ({s.unrated} link{'' if s.unrated == 1 else 's'} not rated)"
         weakest = "; ".join(e.source["text"] + ARROW + e.target["text"] for e in p.weakest)
+        if len(p.weakest) > 1 and len(p.weakest) == len(p.notes) - 1:
+            weakest = "all its links alike"
         document.add(f"Strength: evidence {s.grade}, confidence {confidence}. Weakest: {weakest}.")
         rests = [a["text"] for a in p.assumptions] + [
             f"the assumption that “{e.source['text']}” leads to “{e.target['text']}”" for e in p.assumption_only

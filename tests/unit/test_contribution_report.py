@@ -45,7 +45,7 @@ def test_the_markdown_report_lists_mechanisms_sources_indicators_other_factors_a
 
 def test_a_map_without_evidence_says_its_links_are_ungraded_and_unrated() -> None:
     md = export.export(sample_map(), "report-md", 0).decode()
-    assert "Strength: evidence ungraded, confidence not rated." in md
+    assert "Strength: evidence ungraded, confidence not rated. Weakest: all its links alike." in md
 
 
 class Text(HTMLParser):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from html.parser import HTMLParser
 
 from server import export
-from tests.support.maps import evidence_map, sample_map
+from tests.support.maps import MapBuilder, evidence_map, sample_map
 from tests.unit.test_report import list_problems
 
 
@@ -78,3 +78,13 @@ def test_the_html_report_says_the_same_in_valid_lists_and_links_each_doi() -> No
         "Contribution stories",
     ]:
         assert expected in text
+
+
+def test_a_doi_with_brackets_stays_one_markdown_link() -> None:
+    m = MapBuilder()
+    m.note("act00001", "activity", "Act")
+    m.note("imp00001", "impact", "Impact")
+    m.link("lnk00001", "act00001", "imp00001")
+    m.do(op="link.evidence", id="lnk00001", sources=[{"doi": "10.1002/(SICI)1097<x>]", "title": "Old [paper]"}])
+    md = export.export(m.snapshot(), "report-md", 0).decode()
+    assert "  - Source: [Old \\[paper\\]](<https://doi.org/10.1002/(SICI)1097%3Cx%3E]>)" in md

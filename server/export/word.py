@@ -12,6 +12,7 @@ from docx.document import Document as DocumentObject
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.table import CT_Tbl
 from docx.shared import RGBColor
 from docx.text.paragraph import Paragraph
 
@@ -24,47 +25,96 @@ ARROW = " → "
 MAX_TABLE_ROWS = 2000  # rows in one table: Word slows to a crawl beyond, and the report says what it left out
 
 
-def _hyperlink(paragraph: Paragraph, text: str, address: str) -> None:
-    """A clickable link (python-docx has no call for one: this is the WordprocessingML it would write)."""
-    rel = paragraph.part.relate_to(address, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
-    link = OxmlElement("w:hyperlink")
-    link.set(qn("r:id"), rel)
+def _run(text: str, bold: bool = False) -> Any:
+    """A w:r holding `text`, each line break a w:br (what python-docx's run.text writes, without its clearing)."""
     run = OxmlElement("w:r")
-    properties = OxmlElement("w:rPr")
-    style = OxmlElement("w:rStyle")
-    style.set(qn("w:val"), "Hyperlink")
-    colour = OxmlElement("w:color")
-    colour.set(qn("w:val"), "0563C1")
-    underline = OxmlElement("w:u")
-    underline.set(qn("w:val"), "single")
-    properties.extend([style, colour, underline])
-    run.append(properties)
-    t = OxmlElement("w:t")
-    t.text = text
-    t.set(qn("xml:space"), "preserve")
-    run.append(t)
-    link.append(run)
-    paragraph._p.append(link)
+    if bold:
+        properties = OxmlElement("w:rPr")
+        properties.append(OxmlElement("w:b"))
+        run.append(properties)
+    for i, line in enumerate(text.split("\n")):
+        if i:
+            run.append(OxmlElement("w:br"))
+        t = OxmlElement("w:t")
+        t.text = line
+        t.set(qn("xml:space"), "preserve")
+        run.append(t)
+    return run
 
 
 class _Writer:
-    """Adds paragraphs with a named style. python-docx looks a style up by its name in the whole style sheet on
-    every paragraph, which took seconds on a large map: the ids are looked up once here."""
+    """Adds paragraphs and links to a document at the speed a large map needs. python-docx looks a paragraph
+    style up by name in the whole style sheet, finds the end of the body by scanning it, and numbers a new link
+    by scanning every link there is — each for every paragraph, which took many seconds on a 5,000-note map.
+    Here each is done once."""
 
     def __init__(self, document: DocumentObject) -> None:
         self.document = document
-        self.ids: dict[str, str] = {}
+        self.end = document.element.body.sectPr  # paragraphs go before the section's properties, which end the body
+        self.style_ids: dict[str, str] = {}
+        self.link_ids: dict[str, str] = {}
+        self.width: Any = None
 
     def add(self, text: str, style: str | None = None) -> Paragraph:
-        paragraph = self.document.add_paragraph(text)
+        p = OxmlElement("w:p")
+        self.end.addprevious(p)
+        paragraph = Paragraph(p, self.document._body)
         if style is not None:
-            if style not in self.ids:
-                self.ids[style] = self.document.styles[style].style_id
-            paragraph._p.get_or_add_pPr().style = self.ids[style]
+            if style not in self.style_ids:
+                self.style_ids[style] = self.document.styles[style].style_id
+            properties, style_id = OxmlElement("w:pPr"), OxmlElement("w:pStyle")
+            style_id.set(qn("w:val"), self.style_ids[style])
+            properties.append(style_id)
+            p.insert(0, properties)
+        if text:
+            p.append(_run(text))
         return paragraph
+
+    def table(self, headings: list[str], rows: list[list[str]]) -> None:
+        """A "Table Grid" table: a bold header row, then `rows`, as built by python-docx's add_table, without
+        its look-ups of the page width and the style on every call."""
+        if self.width is None:
+            self.width = self.document._block_width
+            self.style_ids["Table Grid"] = self.document.styles["Table Grid"].style_id
+        tbl = CT_Tbl.new_tbl(0, len(headings), self.width)
+        tbl.tblStyle_val = self.style_ids["Table Grid"]
+        self.end.addprevious(tbl)
+        for index, row in enumerate([headings, *rows]):
+            tr = tbl.add_tr()
+            for value in row:
+                if value:  # a new cell holds one empty paragraph, as Word requires
+                    tr.add_tc().p_lst[0].append(_run(value, bold=index == 0))
+                else:
+                    tr.add_tc()
 
     def heading(self, text: str, level: int) -> Paragraph:
         return self.add(text, "Title" if level == 0 else f"Heading {level}")
+
+    def hyperlink(self, paragraph: Paragraph, text: str, address: str) -> None:
+        """A clickable link (python-docx has no call for one: this is the WordprocessingML it would write)."""
+        if address not in self.link_ids:
+            self.link_ids[address] = f"rIdLink{len(self.link_ids) + 1}"
+            paragraph.part.rels.add_relationship(
+                RELATIONSHIP_TYPE.HYPERLINK, address, self.link_ids[address], is_external=True
+            )
+        link = OxmlElement("w:hyperlink")
+        link.set(qn("r:id"), self.link_ids[address])
+        run = OxmlElement("w:r")
+        properties = OxmlElement("w:rPr")
+        style = OxmlElement("w:rStyle")
+        style.set(qn("w:val"), "Hyperlink")
+        colour = OxmlElement("w:color")
+        colour.set(qn("w:val"), "0563C1")
+        underline = OxmlElement("w:u")
+        underline.set(qn("w:val"), "single")
+        properties.extend([style, colour, underline])
+        run.append(properties)
+        t = OxmlElement("w:t")
+        t.text = text
+        t.set(qn("xml:space"), "preserve")
+        run.append(t)
+        link.append(run)
+        paragraph._p.append(link)
 
 
 def _chain(notes: list[dict[str, Any]]) -> str:
@@ -82,15 +132,7 @@ def _evidence(e: contribution.LinkEvidence) -> str:
 
 
 def _table(out: _Writer, headings: list[str], rows: list[list[str]]) -> None:
-    document = out.document
-    table = document.add_table(rows=1, cols=len(headings))
-    table.style = "Table Grid"
-    for cell, heading in zip(table.rows[0].cells, headings, strict=True):
-        cell.text = heading
-        cell.paragraphs[0].runs[0].bold = True
-    for row in rows[:MAX_TABLE_ROWS]:
-        for cell, value in zip(table.add_row().cells, row, strict=True):
-            cell.text = value
+    out.table(headings, rows[:MAX_TABLE_ROWS])
     if len(rows) > MAX_TABLE_ROWS:
         out.add(f"Only the first {MAX_TABLE_ROWS:,} of {len(rows):,} rows are listed.")
 
@@ -140,7 +182,7 @@ def _impact(document: _Writer, c: contribution.ImpactContribution) -> None:
             for e, title, address in cited[:MAX_TABLE_ROWS]:
                 paragraph = document.add("", "List Bullet")
                 paragraph.add_run(e.source["text"] + ARROW + e.target["text"] + ": ")
-                _hyperlink(paragraph, title, address)
+                document.hyperlink(paragraph, title, address)
     if c.indicators:
         document.heading("Indicators", level=3)
         _table(

@@ -4,7 +4,11 @@ Baseline, measured in the same run: serializing the same snapshot to JSON with o
 export can do. Each format is run `--repeat` times; the table shows the best time and the peak memory
 Python allocated during one run (tracemalloc).
 
-    .venv/bin/python -m bench.exports [--notes 5000] [--links 10000] [--repeat 3]
+    .venv/bin/python -m bench.exports [--notes 5000] [--links 10000] [--repeat 3] [--evidence]
+
+With --evidence every link carries a mechanism, support, a source, a grade, confidence and (a third of them)
+an assumption, and every outcome and impact an indicator: what the contribution report, the M&E framework
+and the PRSM and Kumu workbooks are measured on.
 """
 
 from __future__ import annotations
@@ -40,10 +44,12 @@ def main() -> None:
     parser.add_argument("--links", type=int, default=10000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--formats", default=",".join(export.FORMATS))
+    parser.add_argument("--evidence", action="store_true", help="evidence on every link, indicators on outcomes")
     args = parser.parse_args()
-    snapshot = generated_map(args.notes, args.links)
+    snapshot = generated_map(args.notes, args.links, evidence=args.evidence)
     base_time, base_peak, base_size = measure(lambda: orjson.dumps(snapshot), args.repeat)
-    print(f"map: {args.notes:,} notes, {args.links:,} links; best of {args.repeat}\n")
+    with_evidence = ", evidence on every link" if args.evidence else ""
+    print(f"map: {args.notes:,} notes, {args.links:,} links{with_evidence}; best of {args.repeat}\n")
     print("| format | seconds | × baseline | peak MiB | output KiB |")
     print("|---|---:|---:|---:|---:|")
     baseline = f"| baseline: orjson.dumps of the snapshot | {base_time:.3f} | 1 | {base_peak:.0f} |"

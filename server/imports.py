@@ -346,6 +346,23 @@ def build_events(draft: MapDraft, workshop_id: str, importer: Participant, now: 
                 **{k: item[k] for k in ("created_at", "updated_at", "version") if isinstance(item.get(k), int)},
             )
             accept(change, author)
+    for where, frame, item in _evidence_frames(draft):
+        rater = frame.pop("participant", None)
+        try:
+            op = ops.OP_ADAPTER.validate_python(frame)
+        except ValueError as exc:
+            raise ImportProblem(f"{where}: {str(exc).splitlines()[1:3]}") from None
+        change = decide(board, op, importer, now)
+        if isinstance(change, Refusal):
+            raise ImportProblem(f"{where}: {change.code}: {change.message}")
+        if change.op == "confidence.set":
+            # Confidence is each person's own: the file's rating is its participant's, where the file names them.
+            if rater not in known:
+                raise ImportProblem(f"{where}: a confidence from {str(rater)[:80]!r}, not one of the file's people")
+            change.data["participant"] = rater
+        else:
+            change.data.update({k: item[k] for k in ("updated_at", "version") if isinstance(item.get(k), int)})
+        accept(change, importer.id)
     for where, frame in draft.setup:
         for key in ("x", "y", "width", "height"):
             if isinstance(frame.get(key), int) and not isinstance(frame[key], bool):
@@ -363,6 +380,38 @@ def build_events(draft: MapDraft, workshop_id: str, importer: Participant, now: 
     if draft.locked:
         accept(Change("workshop.lock", {"locked": True}), importer.id)
     return board, events
+
+
+def _evidence_frames(draft: MapDraft) -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
+    """The operations that give imported links their evidence, confidence and assumptions, and imported notes
+    their indicators (JSON schema 4), as (where, frame, the file's item)."""
+    frames: list[tuple[str, dict[str, Any], dict[str, Any]]] = []
+    for where, note in draft.notes:
+        if note.get("indicators") or note.get("change"):
+            fields = {k: note[k] for k in ("indicators", "change") if note.get(k)}
+            frames.append((f"{where}.indicators", {"op": "note.indicators", "id": note.get("id"), **fields}, note))
+    for where, link in draft.links:
+        fields = {k: link[k] for k in ("mechanism", "support", "sources", "strength") if link.get(k)}
+        if fields:
+            if isinstance(fields.get("sources"), list):  # the file spells an absent url or doi as null
+                fields["sources"] = [
+                    {k: v for k, v in s.items() if v is not None} if isinstance(s, dict) else s
+                    for s in fields["sources"]
+                ]
+            frames.append((f"{where}.evidence", {"op": "link.evidence", "id": link.get("id"), **fields}, link))
+        assumptions = link.get("assumptions") or []
+        if not isinstance(assumptions, list):
+            raise ImportProblem(f"{where}.assumptions: expected a JSON array")
+        for i, note_id in enumerate(assumptions):
+            frame = {"op": "link.assumption", "id": link.get("id"), "note": note_id}
+            frames.append((f"{where}.assumptions[{i}]", frame, link))
+        confidence = link.get("confidence") or {}
+        if not isinstance(confidence, dict):
+            raise ImportProblem(f"{where}.confidence: expected a JSON object")
+        for participant, value in confidence.items():
+            frame = {"op": "confidence.set", "id": link.get("id"), "value": value}
+            frames.append((f"{where}.confidence.{participant[:80]}", {**frame, "participant": participant}, link))
+    return frames
 
 
 @dataclass(frozen=True)

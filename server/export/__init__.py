@@ -7,7 +7,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from server.export import diagrams, graph_files, kumu, pathweaver_json, picture, report, spreadsheet, subset
+from server.export import (
+    diagrams,
+    graph_files,
+    kumu,
+    pathweaver_json,
+    picture,
+    report,
+    spreadsheet,
+    subset,
+    word,
+    workbooks,
+)
 from server.export.mapview import MapView
 
 
@@ -25,6 +36,9 @@ class Format:
 class NamesKept(ValueError):
     """The format cannot leave names out."""
 
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 FORMATS: dict[str, Format] = {
     f.name: f
@@ -55,7 +69,7 @@ FORMATS: dict[str, Format] = {
         Format("pdf", "Picture (PDF)", "pdf", "application/pdf", lambda v, _: picture.pdf(v)),
         Format(
             "report-md",
-            "Pathways report (Markdown)",
+            "Contribution report (Markdown)",
             "report.md",
             "text/markdown; charset=utf-8",
             lambda v, _: report.markdown(v),
@@ -63,12 +77,28 @@ FORMATS: dict[str, Format] = {
         ),
         Format(
             "report-html",
-            "Pathways report (printable page)",
+            "Contribution report (printable page)",
             "report.html",
             "text/html; charset=utf-8",
             lambda v, _: report.html(v),
             lambda v, _: report.html(v, names=False),
         ),
+        Format(
+            "report-docx",
+            "Contribution report (Word)",
+            "report.docx",
+            DOCX,
+            lambda v, _: word.document(v),
+        ),
+        Format(
+            "me-xlsx",
+            "M&E framework (Excel): indicators and the links into each outcome and impact",
+            "me-framework.xlsx",
+            XLSX,
+            lambda v, _: workbooks.me_framework(v),
+        ),
+        Format("prsm-xlsx", "PRSM workbook (Excel)", "prsm.xlsx", XLSX, lambda v, _: workbooks.prsm(v)),
+        Format("kumu-xlsx", "Kumu workbook (Excel)", "kumu.xlsx", XLSX, lambda v, _: workbooks.kumu(v)),
     ]
 }
 

@@ -45,12 +45,14 @@ def pathways_into(
 ) -> tuple[Pathways, int]:
     """Simple chains of notes ending at `target`, each starting where nothing leads in (or, in a pure cycle,
     anywhere). Bounded three ways: at most `limit` chains, `MAX_PATH_LENGTH` notes each, `MAX_STEPS` of search."""
-    distance = nx.single_source_shortest_path_length(g.reverse(copy=False), target, cutoff=MAX_PATH_LENGTH - 1)
+    if limit <= 0 or max_steps <= 0:  # no search left: say so without walking the map
+        return Pathways(target, capped=bool(g.pred[target])), 0
+    distance = _steps_to(g, target, MAX_PATH_LENGTH - 1)
     ancestors = set(distance) - {target}
     result = Pathways(target)
     if not ancestors:
         return result, 0
-    starts = sorted(n for n in ancestors if not any(p in ancestors for p in g.predecessors(n))) or sorted(ancestors)
+    starts = sorted(n for n in ancestors if ancestors.isdisjoint(g.pred[n])) or sorted(ancestors)
     steps = 0
     for start in starts:
         # Depth-first, only through notes that can still reach the target within the length limit.
@@ -78,6 +80,24 @@ def pathways_into(
             break
     result.paths.sort(key=lambda p: (len(p), p))
     return result, steps
+
+
+def _steps_to(g: nx.DiGraph, target: str, cutoff: int) -> dict[str, int]:
+    """Note -> the fewest links from it to `target`, for notes at most `cutoff` links away (a breadth-first
+    search backwards along the links; what networkx's single_source_shortest_path_length on the reversed graph
+    gives, in half the time, which matters with hundreds of impacts on a large map)."""
+    distance, frontier, pred = {target: 0}, [target], g.pred
+    for depth in range(1, cutoff + 1):
+        following = []
+        for node in frontier:
+            for p in pred[node]:
+                if p not in distance:
+                    distance[p] = depth
+                    following.append(p)
+        if not following:
+            break
+        frontier = following
+    return distance
 
 
 def feedback_loops(g: nx.DiGraph) -> list[list[str]]:

@@ -8,9 +8,10 @@ import orjson
 
 from server.export.mapview import MapView, iso
 
-# 2: the plan of phases and the closed dot votes; 3: clusters and lanes. Files of every earlier version import.
-SCHEMA_VERSION = 3
-READABLE_VERSIONS = (1, 2, 3)
+# 2: the plan of phases and the closed dot votes; 3: clusters and lanes; 4: evidence, confidence and assumptions
+# on links, indicators and the kind of change on notes. Files of every earlier version import.
+SCHEMA_VERSION = 4
+READABLE_VERSIONS = (1, 2, 3, 4)
 FORMAT_NAME = "pathweaver-map"
 
 

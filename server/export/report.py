@@ -1,4 +1,7 @@
-"""The pathways report, as Markdown (to paste into a funder's form) and as a printable HTML page."""
+"""The contribution report, as Markdown (to paste into a funder's form) and as a printable HTML page: the notes,
+the pathways into each impact, and for each impact how strong its pathways are and what they rest on
+(server/export/contribution.py), the gaps, votes and cycles. The Word document (server/export/word.py) says the
+same."""
 
 from __future__ import annotations
 
@@ -7,13 +10,16 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader
 
 from server.board.model import IMPORTER_ID
 from server.board.pathways import MAX_PATH_LENGTH
+from server.export import contribution
 from server.export.mapview import MapView, iso
 from server.export.pathways import BESIDE_PATHWAYS, MAX_PATHS_PER_IMPACT, Analysis, analyse
+from server.export.strength import GRADE_SCALE
 
 SHORT_TEXT = 80  # characters of a note's text in a pathway; the list of notes by kind has it in full
 
@@ -94,7 +100,16 @@ def _content(view: MapView, names: bool = True) -> dict[str, Any]:
         "ref": refs.get,
         "max_paths": MAX_PATHS_PER_IMPACT,
         "max_length": MAX_PATH_LENGTH,
+        "contribution": contribution.by_impact(view, analysis),
+        "grades": GRADE_SCALE,
+        "link_address": link_address,
     }
+
+
+def link_address(address: str) -> str:
+    """A web address as a Markdown link destination: in angle brackets, with the characters that would end it
+    percent-encoded (a DOI may hold parentheses)."""
+    return "<" + quote(address, safe=":/?#[]@!$&'()*+,;=%~") + ">"
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
@@ -115,6 +130,8 @@ _markdown_env = Environment(
 )
 _markdown_env.filters["md"] = md
 _html_env = Environment(loader=_TEMPLATES, autoescape=True, trim_blocks=True, lstrip_blocks=True)
+for _env in (_markdown_env, _html_env):  # a long note is written out once, in the notes by kind
+    _env.filters["short"] = shorten
 
 
 _markdown_template = _markdown_env.get_template("report.md.j2")

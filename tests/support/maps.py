@@ -82,8 +82,10 @@ def awkward_map() -> dict[str, Any]:
     return m.snapshot()
 
 
-def generated_map(notes: int, links: int, seed: int = 1) -> dict[str, Any]:
-    """A large random map (for benchmarks): kinds in pathway proportions, links mostly pointing 'forward'."""
+def generated_map(notes: int, links: int, seed: int = 1, evidence: bool = False) -> dict[str, Any]:
+    """A large random map (for benchmarks): kinds in pathway proportions, links mostly pointing 'forward'.
+    With `evidence`, every link has a mechanism, support, a source, a grade and two people's confidence, a third
+    of them rest on an assumption, and every outcome and impact has an indicator."""
     rng = random.Random(seed)
     m = MapBuilder("Generated map", "How does impact happen at scale?")
     kinds = ["activity"] * 3 + ["output"] * 3 + ["outcome"] * 3 + ["impact", "assumption"]
@@ -107,6 +109,77 @@ def generated_map(notes: int, links: int, seed: int = 1) -> dict[str, Any]:
             continue
         m.link(f"l{made:06}", ids[a], ids[b], rng.choice(["", "leads to", "contributes to", "enables"]))
         made += 1
+    if evidence:
+        _add_evidence(m, random.Random(seed + 1))
+    return m.snapshot()
+
+
+def _add_evidence(m: MapBuilder, rng: random.Random) -> None:
+    assumptions = [n.id for n in m.board.notes.values() if n.kind == "assumption"]
+    for link in list(m.board.links.values()):
+        m.do(
+            op="link.evidence",
+            id=link.id,
+            mechanism=f"Because {rng.choice(['trust', 'data', 'training', 'practice'])} grows over time",
+            support=rng.sample(["assumption", "practice", "testimony", "monitoring", "evaluation", "research"], 2),
+            sources=[{"doi": f"10.5555/{link.id}", "title": "Study"}],
+            strength=rng.choice(["none", "weak", "moderate", "strong"]),
+        )
+        m.do(op="confidence.set", id=link.id, value=rng.randint(1, 5))
+        m.do(BEN, op="confidence.set", id=link.id, value=rng.randint(1, 5))
+        rest = rng.choice(assumptions)
+        if rng.random() < 1 / 3 and rest not in (link.source, link.target):
+            m.do(op="link.assumption", id=link.id, note=rest)
+    for note in list(m.board.notes.values()):
+        if note.kind in ("outcome", "impact"):
+            indicator = {"indicator": f"Share of {note.id}", "baseline": "10%", "target": "40%", "source": "Survey"}
+            m.do(op="note.indicators", id=note.id, indicators=[indicator], change="behaviour")
+
+
+OTHER_FACTOR = ("other-factor", "Other influencing factor", "#cfd8dc")  # as the contribution-analysis template
+
+
+def evidence_map() -> dict[str, Any]:
+    """A small contribution map with evidence on its links and indicators on its outcomes, in Arabic, Chinese
+    and emoji as well as English, a text that looks like a formula, and an other influencing factor."""
+    m = MapBuilder(
+        "Contribution: evidence into policy 📚",
+        "How did our evidence reach policy?",
+        tuple(Kind(*k) for k in (*DEFAULT_KINDS, OTHER_FACTOR)),
+    )
+    m.note("act00001", "activity", "Briefings for officials")
+    m.note("act00002", "activity", '=HYPERLINK("http://x")')
+    m.note("out00001", "outcome", "官员更早询问证据")
+    m.note("imp00001", "impact", "السياسات تستخدم الأدلة 📚")
+    m.note("ass00001", "assumption", "Officials stay in post")
+    m.note("oth00001", "other-factor", "A new minister who likes data")
+    m.link("lnk00001", "act00001", "out00001", "leads to")
+    m.link("lnk00002", "out00001", "imp00001")
+    m.link("lnk00003", "act00002", "out00001")
+    m.link("lnk00004", "oth00001", "imp00001")
+    m.do(
+        op="link.evidence",
+        id="lnk00001",
+        mechanism="Briefs answer the questions officials have 🙂",
+        support=["testimony", "research"],
+        sources=[{"doi": "10.1234/abcd.5", "title": "Review"}, {"url": "https://example.org/x"}],
+        strength="moderate",
+    )
+    m.do(op="confidence.set", id="lnk00001", value=4)
+    m.do(BEN, op="confidence.set", id="lnk00001", value=1)
+    m.do(op="link.assumption", id="lnk00001", note="ass00001")
+    m.do(op="link.evidence", id="lnk00002", support=["assumption"], strength="weak", mechanism="وزراء يقرأون")
+    m.do(op="confidence.set", id="lnk00002", value=3)
+    m.do(
+        op="note.indicators",
+        id="out00001",
+        indicators=[
+            {"indicator": "Requests a month", "baseline": "2", "target": "=10", "source": "Helpdesk log"},
+            {"indicator": "请求数", "baseline": "-", "target": "+5", "source": "@helpdesk"},
+        ],
+        change="behaviour",
+    )
+    m.do(op="note.indicators", id="imp00001", indicators=[{"indicator": "Policies citing evidence 📄"}])
     return m.snapshot()
 
 

@@ -43,7 +43,7 @@ def xml_text(text: str) -> str:
 
 def test_pathweaver_json_keeps_everything(snapshot: dict[str, Any]) -> None:
     doc = json.loads(render(snapshot, "json"))
-    assert (doc["format"], doc["schema_version"]) == ("pathweaver-map", 3)
+    assert (doc["format"], doc["schema_version"]) == ("pathweaver-map", 4)
     assert doc["workshop"]["title"] == snapshot["workshop"]["title"]
     assert sorted(doc["notes"], key=lambda n: n["id"]) == sorted(snapshot["notes"], key=lambda n: n["id"])
     assert sorted(doc["links"], key=lambda n: n["id"]) == sorted(snapshot["links"], key=lambda n: n["id"])

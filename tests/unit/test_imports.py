@@ -80,7 +80,7 @@ def json_doc(**changes: Any) -> bytes:
         (b"[]", "not a JSON object"),
         (
             json_doc(schema_version=99),
-            'field "schema_version": this Pathweaver reads versions 1, 2 and 3, the file has 99',
+            'field "schema_version": this Pathweaver reads versions 1, 2, 3 and 4, the file has 99',
         ),
         (json_doc(format="kumu"), 'field "format"'),
         (json_doc(notes="many"), 'field "notes": expected a JSON array'),

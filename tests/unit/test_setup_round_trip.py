@@ -41,7 +41,7 @@ def imported(document: dict[str, Any]) -> dict[str, Any]:
 def test_plan_lanes_and_clusters_come_back_from_the_json_export() -> None:
     original = set_up_map()
     document = orjson.loads(export.export(original, "json", NOW))
-    assert document["schema_version"] == 3
+    assert document["schema_version"] == 4
     assert document["lanes"] == [
         {"label": "Activities", "kinds": ["activity"]},
         {"label": "الأثر", "kinds": ["impact"]},

@@ -45,7 +45,7 @@ def voted_map() -> dict[str, Any]:
 def test_dots_travel_in_json_csv_kumu_graphml_gexf_and_the_report() -> None:
     snapshot = voted_map()
     doc = json.loads(export.export(snapshot, "json", NOW))
-    assert doc["schema_version"] == SCHEMA_VERSION == 3
+    assert doc["schema_version"] == SCHEMA_VERSION == 4
     assert [v["totals"] for v in doc["votes"]] == [{"imp00001": 3, "imp00002": 1}, {"link0001": 1}]
     assert doc["votes"][1]["ballots"] == {} and doc["plan"]["current"] == 1
     with zipfile.ZipFile(io.BytesIO(export.export(snapshot, "csv", NOW))) as z:

@@ -28,7 +28,13 @@ def export(view: MapView, exported_at: int) -> bytes:
             "created_at": w["created_at"],
         },
         "participants": [
-            {"id": p["id"], "name": p["name"], "colour": p["colour"], "role": p["role"]}
+            {
+                "id": p["id"],
+                "name": p["name"],
+                "colour": p["colour"],
+                "role": p["role"],
+                **({"group": p["group"]} if p.get("group") else {}),  # their stakeholder group (rule P50)
+            }
             for p in view.snapshot["participants"]
         ],
         "notes": view.notes,
@@ -37,6 +43,7 @@ def export(view: MapView, exported_at: int) -> bytes:
         "votes": view.closed_votes,
         "clusters": view.snapshot.get("clusters", []),
         "lanes": [{"label": lane["label"], "kinds": lane["kinds"]} for lane in view.snapshot.get("lanes", [])],
+        "groups": view.snapshot.get("groups", []),
     }
     return orjson.dumps(document, option=orjson.OPT_INDENT_2) + b"\n"
 

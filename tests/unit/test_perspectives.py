@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import orjson
 import pytest
 
+from server import export, imports
 from server.board import ops
 from server.board.model import Board, Participant
 from server.board.rules import decide, participant_join
+from server.storage.memory import MemoryStorage
+from tests.support.maps import ANA, BEN, MapBuilder
 from tests.unit.test_privacy import private_board
 from tests.unit.test_rules import ALICE, FAC, add_note, apply_op, commit, new_board, refused, run
 
@@ -106,3 +112,61 @@ def test_a_private_note_and_its_links_are_not_endorsed() -> None:
     add_note(board, "a001", ALICE)
     refused(run(board, ALICE, "endorse", id="a001", on=True), "bad_value")
     refused(run(board, FAC, "endorse", id="a001", on=True), "bad_value")
+
+
+def perspectives_map() -> dict[str, Any]:
+    m = MapBuilder()
+    m.note("act00001", "activity", "Briefings for officials")
+    m.note("imp00001", "impact", "政策采纳证据 📚")
+    m.link("lnk00001", "act00001", "imp00001")
+    groups = [{"id": "funders", "label": "Funders 💶"}, {"id": "practice", "label": "ممارسون"}]
+    m.do(ANA, op="groups.set", groups=groups)
+    m.do(BEN, op="participant.group", group="practice")
+    m.do(BEN, op="endorse", id="act00001", on=True)
+    m.do(ANA, op="endorse", id="lnk00001", on=True)
+    m.do(BEN, op="endorse", id="lnk00001", on=True)
+    return m.snapshot()
+
+
+def imported(document: dict[str, Any]) -> dict[str, Any]:
+    storage = MemoryStorage()
+    done = imports.import_map(storage, b"k" * 32, imports.read_upload(orjson.dumps(document), "map.json"))
+    loaded = storage.load_board(done.created.workshop.id)
+    assert loaded is not None
+    return loaded.board.to_dict()
+
+
+@pytest.mark.rule("P50")
+def test_groups_members_and_endorsements_travel_in_json_and_come_back_on_import() -> None:
+    original = perspectives_map()
+    document = orjson.loads(export.export(original, "json", 1_700_000_100_000))
+    assert document["groups"] == original["groups"]
+    assert {p["id"]: p.get("group") for p in document["participants"]} == {ANA.id: None, BEN.id: "practice"}
+    assert document["links"][0]["endorsed_by"] == [ANA.id, BEN.id]
+    copy = imported(document)
+    assert copy["groups"] == original["groups"]
+    assert {p["id"]: p.get("group") for p in copy["participants"]}[BEN.id] == "practice"
+    assert {n["id"]: n.get("endorsed_by") for n in copy["notes"]} == {"act00001": [BEN.id], "imp00001": None}
+    assert copy["links"][0]["endorsed_by"] == [ANA.id, BEN.id]
+
+
+@pytest.mark.rule("P50")
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"groups": [{"id": "a", "label": ""}]}, "groups: bad_value"),
+        ({"groups": "funders"}, "groups: "),
+        ({"participants": "group"}, r"participants\[1\].group: bad_value"),
+        ({"links": "stranger"}, r"links\[0\].endorsed_by: expected ids"),
+    ],
+)
+def test_groups_or_endorsements_the_board_cannot_hold_refuse_the_import(change: dict[str, Any], message: str) -> None:
+    document = orjson.loads(export.export(perspectives_map(), "json", 1_700_000_100_000))
+    if change.get("participants") == "group":
+        document["participants"][1]["group"] = "villains"
+    elif change.get("links") == "stranger":
+        document["links"][0]["endorsed_by"] = ["nobody01"]
+    else:
+        document |= change
+    with pytest.raises(imports.ImportProblem, match=message):
+        imported(document)

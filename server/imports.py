@@ -124,7 +124,7 @@ def _setup(document: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
         fields = {k: c.get(k) for k in ("id", "label", "x", "y", "width", "height")}
         frames.append((f"clusters[{i}]", {"op": "cluster.add", **fields}))
     groups = document.get("groups")
-    if groups:  # the stakeholder groups, then who is in which (rule P50), through the board's own rules
+    if groups:  # the stakeholder groups, then who is in which (rule P51), through the board's own rules
         frames.append(("groups", {"op": "groups.set", "groups": groups}))
         for i, p in enumerate(document["participants"]):
             if isinstance(p, dict) and p.get("group") is not None:
@@ -134,7 +134,7 @@ def _setup(document: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
 
 
 def _endorsements(item: dict[str, Any], item_id: str, where: str, known: set[str]) -> list[Change]:
-    """Who endorsed an imported note or link (rule P50): participants of the file, each once."""
+    """Who endorsed an imported note or link (rule P51): participants of the file, each once."""
     endorsed = item.get("endorsed_by") or []
     if not isinstance(endorsed, list) or not all(isinstance(p, str) and p in known for p in endorsed):
         raise ImportProblem(f"{where}.endorsed_by: expected ids of the file's participants")

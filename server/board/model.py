@@ -95,7 +95,7 @@ class Participant:
     name: str
     colour: str
     role: str  # "facilitator" | "participant"
-    group: str | None = None  # the stakeholder group they belong to (rule P50)
+    group: str | None = None  # the stakeholder group they belong to (rule P51)
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -125,7 +125,7 @@ class Note:
     # What would show it: {indicator, baseline, target, source} (rule P47); and the kind of change it is.
     indicators: list[dict[str, str]] = field(default_factory=list)
     change: str | None = None
-    endorsed_by: list[str] = field(default_factory=list)  # who endorses it, in the order they did (rule P50)
+    endorsed_by: list[str] = field(default_factory=list)  # who endorses it, in the order they did (rule P51)
 
 
 @dataclass(slots=True)
@@ -147,7 +147,7 @@ class Link:
     strength: str | None = None
     confidence: dict[str, int] = field(default_factory=dict)
     assumptions: list[str] = field(default_factory=list)
-    endorsed_by: list[str] = field(default_factory=list)  # who endorses it, in the order they did (rule P50)
+    endorsed_by: list[str] = field(default_factory=list)  # who endorses it, in the order they did (rule P51)
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,7 +181,7 @@ class Board:
     votes: list[voting.Vote] = field(default_factory=list)  # dot votes, the open one last (rule P40)
     clusters: dict[str, clusters.Cluster] = field(default_factory=dict)  # named frames of notes (rule P44)
     lanes: tuple[lanes.Lane, ...] = ()  # the template's columns, left to right (rule P45)
-    groups: tuple[perspectives.Group, ...] = ()  # the stakeholder groups people belong to (rule P50)
+    groups: tuple[perspectives.Group, ...] = ()  # the stakeholder groups people belong to (rule P51)
 
     def apply(self, event: Event) -> None:
         """Apply an accepted event. Events must arrive in sequence order."""
@@ -259,7 +259,7 @@ def deleted_by(op: str, data: dict[str, Any]) -> list[str]:
 
 
 def _participant_join(board: Board, d: dict[str, Any]) -> None:
-    known = board.participants.get(d["id"])  # joining again under a new name keeps their group (rule P50)
+    known = board.participants.get(d["id"])  # joining again under a new name keeps their group (rule P51)
     group = known.group if known is not None else None
     board.participants[d["id"]] = Participant(d["id"], d["name"], d["colour"], d["role"], group)
 

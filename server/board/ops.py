@@ -402,7 +402,7 @@ class LanesSet(Op):
 
 
 class GroupSpec(BaseModel):
-    """One stakeholder group (rule P50): a short id, the label people see, and a colour if the facilitator picks one."""
+    """One stakeholder group (rule P51): a short id, the label people see, and a colour if the facilitator picks one."""
 
     model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
 

@@ -1,4 +1,4 @@
-"""Perspectives (rule P50): the stakeholder groups a facilitator names (funders, practitioners, beneficiaries …),
+"""Perspectives (rule P51): the stakeholder groups a facilitator names (funders, practitioners, beneficiaries …),
 the group each person belongs to, and who endorses each note and link.
 
 A group's view of the board, and where groups disagree about a link (their mean confidences far apart), are

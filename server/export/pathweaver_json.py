@@ -33,7 +33,7 @@ def export(view: MapView, exported_at: int) -> bytes:
                 "name": p["name"],
                 "colour": p["colour"],
                 "role": p["role"],
-                **({"group": p["group"]} if p.get("group") else {}),  # their stakeholder group (rule P50)
+                **({"group": p["group"]} if p.get("group") else {}),  # their stakeholder group (rule P51)
             }
             for p in view.snapshot["participants"]
         ],

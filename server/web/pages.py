@@ -168,7 +168,7 @@ async def join_page(request: Request, code: str, svc: ServicesDep) -> Response:
 
 
 async def _groups(svc: Any, workshop_id: str) -> list[dict[str, Any]]:
-    """The workshop's stakeholder groups (rule P50), for the join page to offer."""
+    """The workshop's stakeholder groups (rule P51), for the join page to offer."""
     room = svc.rooms.get(workshop_id)
     if room is not None:
         return [g.to_dict() for g in room.board.groups]
@@ -178,7 +178,7 @@ async def _groups(svc: Any, workshop_id: str) -> list[dict[str, Any]]:
 
 async def _join_group(svc: Any, workshop_id: str, me: Participant, group: str) -> None:
     """Put a newcomer in the group they chose on the join page: their own `participant.group`, through the same
-    rules as on the board (rule P50). Should the board refuse it now (locked, say), they pick it there later."""
+    rules as on the board (rule P51). Should the board refuse it now (locked, say), they pick it there later."""
     room = await svc.rooms.open(workshop_id)
     if room is None:
         return

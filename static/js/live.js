@@ -111,14 +111,14 @@ export function applyEvent(map, e) {
     }
     case "cluster.delete": { const c = new Map(map.clusters); c.delete(d.id); map.clusters = c; break; }
     case "lanes.set": map.lanes = d.lanes; break;
-    case "groups.set": { // stakeholder groups; a group taken away leaves its members in none (rule P50)
+    case "groups.set": { // stakeholder groups; a group taken away leaves its members in none (rule P51)
       map.groups = d.groups;
       const kept = new Set(d.groups.map((g) => g.id));
       for (const [id, p] of map.participants) if (p.group && !kept.has(p.group)) map.participants.set(id, { ...p, group: null });
       break;
     }
     case "participant.group": map.participants.set(d.participant, { ...map.participants.get(d.participant), group: d.group }); break;
-    case "endorse": { // who endorses a note or link, in order (rule P50)
+    case "endorse": { // who endorses a note or link, in order (rule P51)
       const items = map.notes.has(d.id) ? map.notes : map.links, item = items.get(d.id);
       const others = (item.endorsed_by ?? []).filter((p) => p !== d.participant);
       items.set(d.id, { ...item, endorsed_by: d.on ? [...others, d.participant] : others });

@@ -1,4 +1,4 @@
-"""Perspectives in the browser (P50): the facilitator names stakeholder groups, people pick theirs on the join
+"""Perspectives in the browser (P51): the facilitator names stakeholder groups, people pick theirs on the join
 page, the board seen by one group dims what its members neither proposed nor endorsed, and the divergence view
 lists a link two groups rate 1 and 5."""
 
@@ -25,7 +25,7 @@ async def join_as(browser: Any, join_url: str, name: str, group: str, **context_
     return page
 
 
-@pytest.mark.rule("P50")
+@pytest.mark.rule("P51")
 async def test_groups_named_picked_at_join_viewed_by_and_where_they_disagree(
     browser: Any, server: ServerProcess
 ) -> None:

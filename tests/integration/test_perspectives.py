@@ -1,4 +1,4 @@
-"""Stakeholder groups and endorsements over real websockets and HTTP (P50): each person sets their own group,
+"""Stakeholder groups and endorsements over real websockets and HTTP (P51): each person sets their own group,
 only the facilitator names the groups or sets anyone else's, and endorsements reach everyone."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from tests.support.client import read_map
 GROUPS = [{"id": "funders", "label": "Funders"}, {"id": "practice", "label": "Practitioners"}]
 
 
-@pytest.mark.rule("P50")
+@pytest.mark.rule("P51")
 async def test_a_participant_sets_only_their_own_group_and_cannot_name_the_groups(workshop: Workshop) -> None:
     fac = await workshop.facilitator()
     ana = await workshop.participant("Ana")
@@ -35,7 +35,7 @@ async def test_a_participant_sets_only_their_own_group_and_cannot_name_the_group
     assert {p["name"]: p.get("group") for p in stored["participants"]}["Ana"] == "funders"
 
 
-@pytest.mark.rule("P50")
+@pytest.mark.rule("P51")
 async def test_endorsements_reach_everyone(workshop: Workshop) -> None:
     ana = await workshop.participant("Ana")
     ben = await workshop.participant("Ben")
@@ -56,7 +56,7 @@ async def test_endorsements_reach_everyone(workshop: Workshop) -> None:
     assert [lk.get("endorsed_by") for lk in stored["links"]] == [[ben.me["id"]]]
 
 
-@pytest.mark.rule("P50")
+@pytest.mark.rule("P51")
 async def test_the_join_page_offers_the_groups_and_puts_the_newcomer_in_one(workshop: Workshop) -> None:
     fac = await workshop.facilitator()
     await fac.do("groups.set", groups=GROUPS)

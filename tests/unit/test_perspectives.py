@@ -1,4 +1,4 @@
-"""Stakeholder groups, each person's group and endorsements (P50), judged by server/board/perspectives.py."""
+"""Stakeholder groups, each person's group and endorsements (P51), judged by server/board/perspectives.py."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ def grouped_board() -> Board:
     return board
 
 
-@pytest.mark.rule("P50")
+@pytest.mark.rule("P51")
 def test_the_facilitator_names_the_groups_and_a_snapshot_keeps_them() -> None:
     board = grouped_board()
     assert [(g.id, g.label, g.colour) for g in board.groups] == [
@@ -40,7 +40,7 @@ def test_the_facilitator_names_the_groups_and_a_snapshot_keeps_them() -> None:
     refused(run(board, ALICE, "groups.set", groups=[]), "facilitator_only")
 
 
-@pytest.mark.rule("P50")
+@pytest.mark.rule("P51")
 def test_groups_the_board_cannot_hold_are_refused() -> None:
     board = new_board()
     many = [{"id": f"g{i}", "label": f"Group {i}"} for i in range(12)]
@@ -55,7 +55,7 @@ def test_groups_the_board_cannot_hold_are_refused() -> None:
         refused(run(board, FAC, "groups.set", groups=bad), "bad_value")
 
 
-@pytest.mark.rule("P50")
+@pytest.mark.rule("P51")
 def test_a_participant_sets_only_their_own_group_and_the_facilitator_anyones() -> None:
     board = grouped_board()
     apply_op(board, ALICE, "participant.group", group="funders")
@@ -74,7 +74,7 @@ def test_a_participant_sets_only_their_own_group_and_the_facilitator_anyones() -
     assert board.participants[BOB.id].group is None
 
 
-@pytest.mark.rule("P50")
+@pytest.mark.rule("P51")
 def test_the_facilitator_sets_the_group_of_someone_without_a_device() -> None:
     board = grouped_board()
     proxy = commit(board, decide(board, ops.OP_ADAPTER.validate_python(GRACE), FAC, 5000), FAC)
@@ -84,7 +84,7 @@ def test_the_facilitator_sets_the_group_of_someone_without_a_device() -> None:
     assert board.notes["n001"].endorsed_by == [proxy.data["id"]]
 
 
-@pytest.mark.rule("P50")
+@pytest.mark.rule("P51")
 def test_endorsements_are_kept_on_notes_and_links_and_withdrawn() -> None:
     board = grouped_board()
     add_note(board, "n001", ALICE)
@@ -106,7 +106,7 @@ def test_endorsements_are_kept_on_notes_and_links_and_withdrawn() -> None:
     refused(run(board, BOB, "endorse", id="n002", on=True), "note_deleted")
 
 
-@pytest.mark.rule("P50")
+@pytest.mark.rule("P51")
 def test_a_private_note_and_its_links_are_not_endorsed() -> None:
     board = private_board()
     add_note(board, "a001", ALICE)
@@ -136,7 +136,7 @@ def imported(document: dict[str, Any]) -> dict[str, Any]:
     return loaded.board.to_dict()
 
 
-@pytest.mark.rule("P50")
+@pytest.mark.rule("P51")
 def test_groups_members_and_endorsements_travel_in_json_and_come_back_on_import() -> None:
     original = perspectives_map()
     document = orjson.loads(export.export(original, "json", 1_700_000_100_000))
@@ -150,7 +150,7 @@ def test_groups_members_and_endorsements_travel_in_json_and_come_back_on_import(
     assert copy["links"][0]["endorsed_by"] == [ANA.id, BEN.id]
 
 
-@pytest.mark.rule("P50")
+@pytest.mark.rule("P51")
 @pytest.mark.parametrize(
     ("change", "message"),
     [

@@ -1,4 +1,4 @@
-// Perspectives (rule P50): the stakeholder groups the facilitator names, the group each person is in, who
+// Perspectives (rule P51): the stakeholder groups the facilitator names, the group each person is in, who
 // endorses what, the board seen by one group (what its members proposed or endorsed stands out, the rest dims),
 // and where groups disagree: links two or more groups rated whose mean confidences (P46) are far apart.
 

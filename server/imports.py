@@ -116,6 +116,13 @@ def _setup(document: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
             raise ImportProblem(f"clusters[{i}]: expected a JSON object")
         fields = {k: c.get(k) for k in ("id", "label", "x", "y", "width", "height")}
         frames.append((f"clusters[{i}]", {"op": "cluster.add", **fields}))
+    groups = document.get("groups")
+    if groups:  # the stakeholder groups, then who is in which (rule P51), through the board's own rules
+        frames.append(("groups", {"op": "groups.set", "groups": groups}))
+        for i, p in enumerate(document["participants"]):
+            if isinstance(p, dict) and p.get("group") is not None:
+                frame = {"op": "participant.group", "participant": p.get("id"), "group": p["group"]}
+                frames.append((f"participants[{i}].group", frame))
     return frames
 
 
@@ -126,6 +133,16 @@ def _kind(k: Any, where: str, separator: str) -> Kind:
     if not _COLOUR.fullmatch(str(k.get("colour", ""))):
         raise ImportProblem(f"{where}{separator}colour: expected a colour like #a1b2c3")
     return Kind(k["name"], str(k.get("label") or k["name"])[:40], k["colour"])
+
+
+def _endorsements(item: dict[str, Any], item_id: str, where: str, known: set[str]) -> list[Change]:
+    """Who endorsed an imported note or link (rule P51): participants of the file, each once."""
+    endorsed = item.get("endorsed_by") or []
+    if not isinstance(endorsed, list) or not all(isinstance(p, str) and p in known for p in endorsed):
+        raise ImportProblem(f"{where}.endorsed_by: expected ids of the file's participants")
+    if len(set(endorsed)) != len(endorsed):
+        raise ImportProblem(f"{where}.endorsed_by: each participant at most once")
+    return [Change("endorse", {"id": item_id, "participant": p, "on": True}) for p in endorsed]
 
 
 def _text(value: Any, where: str, limit: int, required: bool = False) -> str:
@@ -346,6 +363,8 @@ def build_events(draft: MapDraft, workshop_id: str, importer: Participant, now: 
                 **{k: item[k] for k in ("created_at", "updated_at", "version") if isinstance(item.get(k), int)},
             )
             accept(change, author)
+            for endorsement in _endorsements(item, change.data["id"], where, known):
+                accept(endorsement, str(endorsement.data["participant"]))
     for where, frame, item in _evidence_frames(draft):
         rater = frame.pop("participant", None)
         try:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from server.board import clusters, evidence, lanes, merging, pathway_votes, roster, timer, voting
+from server.board import clusters, evidence, lanes, merging, pathway_votes, perspectives, roster, timer, voting
 from server.board.phases import Phase, Plan
 from server.board.seen import SeenIds
 
@@ -99,6 +99,14 @@ class Participant:
     colour: str
     role: str  # "facilitator" | "participant" | "proxy"
     removed: bool = False  # the facilitator took them out (rule P50): what they made stays, named as theirs
+    group: str | None = None  # the stakeholder group they belong to (rule P51)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        for name in ("removed", "group"):  # most people have neither: they read as before there were these
+            if not d[name]:
+                del d[name]
+        return d
 
     @property
     def is_facilitator(self) -> bool:
@@ -122,6 +130,7 @@ class Note:
     # What would show it: {indicator, baseline, target, source} (rule P47); and the kind of change it is.
     indicators: list[dict[str, str]] = field(default_factory=list)
     change: str | None = None
+    endorsed_by: list[str] = field(default_factory=list)  # who endorses it, in the order they did (rule P51)
 
 
 @dataclass(slots=True)
@@ -143,6 +152,7 @@ class Link:
     strength: str | None = None
     confidence: dict[str, int] = field(default_factory=dict)
     assumptions: list[str] = field(default_factory=list)
+    endorsed_by: list[str] = field(default_factory=list)  # who endorses it, in the order they did (rule P51)
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,6 +186,7 @@ class Board:
     votes: list[voting.Vote] = field(default_factory=list)  # dot votes, the open one last (rule P40)
     clusters: dict[str, clusters.Cluster] = field(default_factory=dict)  # named frames of notes (rule P44)
     lanes: tuple[lanes.Lane, ...] = ()  # the template's columns, left to right (rule P45)
+    groups: tuple[perspectives.Group, ...] = ()  # the stakeholder groups people belong to (rule P51)
 
     def apply(self, event: Event) -> None:
         """Apply an accepted event. Events must arrive in sequence order."""
@@ -195,13 +206,14 @@ class Board:
         return {
             "workshop": self.workshop.to_dict(),
             "head": self.head,
-            "participants": [_participant_dict(p) for p in self.participants.values()],
+            "participants": [p.to_dict() for p in self.participants.values()],
             "notes": [_note_dict(n) for n in self.notes.values()],
             "links": [link_dict(lk) for lk in self.links.values()],
             "plan": self.plan.to_dict(),
             "votes": [v.to_dict() for v in self.votes],
             "clusters": [asdict(c) for c in self.clusters.values()],
             "lanes": [lane.to_dict() for lane in self.lanes],
+            **({"groups": [g.to_dict() for g in self.groups]} if self.groups else {}),
         }
 
     @classmethod
@@ -215,20 +227,14 @@ class Board:
         board.votes = [voting.Vote.from_dict(v) for v in d.get("votes", ())]
         board.clusters = {c["id"]: clusters.Cluster(**c) for c in d.get("clusters", ())}
         board.lanes = tuple(lanes.Lane.from_dict(lane) for lane in d.get("lanes", ()))
+        board.groups = tuple(perspectives.Group.from_dict(g) for g in d.get("groups", ()))
         for deleted in d.get("deleted", ()):  # snapshots stored before deleted ids had their own table
             board.deleted.add(deleted, 0)
         return board
 
 
-def _participant_dict(participant: Participant) -> dict[str, Any]:
-    d = asdict(participant)
-    if not d["removed"]:  # most people: as they were before anyone could be removed
-        del d["removed"]
-    return d
-
-
-_NOTE_EXTRAS = ("private", "merged", "indicators", "change")
-_LINK_EXTRAS = ("mechanism", "support", "sources", "strength", "confidence", "assumptions")
+_NOTE_EXTRAS = ("private", "merged", "indicators", "change", "endorsed_by")
+_LINK_EXTRAS = ("mechanism", "support", "sources", "strength", "confidence", "assumptions", "endorsed_by")
 
 
 def _note_dict(note: Note) -> dict[str, Any]:
@@ -258,7 +264,9 @@ def deleted_by(op: str, data: dict[str, Any]) -> list[str]:
 
 
 def _participant_join(board: Board, d: dict[str, Any]) -> None:
-    board.participants[d["id"]] = Participant(id=d["id"], name=d["name"], colour=d["colour"], role=d["role"])
+    known = board.participants.get(d["id"])  # joining again under a new name keeps their group (rule P51)
+    group = known.group if known is not None else None
+    board.participants[d["id"]] = Participant(d["id"], d["name"], d["colour"], d["role"], group=group)
 
 
 def _note_add(board: Board, d: dict[str, Any]) -> None:
@@ -426,4 +434,7 @@ _APPLIERS = {
     "workshop.joining": _workshop_joining,
     "participant.rename": roster.apply_rename,
     "participant.remove": roster.apply_remove,
+    "groups.set": perspectives.apply_groups,
+    "participant.group": perspectives.apply_participant_group,
+    "endorse": perspectives.apply_endorse,
 }

@@ -417,6 +417,40 @@ class LanesSet(Op):
     lanes: Annotated[list[LaneSpec], Field(max_length=12)]
 
 
+class GroupSpec(BaseModel):
+    """One stakeholder group (rule P51): a short id, the label people see, and a colour if the facilitator picks one."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+    id: Annotated[str, Field(max_length=40)]
+    label: Annotated[str, Field(max_length=200)]
+    colour: Annotated[str, Field(max_length=7)] | None = None
+
+
+class GroupsSet(Op):
+    """Replace the workshop's stakeholder groups (an empty list takes them away)."""
+
+    op: Literal["groups.set"]
+    groups: Annotated[list[GroupSpec], Field(max_length=12)]
+
+
+class ParticipantGroup(Op):
+    """Put a participant in a group, or in none (null): the sender, or anyone when the facilitator sends it."""
+
+    op: Literal["participant.group"]
+    group: Annotated[str, Field(max_length=40)] | None
+    participant: Annotated[str, Field(max_length=64)] | None = None
+
+
+class Endorse(Op):
+    """The sender endorses a note or link (`on`), or takes their endorsement back."""
+
+    op: Literal["endorse"]
+    id: str
+    on: bool
+    on_behalf_of: str | None = None
+
+
 class WorkshopJoining(Op):
     """Let new people join (by the join link or the short code), or stop them; those already in stay."""
 
@@ -499,6 +533,9 @@ AnyOp = Union[  # noqa: UP007 - a runtime value too: OP_NAMES reads its members
     ParticipantProxy,
     ParticipantRename,
     ParticipantRemove,
+    GroupsSet,
+    ParticipantGroup,
+    Endorse,
 ]
 
 OP_ADAPTER: TypeAdapter[AnyOp] = TypeAdapter(Annotated[AnyOp, Field(discriminator="op")])
@@ -532,5 +569,6 @@ FACILITATOR_OPS: frozenset[str] = frozenset(
         "workshop.joining",
         "notes.arrange",
         "lanes.set",
+        "groups.set",
     }
 )

@@ -18,6 +18,7 @@ from server.board import (
     lanes,
     merging,
     ops,
+    perspectives,
     phases,
     plan_rules,
     privacy,
@@ -439,6 +440,7 @@ _DECIDERS: dict[type, Callable[..., Change | Refusal]] = {
     **lanes.DECIDERS,
     **evidence.DECIDERS,
     **roster.DECIDERS,
+    **perspectives.DECIDERS,
 }
 
 

@@ -29,8 +29,14 @@ def export(view: MapView, exported_at: int) -> bytes:
             "created_at": w["created_at"],
         },
         "participants": [
-            {"id": p["id"], "name": p["name"], "colour": p["colour"], "role": p["role"]}
-            | ({"removed": True} if p.get("removed") else {})  # rule P50
+            {
+                "id": p["id"],
+                "name": p["name"],
+                "colour": p["colour"],
+                "role": p["role"],
+                **({"removed": True} if p.get("removed") else {}),  # rule P50
+                **({"group": p["group"]} if p.get("group") else {}),  # their stakeholder group (rule P51)
+            }
             for p in view.snapshot["participants"]
         ],
         "notes": view.notes,
@@ -39,6 +45,7 @@ def export(view: MapView, exported_at: int) -> bytes:
         "votes": view.closed_votes,
         "clusters": view.snapshot.get("clusters", []),
         "lanes": [{"label": lane["label"], "kinds": lane["kinds"]} for lane in view.snapshot.get("lanes", [])],
+        "groups": view.snapshot.get("groups", []),
     }
     return orjson.dumps(document, option=orjson.OPT_INDENT_2) + b"\n"
 

@@ -172,11 +172,35 @@ async def join_page(request: Request, code: str, svc: ServicesDep) -> Response:
         return RedirectResponse(f"/w/{workshop.id}", status_code=303)  # already in: straight to the board
     if role == "participant" and not workshop.joining:
         return joining_closed(request)
-    return _page(request, "join.html", workshop=workshop, role=role, code=code)
+    groups = await _groups(svc, workshop.id)
+    return _page(request, "join.html", workshop=workshop, role=role, code=code, groups=groups)
+
+
+async def _groups(svc: Any, workshop_id: str) -> list[dict[str, Any]]:
+    """The workshop's stakeholder groups (rule P51), for the join page to offer."""
+    room = svc.rooms.get(workshop_id)
+    if room is not None:
+        return [g.to_dict() for g in room.board.groups]
+    stored = await run_in_threadpool(svc.storage.load_board, workshop_id)
+    return [] if stored is None else [g.to_dict() for g in stored.board.groups]
+
+
+async def _join_group(svc: Any, workshop_id: str, me: Participant, group: str) -> None:
+    """Put a newcomer in the group they chose on the join page: their own `participant.group`, through the same
+    rules as on the board (rule P51). Should the board refuse it now (locked, say), they pick it there later."""
+    room = await svc.rooms.open(workshop_id)
+    if room is None:
+        return
+    try:
+        await room.submit(me, {"op": "participant.group", "group": group})
+    finally:
+        svc.rooms.release(room)
 
 
 @router.post("/j/{code}")
-async def join(request: Request, code: str, svc: ServicesDep, name: Annotated[str, Form()]) -> Response:
+async def join(
+    request: Request, code: str, svc: ServicesDep, name: Annotated[str, Form()], group: Annotated[str, Form()] = ""
+) -> Response:
     limits, address = throttle.limits(request), throttle.client_address(request)
     if refused := limits.join(address):
         return throttle.too_many_page(request, refused)
@@ -186,25 +210,25 @@ async def join(request: Request, code: str, svc: ServicesDep, name: Annotated[st
         return _problem(request, "This join link does not work", "Ask the facilitator for the current link.", 404)
     workshop, role = found
     name = name.strip()
+    groups = await _groups(svc, workshop.id)
+    page = {"workshop": workshop, "role": role, "code": code, "groups": groups}
     if not name or len(name) > 40 or characters.problem(name):
-        return _page(
-            request,
-            "join.html",
-            422,
-            workshop=workshop,
-            role=role,
-            code=code,
-            error="Your name must be 1 to 40 characters, with no control characters.",
-        )
+        error = "Your name must be 1 to 40 characters, with no control characters."
+        return _page(request, "join.html", 422, **page, error=error)
+    if group and group not in {g["id"] for g in groups}:
+        return _page(request, "join.html", 422, **page, error="Choose one of the groups listed, or none.")
     try:
         joined = await run_in_threadpool(
             workshops.join, svc.storage, workshop, role, name, svc.settings.limits.max_participants
         )
     except workshops.WorkshopFull as full:
-        message = f"Sorry, {full}. Ask the facilitator."
-        return _page(request, "join.html", 409, workshop=workshop, role=role, code=code, error=message)
+        return _page(request, "join.html", 409, **page, error=f"Sorry, {full}. Ask the facilitator.")
     except workshops.JoiningClosed:
         return joining_closed(request)
+    if group:
+        record = joined.participant
+        me = Participant(id=record.id, name=record.name, colour=record.colour, role=record.role)
+        await _join_group(svc, workshop.id, me, group)
     response = RedirectResponse(f"/w/{workshop.id}", status_code=303)
     set_token_cookie(response, request, workshop.id, joined.token)
     return response

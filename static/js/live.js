@@ -61,7 +61,7 @@ export function remainingMs(timer, now) {
 export function applyEvent(map, e) {
   const d = e.data;
   switch (e.op) {
-    case "participant.join": map.participants.set(d.id, d); break;
+    case "participant.join": map.participants.set(d.id, { ...map.participants.get(d.id), ...d }); break; // keeps their group
     case "participant.rename": map.participants.set(d.id, { ...map.participants.get(d.id), name: d.name }); break;
     case "participant.remove": { // they stay, marked, as the author of what they made; their open-vote dots go (P50)
       map.participants.set(d.id, { ...map.participants.get(d.id), removed: true });
@@ -123,6 +123,19 @@ export function applyEvent(map, e) {
     }
     case "cluster.delete": { const c = new Map(map.clusters); c.delete(d.id); map.clusters = c; break; }
     case "lanes.set": map.lanes = d.lanes; break;
+    case "groups.set": { // stakeholder groups; a group taken away leaves its members in none (rule P51)
+      map.groups = d.groups;
+      const kept = new Set(d.groups.map((g) => g.id));
+      for (const [id, p] of map.participants) if (p.group && !kept.has(p.group)) map.participants.set(id, { ...p, group: null });
+      break;
+    }
+    case "participant.group": map.participants.set(d.participant, { ...map.participants.get(d.participant), group: d.group }); break;
+    case "endorse": { // who endorses a note or link, in order (rule P51)
+      const items = map.notes.has(d.id) ? map.notes : map.links, item = items.get(d.id);
+      const others = (item.endorsed_by ?? []).filter((p) => p !== d.participant);
+      items.set(d.id, { ...item, endorsed_by: d.on ? [...others, d.participant] : others });
+      break;
+    }
     case "notes.merge": { // as server/board/merging.py apply_merge does (rule P43)
       for (const id of d.dropped) {
         refund(map, [id]);
@@ -324,6 +337,7 @@ export class Live extends EventTarget {
           votes: b.votes ?? [],
           clusters: new Map((b.clusters ?? []).map((c) => [c.id, c])),
           lanes: b.lanes ?? [],
+          groups: b.groups ?? [],
         };
         this.drags.clear();
         this.emit("change", { snapshot: true });

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from server.board import clusters, evidence, lanes, merging, pathway_votes, timer, voting
+from server.board import clusters, evidence, lanes, merging, pathway_votes, stories, timer, voting
 from server.board.phases import Phase, Plan
 from server.board.seen import SeenIds
 
@@ -172,6 +172,7 @@ class Board:
     votes: list[voting.Vote] = field(default_factory=list)  # dot votes, the open one last (rule P40)
     clusters: dict[str, clusters.Cluster] = field(default_factory=dict)  # named frames of notes (rule P44)
     lanes: tuple[lanes.Lane, ...] = ()  # the template's columns, left to right (rule P45)
+    stories: dict[str, stories.Story] = field(default_factory=dict)  # contribution stories on pathways (P50)
 
     def apply(self, event: Event) -> None:
         """Apply an accepted event. Events must arrive in sequence order."""
@@ -198,6 +199,7 @@ class Board:
             "votes": [v.to_dict() for v in self.votes],
             "clusters": [asdict(c) for c in self.clusters.values()],
             "lanes": [lane.to_dict() for lane in self.lanes],
+            "stories": [story.to_dict() for story in self.stories.values()],
         }
 
     @classmethod
@@ -211,6 +213,7 @@ class Board:
         board.votes = [voting.Vote.from_dict(v) for v in d.get("votes", ())]
         board.clusters = {c["id"]: clusters.Cluster(**c) for c in d.get("clusters", ())}
         board.lanes = tuple(lanes.Lane.from_dict(lane) for lane in d.get("lanes", ()))
+        board.stories = {s["id"]: stories.from_dict(s) for s in d.get("stories", ())}  # none before P50
         for deleted in d.get("deleted", ()):  # snapshots stored before deleted ids had their own table
             board.deleted.add(deleted, 0)
         return board
@@ -403,6 +406,9 @@ _APPLIERS = {
     "cluster.update": clusters.apply_update,
     "cluster.delete": clusters.apply_delete,
     "lanes.set": lanes.apply_set,
+    "story.add": stories.apply_add,
+    "story.update": stories.apply_update,
+    "story.delete": stories.apply_delete,
     "link.evidence": evidence.apply_evidence,
     "link.assumption": evidence.apply_assumption,
     "confidence.set": evidence.apply_confidence,

@@ -11,7 +11,20 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from server.board import arrange, clusters, evidence, lanes, merging, ops, phases, plan_rules, privacy, restore, voting
+from server.board import (
+    arrange,
+    clusters,
+    evidence,
+    lanes,
+    merging,
+    ops,
+    phases,
+    plan_rules,
+    privacy,
+    restore,
+    stories,
+    voting,
+)
 from server.board.change import Change
 from server.board.model import Board, Link, Note, Participant
 from server.board.refusals import Refusal, refuse
@@ -423,6 +436,7 @@ _DECIDERS: dict[type, Callable[..., Change | Refusal]] = {
     **clusters.DECIDERS,
     **lanes.DECIDERS,
     **evidence.DECIDERS,
+    **stories.DECIDERS,
 }
 
 

@@ -37,6 +37,8 @@ async def test_a_participants_story_reaches_everyone_and_another_workshops_token
     await fac.do("link.add", id="lnk00001", source="act00001", target="out00001")
     await fac.do("link.add", id="lnk00002", source="out00001", target="imp00001")
     assert (await ana.refused("story.add", **{**STORY, "pathway": "out00001>imp00001"}))["code"] == "bad_value"
+    unstorable = {**STORY, "id": "story009", "evidence": "six\x0binterviews"}
+    assert (await ana.refused("story.add", **unstorable))["code"] == "bad_value"
     added = await ana.do("story.add", **STORY)
     await ben.wait_head(added)
     told = ben.board.stories["story001"]

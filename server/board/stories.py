@@ -29,6 +29,14 @@ MAX_OTHER_FACTORS = 20
 ID = re.compile(r"[A-Za-z0-9_-]{4,64}")
 # The parts of a story besides its title, in the order a reader meets them.
 FIELDS = ("what_changed", "for_whom", "what_we_did", "how_it_contributed", "evidence")
+# How the board and the list view head each part (templates/board.html, static/js/list_stories.js).
+LABELS = {
+    "what_changed": "What changed",
+    "for_whom": "For whom",
+    "what_we_did": "What we did",
+    "how_it_contributed": "How it contributed",
+    "evidence": "The evidence",
+}
 
 
 @dataclass(slots=True)

@@ -1,6 +1,7 @@
 """Contribution stories in the browser (P50): a participant writes a story along a pathway from the Stories
 panel; another participant, on a phone, sees it, opens it and sees its pathway lit on the board; the story is
-edited, marked broken when its pathway breaks, and deleted — on a 1920×1080 projector and a 390×844 phone."""
+edited, marked broken when its pathway breaks (on the board and in the list view), and deleted — on a
+1920×1080 projector and a 390×844 phone."""
 
 from __future__ import annotations
 
@@ -77,8 +78,18 @@ async def test_a_story_written_on_a_pathway_reaches_another_participant_and_ligh
     for page in (ana, ben):
         await expect(page.locator("[data-stories] .story-broken")).to_have_text("pathway broken", timeout=SETTLE)
 
+    # The list view shows the stories too, read-only, under their own heading.
+    listing = await ana.context.new_page()
+    await listing.goto(ana.url.split("?")[0].split("#")[0].rstrip("/") + "/list")
+    stories_section = listing.get_by_role("region", name="Contribution stories")
+    await expect(stories_section.get_by_role("heading", name="Ministers cite the brief")).to_be_visible(timeout=SETTLE)
+    await expect(stories_section.locator(".story-broken")).to_have_text("pathway broken")
+    await expect(stories_section).to_contain_text("Officials reached for the brief when drafting")
+    await listing.screenshot(path=str(SCREENSHOTS / "story-list-view-1920.png"), full_page=True)
+
     ana.once("dialog", lambda dialog: dialog.accept())
     await panel.get_by_role("button", name="Delete the story Ministers cite the brief").click()
     for page in (ana, ben):
         await expect(page.locator("[data-stories] .story-title")).to_have_count(0, timeout=SETTLE)
     await expect(ana.locator(".note.story-pathway")).to_have_count(0)
+    await expect(stories_section).to_be_hidden(timeout=SETTLE)

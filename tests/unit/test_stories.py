@@ -11,6 +11,7 @@ from server import export, imports
 from server.board import stories
 from server.board.model import Board
 from server.storage.memory import MemoryStorage
+from server.web.list_forms import list_stories
 from tests.support.maps import ANA, BEN, MapBuilder
 from tests.unit.test_pathway_votes import DIRECT, VIA_GUIDE
 from tests.unit.test_phases import BOB
@@ -177,3 +178,13 @@ def test_stories_travel_in_the_json_export_and_come_back_on_import_even_when_bro
     ]:
         with pytest.raises(imports.ImportProblem, match=message):
             imported({**document, "stories": bad})
+
+
+@pytest.mark.rule("P50")
+def test_the_list_view_shows_each_story_with_its_pathway_by_name_and_whether_it_is_broken() -> None:
+    shown = list_stories(storied_map())
+    assert [s["title"] for s in shown] == [STORY["title"], "Direct 🚀"]
+    first = shown[0]
+    assert first["pathway"] == "Briefings for officials → A guide → 政策采纳证据 📚" and first["broken"]
+    assert first["other_factors"] == ["An election"]
+    assert first["parts"][0] == ("What changed", STORY["what_changed"]) and len(first["parts"]) == 5

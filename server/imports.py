@@ -46,7 +46,7 @@ class MapDraft:
     # What a workshop's setup adds to its map (JSON schema 2 and 3): its plan, clusters and lanes, as operations
     # the facilitator would send, checked by the same rules.
     setup: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
-    # Contribution stories (P50): where in the file, the `story.add` each would be, and the story as written.
+    # Contribution stories (P52): where in the file, the `story.add` each would be, and the story as written.
     stories: list[tuple[str, dict[str, Any], dict[str, Any]]] = field(default_factory=list)
     votes: Any = None  # the closed dot votes of a Pathweaver JSON file, unchecked until the notes are in
 
@@ -130,7 +130,7 @@ def _setup(document: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
 
 
 def _stories(document: dict[str, Any]) -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
-    """The contribution stories of the file (rule P50), where it has them, as the `story.add` each would be."""
+    """The contribution stories of the file (rule P52), where it has them, as the `story.add` each would be."""
     found = document.get("stories") or []
     if not isinstance(found, list):
         raise ImportProblem("stories: expected a JSON array")

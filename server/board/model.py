@@ -172,7 +172,7 @@ class Board:
     votes: list[voting.Vote] = field(default_factory=list)  # dot votes, the open one last (rule P40)
     clusters: dict[str, clusters.Cluster] = field(default_factory=dict)  # named frames of notes (rule P44)
     lanes: tuple[lanes.Lane, ...] = ()  # the template's columns, left to right (rule P45)
-    stories: dict[str, stories.Story] = field(default_factory=dict)  # contribution stories on pathways (P50)
+    stories: dict[str, stories.Story] = field(default_factory=dict)  # contribution stories on pathways (P52)
 
     def apply(self, event: Event) -> None:
         """Apply an accepted event. Events must arrive in sequence order."""
@@ -213,7 +213,7 @@ class Board:
         board.votes = [voting.Vote.from_dict(v) for v in d.get("votes", ())]
         board.clusters = {c["id"]: clusters.Cluster(**c) for c in d.get("clusters", ())}
         board.lanes = tuple(lanes.Lane.from_dict(lane) for lane in d.get("lanes", ()))
-        board.stories = {s["id"]: stories.from_dict(s) for s in d.get("stories", ())}  # none before P50
+        board.stories = {s["id"]: stories.from_dict(s) for s in d.get("stories", ())}  # none before P52
         for deleted in d.get("deleted", ()):  # snapshots stored before deleted ids had their own table
             board.deleted.add(deleted, 0)
         return board

@@ -401,12 +401,12 @@ class LanesSet(Op):
     lanes: Annotated[list[LaneSpec], Field(max_length=12)]
 
 
-# A story's texts: bounded on the wire beyond any limit the rules give (rule P50), so nothing huge is parsed twice.
+# A story's texts: bounded on the wire beyond any limit the rules give (rule P52), so nothing huge is parsed twice.
 StoryText = Annotated[str, Field(max_length=4000)]
 
 
 class StoryAdd(Op):
-    """A contribution story along a pathway (rule P50): what changed, for whom, what we did, how it contributed,
+    """A contribution story along a pathway (rule P52): what changed, for whom, what we did, how it contributed,
     the evidence, and the notes of other factors that may explain it."""
 
     op: Literal["story.add"]
@@ -422,7 +422,7 @@ class StoryAdd(Op):
 
 
 class StoryUpdate(Op):
-    """Change any of a story's fields (rule P50); optional `expect` (P32)."""
+    """Change any of a story's fields (rule P52); optional `expect` (P32)."""
 
     op: Literal["story.update"]
     id: str
@@ -438,7 +438,7 @@ class StoryUpdate(Op):
 
 
 class StoryDelete(Op):
-    """Remove a story (rule P50); optional `expect` (P32)."""
+    """Remove a story (rule P52); optional `expect` (P32)."""
 
     op: Literal["story.delete"]
     id: str

@@ -1,4 +1,4 @@
-"""Contribution stories (rule P50): what a group says changed, for whom, what it did, how that contributed, the
+"""Contribution stories (rule P52): what a group says changed, for whom, what it did, how that contributed, the
 evidence, and the other factors that may explain the change — each told along one pathway of the map.
 
 Contribution analysis asks a group to tell a credible story along a chain of links and to weigh the other

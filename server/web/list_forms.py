@@ -47,7 +47,7 @@ def list_groups(board: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def list_stories(board: dict[str, Any]) -> list[dict[str, Any]]:
-    """The contribution stories (rule P50) as the list view shows them: the title, the pathway by its notes'
+    """The contribution stories (rule P52) as the list view shows them: the title, the pathway by its notes'
     text ("A → B → C", a note deleted since as "(deleted since)"), whether it is broken, the parts told, and the
     text of the other factors still on the board."""
     notes = {n["id"]: n for n in board["notes"]}

@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[2]
 templates = Jinja2Templates(directory=ROOT / "templates")
 templates.env.globals["workshop_templates"] = workshop_templates.built_in  # the home page offers them
 templates.env.globals["list_groups"] = list_groups  # the list view's notes: under their clusters, then by kind
-templates.env.globals["list_stories"] = list_stories  # the list view's contribution stories (rule P50)
+templates.env.globals["list_stories"] = list_stories  # the list view's contribution stories (rule P52)
 router = APIRouter(include_in_schema=False)
 
 

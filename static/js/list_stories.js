@@ -1,4 +1,4 @@
-// The list view's contribution stories (rule P50), read-only: written and edited on the board. Drawn as
+// The list view's contribution stories (rule P52), read-only: written and edited on the board. Drawn as
 // templates/_list.html draws them without scripts (server/web/list_forms.py `list_stories`), and redrawn only
 // when what they show changes.
 

@@ -111,7 +111,7 @@ export function applyEvent(map, e) {
     }
     case "cluster.delete": { const c = new Map(map.clusters); c.delete(d.id); map.clusters = c; break; }
     case "lanes.set": map.lanes = d.lanes; break;
-    case "story.add": map.stories = new Map(map.stories).set(d.id, d); break; // contribution stories (rule P50)
+    case "story.add": map.stories = new Map(map.stories).set(d.id, d); break; // contribution stories (rule P52)
     case "story.update": map.stories = new Map(map.stories).set(d.id, { ...map.stories.get(d.id), ...d }); break;
     case "story.delete": { const s = new Map(map.stories); s.delete(d.id); map.stories = s; break; }
     case "notes.merge": { // as server/board/merging.py apply_merge does (rule P43)

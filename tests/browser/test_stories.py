@@ -1,4 +1,4 @@
-"""Contribution stories in the browser (P50): a participant writes a story along a pathway from the Stories
+"""Contribution stories in the browser (P52): a participant writes a story along a pathway from the Stories
 panel; another participant, on a phone, sees it, opens it and sees its pathway lit on the board; the story is
 edited, marked broken when its pathway breaks (on the board and in the list view), and deleted — on a
 1920×1080 projector and a 390×844 phone."""
@@ -19,7 +19,7 @@ from tests.support.server import ServerProcess
 LONG = "Train officials → Policy brief → Ministers cite our evidence"
 
 
-@pytest.mark.rule("P50")
+@pytest.mark.rule("P52")
 async def test_a_story_written_on_a_pathway_reaches_another_participant_and_lights_its_pathway(
     browser: Any, server: ServerProcess
 ) -> None:

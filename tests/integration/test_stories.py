@@ -1,4 +1,4 @@
-"""Contribution stories over real websockets and HTTP, on SQLite and PostgreSQL (P50): a participant's story
+"""Contribution stories over real websockets and HTTP, on SQLite and PostgreSQL (P52): a participant's story
 reaches everyone and is stored; the server checks its pathway; another workshop's token reaches none of it."""
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ STORY = {
 }
 
 
-@pytest.mark.rule("P50")
+@pytest.mark.rule("P52")
 async def test_a_participants_story_reaches_everyone_and_another_workshops_token_reaches_none_of_it(
     workshop: Workshop,
 ) -> None:

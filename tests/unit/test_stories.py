@@ -1,4 +1,4 @@
-"""Contribution stories (P50): the rules, directly, and their way through the JSON export and back."""
+"""Contribution stories (P52): the rules, directly, and their way through the JSON export and back."""
 
 from __future__ import annotations
 
@@ -47,7 +47,7 @@ def story_board() -> Board:
     return board
 
 
-@pytest.mark.rule("P50")
+@pytest.mark.rule("P52")
 def test_a_story_is_told_along_a_pathway_that_is_a_chain_on_the_board() -> None:
     board = story_board()
     added = apply_op(board, BOB, "story.add", **STORY, other_factors=["factor01"])
@@ -74,7 +74,7 @@ def test_a_story_is_told_along_a_pathway_that_is_a_chain_on_the_board() -> None:
     assert board.stories["story001"].pathway == DIRECT
 
 
-@pytest.mark.rule("P50")
+@pytest.mark.rule("P52")
 def test_a_story_whose_pathway_breaks_stays_and_is_marked_broken() -> None:
     board = story_board()
     apply_op(board, BOB, "story.add", **STORY)
@@ -87,7 +87,7 @@ def test_a_story_whose_pathway_breaks_stays_and_is_marked_broken() -> None:
     assert Board.from_dict(board.to_dict()).stories == board.stories
 
 
-@pytest.mark.rule("P50")
+@pytest.mark.rule("P52")
 def test_every_field_of_a_story_is_bounded_and_the_board_holds_a_bounded_number(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -106,7 +106,7 @@ def test_every_field_of_a_story_is_bounded_and_the_board_holds_a_bounded_number(
     refused(run(board, ALICE, "story.update", id="story001", title="Locked"), "board_locked")
 
 
-@pytest.mark.rule("P50")
+@pytest.mark.rule("P52")
 def test_a_story_update_or_delete_expects_the_version_its_sender_saw() -> None:
     board = story_board()
     apply_op(board, ALICE, "story.add", **STORY)
@@ -122,7 +122,7 @@ def test_a_story_update_or_delete_expects_the_version_its_sender_saw() -> None:
     refused(run(board, ALICE, "story.delete", id="story001"), "note_missing")
 
 
-@pytest.mark.rule("P50")
+@pytest.mark.rule("P52")
 def test_a_story_cannot_name_a_private_note() -> None:
     board = story_board()
     apply_op(board, FAC, "plan.set", phases=[{"name": "On your own", "private": True}])
@@ -162,7 +162,7 @@ def storied_map() -> dict[str, Any]:
     return m.snapshot()
 
 
-@pytest.mark.rule("P50")
+@pytest.mark.rule("P52")
 def test_stories_travel_in_the_json_export_and_come_back_on_import_even_when_broken() -> None:
     original = storied_map()
     document = orjson.loads(export.export(original, "json", NOW))
@@ -180,7 +180,7 @@ def test_stories_travel_in_the_json_export_and_come_back_on_import_even_when_bro
             imported({**document, "stories": bad})
 
 
-@pytest.mark.rule("P50")
+@pytest.mark.rule("P52")
 def test_the_list_view_shows_each_story_with_its_pathway_by_name_and_whether_it_is_broken() -> None:
     shown = list_stories(storied_map())
     assert [s["title"] for s in shown] == [STORY["title"], "Direct 🚀"]

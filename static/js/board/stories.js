@@ -1,4 +1,4 @@
-// Contribution stories (rule P50): the group's account of what changed, for whom, what it did, how that
+// Contribution stories (rule P52): the group's account of what changed, for whom, what it did, how that
 // contributed, the evidence, and the other factors that may explain it — each told along one pathway from an
 // activity to an impact. The panel lists them; choosing one lights its pathway on the board (as a pathway vote
 // does, with the same helpers); "Write a story" picks an impact, then one of the pathways into it, then the

@@ -14,7 +14,7 @@ from typing import Any
 import orjson
 
 from server import import_limits, vote_imports
-from server.board import characters, ops
+from server.board import characters, ops, stories
 from server.board.change import Change
 from server.board.model import DEFAULT_KINDS, IMPORTER_ID, Board, Event, Kind, Participant, WorkshopInfo
 from server.board.refusals import Refusal
@@ -46,6 +46,8 @@ class MapDraft:
     # What a workshop's setup adds to its map (JSON schema 2 and 3): its plan, clusters and lanes, as operations
     # the facilitator would send, checked by the same rules.
     setup: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    # Contribution stories (P52): where in the file, the `story.add` each would be, and the story as written.
+    stories: list[tuple[str, dict[str, Any], dict[str, Any]]] = field(default_factory=list)
     votes: Any = None  # the closed dot votes of a Pathweaver JSON file, unchecked until the notes are in
 
 
@@ -96,6 +98,7 @@ def read_json(data: bytes) -> MapDraft:
                 raise ImportProblem(f"{key}[{i}]: expected a JSON object")
             target.append((f"{key}[{i}]", item))
     draft.setup = _setup(document)
+    draft.stories = _stories(document)
     return draft
 
 
@@ -143,6 +146,22 @@ def _endorsements(item: dict[str, Any], item_id: str, where: str, known: set[str
     if len(set(endorsed)) != len(endorsed):
         raise ImportProblem(f"{where}.endorsed_by: each participant at most once")
     return [Change("endorse", {"id": item_id, "participant": p, "on": True}) for p in endorsed]
+
+
+def _stories(document: dict[str, Any]) -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
+    """The contribution stories of the file (rule P52), where it has them, as the `story.add` each would be."""
+    found = document.get("stories") or []
+    if not isinstance(found, list):
+        raise ImportProblem("stories: expected a JSON array")
+    if len(found) > stories.MAX_STORIES:
+        raise ImportProblem(f"stories: at most {stories.MAX_STORIES}")
+    frames = []
+    for i, s in enumerate(found):
+        if not isinstance(s, dict):
+            raise ImportProblem(f"stories[{i}]: expected a JSON object")
+        fields = {k: s[k] for k in ("id", "title", "pathway", *stories.FIELDS, "other_factors") if k in s}
+        frames.append((f"stories[{i}]", {"op": "story.add", **fields}, s))
+    return frames
 
 
 def _text(value: Any, where: str, limit: int, required: bool = False) -> str:
@@ -394,6 +413,17 @@ def build_events(draft: MapDraft, workshop_id: str, importer: Participant, now: 
         if isinstance(change, Refusal):
             raise ImportProblem(f"{where}: {change.code}: {change.message}")
         accept(change, importer.id)
+    for where, frame, kept in draft.stories:
+        try:
+            story_op = ops.StoryAdd.model_validate(frame)
+        except ValueError as exc:
+            raise ImportProblem(f"{where}: {str(exc).splitlines()[1:3]}") from None
+        change = stories.imported(board, story_op, importer, now)
+        if isinstance(change, Refusal):
+            raise ImportProblem(f"{where}: {change.code}: {change.message}")
+        change.data["author"] = author = str(kept["author"]) if kept.get("author") in known else importer.id
+        change.data.update({k: kept[k] for k in ("created_at", "updated_at", "version") if _count(kept.get(k))})
+        accept(change, author)
     for change in vote_imports.closed_vote_changes(board, draft.votes, known):
         accept(change, importer.id)
     if draft.locked:
@@ -431,6 +461,11 @@ def _evidence_frames(draft: MapDraft) -> list[tuple[str, dict[str, Any], dict[st
             frame = {"op": "confidence.set", "id": link.get("id"), "value": value}
             frames.append((f"{where}.confidence.{participant[:80]}", {**frame, "participant": participant}, link))
     return frames
+
+
+def _count(value: Any) -> bool:
+    """Whether `value` is a whole number a story may keep as its time or version."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= 2**53
 
 
 @dataclass(frozen=True)

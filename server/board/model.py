@@ -10,7 +10,18 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from server.board import clusters, evidence, lanes, merging, pathway_votes, perspectives, roster, timer, voting
+from server.board import (
+    clusters,
+    evidence,
+    lanes,
+    merging,
+    pathway_votes,
+    perspectives,
+    roster,
+    stories,
+    timer,
+    voting,
+)
 from server.board.phases import Phase, Plan
 from server.board.seen import SeenIds
 
@@ -187,6 +198,7 @@ class Board:
     clusters: dict[str, clusters.Cluster] = field(default_factory=dict)  # named frames of notes (rule P44)
     lanes: tuple[lanes.Lane, ...] = ()  # the template's columns, left to right (rule P45)
     groups: tuple[perspectives.Group, ...] = ()  # the stakeholder groups people belong to (rule P51)
+    stories: dict[str, stories.Story] = field(default_factory=dict)  # contribution stories on pathways (P52)
 
     def apply(self, event: Event) -> None:
         """Apply an accepted event. Events must arrive in sequence order."""
@@ -214,6 +226,7 @@ class Board:
             "clusters": [asdict(c) for c in self.clusters.values()],
             "lanes": [lane.to_dict() for lane in self.lanes],
             **({"groups": [g.to_dict() for g in self.groups]} if self.groups else {}),
+            "stories": [story.to_dict() for story in self.stories.values()],
         }
 
     @classmethod
@@ -228,6 +241,7 @@ class Board:
         board.clusters = {c["id"]: clusters.Cluster(**c) for c in d.get("clusters", ())}
         board.lanes = tuple(lanes.Lane.from_dict(lane) for lane in d.get("lanes", ()))
         board.groups = tuple(perspectives.Group.from_dict(g) for g in d.get("groups", ()))
+        board.stories = {s["id"]: stories.from_dict(s) for s in d.get("stories", ())}  # none before P52
         for deleted in d.get("deleted", ()):  # snapshots stored before deleted ids had their own table
             board.deleted.add(deleted, 0)
         return board
@@ -422,6 +436,9 @@ _APPLIERS = {
     "cluster.update": clusters.apply_update,
     "cluster.delete": clusters.apply_delete,
     "lanes.set": lanes.apply_set,
+    "story.add": stories.apply_add,
+    "story.update": stories.apply_update,
+    "story.delete": stories.apply_delete,
     "link.evidence": evidence.apply_evidence,
     "link.assumption": evidence.apply_assumption,
     "confidence.set": evidence.apply_confidence,

@@ -451,6 +451,50 @@ class Endorse(Op):
     on_behalf_of: str | None = None
 
 
+# A story's texts: bounded on the wire beyond any limit the rules give (rule P52), so nothing huge is parsed twice.
+StoryText = Annotated[str, Field(max_length=4000)]
+
+
+class StoryAdd(Op):
+    """A contribution story along a pathway (rule P52): what changed, for whom, what we did, how it contributed,
+    the evidence, and the notes of other factors that may explain it."""
+
+    op: Literal["story.add"]
+    id: str
+    title: StoryText
+    pathway: StoryText
+    what_changed: StoryText = ""
+    for_whom: StoryText = ""
+    what_we_did: StoryText = ""
+    how_it_contributed: StoryText = ""
+    evidence: StoryText = ""
+    other_factors: Annotated[list[str], Field(max_length=50)] = []
+
+
+class StoryUpdate(Op):
+    """Change any of a story's fields (rule P52); optional `expect` (P32)."""
+
+    op: Literal["story.update"]
+    id: str
+    title: StoryText | None = None
+    pathway: StoryText | None = None
+    what_changed: StoryText | None = None
+    for_whom: StoryText | None = None
+    what_we_did: StoryText | None = None
+    how_it_contributed: StoryText | None = None
+    evidence: StoryText | None = None
+    other_factors: Annotated[list[str], Field(max_length=50)] | None = None
+    expect: Expected | None = None
+
+
+class StoryDelete(Op):
+    """Remove a story (rule P52); optional `expect` (P32)."""
+
+    op: Literal["story.delete"]
+    id: str
+    expect: Expected | None = None
+
+
 class WorkshopJoining(Op):
     """Let new people join (by the join link or the short code), or stop them; those already in stay."""
 
@@ -520,6 +564,9 @@ AnyOp = Union[  # noqa: UP007 - a runtime value too: OP_NAMES reads its members
     ClusterUpdate,
     ClusterDelete,
     LanesSet,
+    StoryAdd,
+    StoryUpdate,
+    StoryDelete,
     TimerStart,
     TimerPause,
     TimerAdd,

@@ -24,6 +24,7 @@ from server.board import (
     privacy,
     restore,
     roster,
+    stories,
     voting,
 )
 from server.board.change import Change
@@ -441,6 +442,7 @@ _DECIDERS: dict[type, Callable[..., Change | Refusal]] = {
     **evidence.DECIDERS,
     **roster.DECIDERS,
     **perspectives.DECIDERS,
+    **stories.DECIDERS,
 }
 
 

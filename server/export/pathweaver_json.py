@@ -46,6 +46,8 @@ def export(view: MapView, exported_at: int) -> bytes:
         "clusters": view.snapshot.get("clusters", []),
         "lanes": [{"label": lane["label"], "kinds": lane["kinds"]} for lane in view.snapshot.get("lanes", [])],
         "groups": view.snapshot.get("groups", []),
+        # Contribution stories (P52), as the board holds them; a file without them imports with none.
+        "stories": view.snapshot.get("stories", []),
     }
     return orjson.dumps(document, option=orjson.OPT_INDENT_2) + b"\n"
 

@@ -8,7 +8,7 @@ import itertools
 import secrets
 from typing import Any
 
-from server.board import clusters
+from server.board import clusters, pathways, stories
 
 # Where the list view puts a new note on the board: the first free place in a grid of note-sized cells.
 GRID_COLUMNS, CELL_W, CELL_H, NOTE_W, NOTE_H = 6, 240, 160, 200, 120
@@ -44,6 +44,29 @@ def list_groups(board: dict[str, Any]) -> list[dict[str, Any]]:
         rest = [n for n in board["notes"] if n["kind"] == kind["name"] and n["id"] not in placed]
         groups.append({"kind": kind, "notes": rest})
     return groups
+
+
+def list_stories(board: dict[str, Any]) -> list[dict[str, Any]]:
+    """The contribution stories (rule P52) as the list view shows them: the title, the pathway by its notes'
+    text ("A → B → C", a note deleted since as "(deleted since)"), whether it is broken, the parts told, and the
+    text of the other factors still on the board."""
+    notes = {n["id"]: n for n in board["notes"]}
+    pairs = {(lk["source"], lk["target"]) for lk in board["links"]}
+    shown = []
+    for story in board.get("stories", ()):
+        ids = pathways.notes_of(story["pathway"])
+        broken = any(i not in notes for i in ids) or any(step not in pairs for step in pathways.steps(ids))
+        shown.append(
+            {
+                "id": story["id"],
+                "title": story["title"],
+                "pathway": " → ".join(notes[i]["text"] if i in notes else "(deleted since)" for i in ids),
+                "broken": broken,
+                "parts": [(stories.LABELS[name], story[name]) for name in stories.FIELDS if story[name]],
+                "other_factors": [notes[i]["text"] for i in story["other_factors"] if i in notes],
+            }
+        )
+    return shown
 
 
 def _chosen_frame(form: dict[str, str], chosen: list[str], board: dict[str, Any]) -> dict[str, Any]:

@@ -20,12 +20,13 @@ from server.board.model import Participant
 from server.web import throttle
 from server.web.deps import ApiError, ServicesDep, bearer_token
 from server.web.http import committed_map, refusal_status, set_token_cookie
-from server.web.list_forms import ListFormProblem, list_frame, list_groups
+from server.web.list_forms import ListFormProblem, list_frame, list_groups, list_stories
 
 ROOT = Path(__file__).resolve().parents[2]
 templates = Jinja2Templates(directory=ROOT / "templates")
 templates.env.globals["workshop_templates"] = workshop_templates.built_in  # the home page offers them
 templates.env.globals["list_groups"] = list_groups  # the list view's notes: under their clusters, then by kind
+templates.env.globals["list_stories"] = list_stories  # the list view's contribution stories (rule P52)
 router = APIRouter(include_in_schema=False)
 
 

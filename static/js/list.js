@@ -8,6 +8,7 @@ import { groupNotes } from "./list_clusters.js";
 import { operationFor } from "./list_forms.js";
 import { ListView } from "./list_render.js";
 import { ListSelection } from "./list_selection.js";
+import { renderStories } from "./list_stories.js";
 import { ListVotes } from "./list_votes.js";
 
 const MESSAGES = {
@@ -93,6 +94,7 @@ function render() {
   root.querySelector("[data-selection] .row:has([value=cluster])")?.toggleAttribute("hidden", !may("cluster"));
   renderProxies(view);
   renderPage(view, may);
+  renderStories(root, view);
 
   if (!active || document.activeElement === active) return;
   if (active.isConnected) {

@@ -136,6 +136,9 @@ export function applyEvent(map, e) {
       items.set(d.id, { ...item, endorsed_by: d.on ? [...others, d.participant] : others });
       break;
     }
+    case "story.add": map.stories = new Map(map.stories).set(d.id, d); break; // contribution stories (rule P52)
+    case "story.update": map.stories = new Map(map.stories).set(d.id, { ...map.stories.get(d.id), ...d }); break;
+    case "story.delete": { const s = new Map(map.stories); s.delete(d.id); map.stories = s; break; }
     case "notes.merge": { // as server/board/merging.py apply_merge does (rule P43)
       for (const id of d.dropped) {
         refund(map, [id]);
@@ -338,6 +341,7 @@ export class Live extends EventTarget {
           clusters: new Map((b.clusters ?? []).map((c) => [c.id, c])),
           lanes: b.lanes ?? [],
           groups: b.groups ?? [],
+          stories: new Map((b.stories ?? []).map((s) => [s.id, s])),
         };
         this.drags.clear();
         this.emit("change", { snapshot: true });

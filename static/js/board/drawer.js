@@ -21,6 +21,11 @@ function setOpen(open, { focus = false } = {}) {
   if (open && focus) drawer.querySelector("button, a[href], input, select, textarea, summary")?.focus();
 }
 
+/** On a phone, fold the drawer away so that what was just lit on the board can be seen. */
+export function closeDrawerOnSmallScreens() {
+  if (small.matches && toggle && root.classList.contains("drawer-open")) setOpen(false);
+}
+
 /** The Menu button, and the hint on an empty board. */
 export function listenForDrawer() {
   const hint = root.querySelector("[data-empty]");

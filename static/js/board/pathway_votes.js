@@ -61,12 +61,13 @@ export function pathwaysInto(view, endId, startKind) {
   return found.sort((a, b) => a.length - b.length || a.join(">").localeCompare(b.join(">")));
 }
 
-function named(view, key) {
+/** A pathway by its notes' text, "A → B → C"; a note deleted since as "(deleted since)". */
+export function named(view, key) {
   return key.split(">").map((id) => view.notes.get(id)?.text ?? "(deleted since)").join(" → ");
 }
 
 /** Light up the notes and arrows of `keys` on the board with `className` (and nothing else with it). */
-function light(view, keys, className) {
+export function light(view, keys, className) {
   for (const el of world.querySelectorAll(`.${className}`)) el.classList.remove(className);
   for (const key of keys) {
     const chain = key.split(">");

@@ -8,9 +8,11 @@ Pure: from a map view to plain data.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
+from server.board import pathways as pathway_names
+from server.board.stories import FIELDS as STORY_FIELDS
 from server.export import strength
 from server.export.mapview import MapView
 from server.export.pathways import Analysis
@@ -67,7 +69,6 @@ class ImpactContribution:
     indicators: list[tuple[dict[str, Any], list[dict[str, str]]]]  # (the impact or an outcome on its pathways, …)
     other_factors: list[dict[str, Any]]  # notes
     contested: list[LinkEvidence]
-    stories: list[Any] = field(default_factory=list)  # contribution stories: not written on boards yet
 
 
 def link_evidence(view: MapView, lk: dict[str, Any]) -> LinkEvidence:
@@ -139,3 +140,45 @@ def by_impact(view: MapView, analysis: Analysis) -> list[ImpactContribution]:
             )
         )
     return result
+
+
+# What each part of a contribution story is called in the report, in the order it is told (rule P52).
+STORY_HEADINGS = {
+    "what_changed": "What changed",
+    "for_whom": "For whom",
+    "what_we_did": "What we did",
+    "how_it_contributed": "How it contributed",
+    "evidence": "The evidence",
+}
+assert tuple(STORY_HEADINGS) == STORY_FIELDS
+
+
+@dataclass
+class StorySummary:
+    title: str
+    pathway: list[str]  # the text of each note along it; "(deleted since)" where a note is gone
+    broken: bool  # a note or a link along it was deleted after the story was written
+    parts: list[tuple[str, str]]  # (heading, text) of each part the group told
+    other_factors: list[str]  # the texts of the notes that may also explain the change
+    author: str
+
+
+def stories(view: MapView) -> list[StorySummary]:
+    """The group's contribution stories (rule P52), in the order they were written."""
+    pairs = {(lk["source"], lk["target"]) for lk in view.links}
+    names = {p["id"]: p["name"] for p in view.snapshot["participants"]}
+    out = []
+    for story in view.snapshot.get("stories", []):
+        notes = pathway_names.notes_of(story["pathway"])
+        out.append(
+            StorySummary(
+                title=story["title"],
+                pathway=[view.by_id[n]["text"] if n in view.by_id else "(deleted since)" for n in notes],
+                broken=any(n not in view.by_id for n in notes)
+                or any(step not in pairs for step in pathway_names.steps(notes)),
+                parts=[(STORY_HEADINGS[name], story[name]) for name in STORY_FIELDS if story.get(name)],
+                other_factors=[view.by_id[n]["text"] for n in story.get("other_factors", []) if n in view.by_id],
+                author=names.get(story.get("author", ""), ""),
+            )
+        )
+    return out

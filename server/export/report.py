@@ -101,6 +101,7 @@ def _content(view: MapView, names: bool = True) -> dict[str, Any]:
         "max_paths": MAX_PATHS_PER_IMPACT,
         "max_length": MAX_PATH_LENGTH,
         "contribution": contribution.by_impact(view, analysis),
+        "stories": contribution.stories(view),
         "grades": GRADE_SCALE,
         "link_address": link_address,
     }

@@ -232,8 +232,17 @@ def document(view: MapView) -> bytes:
     if not impacts:
         doc.add("No notes of kind Impact yet.")
     doc.heading("Contribution stories", level=1)
-    # Contribution stories are written on the board in a later version; each will be listed here.
-    doc.add("None written yet.")
+    told = contribution.stories(view)
+    for story in told:
+        doc.heading(story.title, level=2)
+        along = " → ".join(story.pathway)
+        doc.add(f"Along the pathway: {along}" + (" (a step of it was deleted since)" if story.broken else ""))
+        for heading, text in story.parts:
+            doc.add(f"{heading}: {text}")
+        if story.other_factors:
+            doc.add("Other factors that may explain it: " + "; ".join(story.other_factors))
+    if not told:
+        doc.add("None written yet.")
     doc.heading("Gaps", level=1)
     gaps = [
         ("Impacts that no activity reaches", analysis.impacts_unreached),

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
+import pytest
+
 from server import export
 from tests.support.maps import MapBuilder, evidence_map, sample_map
 from tests.unit.test_report import list_problems
@@ -88,3 +90,40 @@ def test_a_doi_with_brackets_stays_one_markdown_link() -> None:
     m.do(op="link.evidence", id="lnk00001", sources=[{"doi": "10.1002/(SICI)1097<x>]", "title": "Old [paper]"}])
     md = export.export(m.snapshot(), "report-md", 0).decode()
     assert "  - Source: [Old \\[paper\\]](<https://doi.org/10.1002/(SICI)1097%3Cx%3E]>)" in md
+
+
+@pytest.mark.rule("P52")
+def test_contribution_stories_are_told_in_the_report_and_the_word_document() -> None:
+    """Each story the group wrote (P52): its title, the pathway it follows, its parts and the other factors."""
+    import io
+
+    import docx
+
+    m = MapBuilder()
+    m.note("act00001", "activity", "Briefings for officials")
+    m.note("imp00001", "impact", "السياسات تستخدم الأدلة 📚")
+    m.note("asm00001", "assumption", "A new minister who likes data")
+    m.link("lnk00001", "act00001", "imp00001")
+    m.do(
+        op="story.add",
+        id="story001",
+        title="How briefings reached the ministry 政策",
+        pathway="act00001>imp00001",
+        what_changed="Officials asked for evidence before drafting",
+        how_it_contributed="Our briefs arrived as they drafted",
+        other_factors=["asm00001"],
+    )
+    m.do(op="link.delete", id="lnk00001")  # broken since: the story stays, and the report says so
+    md = export.export(m.snapshot(), "report-md", 0).decode()
+    part = section(md, "## Contribution stories", "## Gaps")
+    assert "### How briefings reached the ministry 政策" in part
+    assert 'Along the pathway: "Briefings for officials" → "السياسات تستخدم الأدلة 📚" (a step of it' in part
+    assert "**What changed:** Officials asked for evidence before drafting" in part
+    assert "**For whom:**" not in part  # a part not told is left out
+    assert '**Other factors that may explain it:** "A new minister who likes data".' in part
+    html = export.export(m.snapshot(), "report-html", 0).decode()
+    assert "<dt>How it contributed</dt><dd>Our briefs arrived as they drafted</dd>" in html
+    word = docx.Document(io.BytesIO(export.export(m.snapshot(), "report-docx", 0)))
+    texts = [p.text for p in word.paragraphs]
+    assert "How briefings reached the ministry 政策" in texts
+    assert "What changed: Officials asked for evidence before drafting" in texts

@@ -269,11 +269,14 @@ def link_dict(link: Link) -> dict[str, Any]:
 
 
 def deleted_by(op: str, data: dict[str, Any]) -> list[str]:
-    """The ids of the notes and links an event deletes (a note takes its links with it)."""
+    """The ids an event deletes, which stay taken for ever (rule P10): a note (with its links), a link, the
+    notes a merge folds in with the links it drops (P43), a cluster (P44)."""
     if op == "note.delete":
         return [data["id"], *data["links"]]
-    if op == "link.delete":
+    if op in ("link.delete", "cluster.delete"):
         return [data["id"]]
+    if op == "notes.merge":
+        return [*(n["id"] for n in data["notes"]), *data["dropped"]]
     return []
 
 

@@ -172,6 +172,25 @@ def test_deleted_ids_are_stored_with_the_events_that_delete_them(storage: Storag
     assert history.deleted.count == 4
 
 
+def test_merged_notes_and_deleted_clusters_stay_taken_in_storage(storage: Storage) -> None:
+    """A merge deletes the notes it folds in and the links it drops (P43), a cluster can be deleted (P44): their
+    ids stay taken after a restart too (P10), as a deleted note's do."""
+    script = populated(storage, notes=3)
+    script.op("link.add", id="l001", source="w1n000", target="w1n001")
+    script.op("link.add", id="l002", source="w1n001", target="w1n000")
+    script.op("notes.merge", into="w1n000", notes=["w1n001", "w1n002"])  # l001 and l002 would join w1n000 to itself
+    script.op("cluster.add", id="clu1", label="Frame", x=0.0, y=0.0, width=10.0, height=10.0)
+    script.op("cluster.delete", id="clu1")
+    storage.append("w1", script.take())
+    assert storage.deleted_among("w1", ["w1n000", "w1n001", "w1n002", "l001", "l002", "clu1"]) == {
+        "w1n001",
+        "w1n002",
+        "l001",
+        "l002",
+        "clu1",
+    }
+
+
 def test_a_failed_append_stores_no_deleted_ids(storage: Storage) -> None:
     script = populated(storage)
     script.op("note.delete", id="w1n000")

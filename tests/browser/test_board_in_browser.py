@@ -322,7 +322,7 @@ async def test_a_locked_board_refuses_participants_in_the_page_and_on_the_wire(
     await expect(ana.locator("[data-locked-banner]")).to_be_visible(timeout=SETTLE)
     await ana.keyboard.press("n")
     await expect(ana.locator("[data-toast]")).to_have_text("The facilitator has locked the board.")
-    await expect(ana.locator("textarea")).to_have_count(0)
+    await expect(ana.locator("[data-notes] textarea")).to_have_count(0)  # no note opened for writing
     # a forged frame, straight onto the socket, is refused by the server too
     # the page resolves once the server has answered both forged frames, whatever it answered
     forged = ana.evaluate("""() => new Promise((resolve) => {

@@ -58,6 +58,8 @@ async def test_a_whole_workshop_from_template_to_exports(browser: Any, server: S
     await fac.select_option("[data-acting-for]", label="me")
     for text in ("Ministers cite our evidence", "Ministers quote our research", "Parents trust the schools more"):
         await expect(note(fac, text)).to_be_visible(timeout=SETTLE)
+    # A note shows at once; whether it is private, only the server's answer says (rule P38).
+    await fac.wait_for_function("() => window.pathweaver.pending.length === 0")
     await expect(fac.locator("[data-action=reveal]")).to_have_text("Reveal 3 private notes")
     assert "Ministers quote our research" not in await ana.content()  # Pat's, before the reveal
     assert "Ministers cite our evidence" not in await pat.content()

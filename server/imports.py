@@ -339,6 +339,19 @@ def _resolve_link_ends_by_text(draft: MapDraft) -> None:
                 raise ImportProblem(f"{where}: {end} {value!r} is neither a note id nor a note's text")
 
 
+def _decided(board: Board, frame: dict[str, Any], importer: Participant, now: int, where: str) -> Change:
+    """The change one operation of a file makes, decided by the board's own rules; ImportProblem, naming where
+    in the file, if the operation is malformed or refused."""
+    try:
+        op = ops.OP_ADAPTER.validate_python(frame)
+    except ValueError as exc:
+        raise ImportProblem(f"{where}: {str(exc).splitlines()[1:3]}") from None
+    change = decide(board, op, importer, now)
+    if isinstance(change, Refusal):
+        raise ImportProblem(f"{where}: {change.code}: {change.message}")
+    return change
+
+
 def build_events(draft: MapDraft, workshop_id: str, importer: Participant, now: int) -> tuple[Board, list[Event]]:
     """Check every note and link with the board's rules and turn the draft into the events of a new board."""
     info = WorkshopInfo(
@@ -368,13 +381,7 @@ def build_events(draft: MapDraft, workshop_id: str, importer: Participant, now: 
             for axis in ("x", "y"):
                 if isinstance(frame.get(axis), int) and not isinstance(frame[axis], bool):
                     frame[axis] = float(frame[axis])  # JSON writes 3.0 as 3
-            try:
-                op = ops.OP_ADAPTER.validate_python(frame)
-            except ValueError as exc:
-                raise ImportProblem(f"{where}: {str(exc).splitlines()[1:3]}") from None
-            change = decide(board, op, importer, now)
-            if isinstance(change, Refusal):
-                raise ImportProblem(f"{where} (id {item.get('id')!r}): {change.code}: {change.message}")
+            change = _decided(board, frame, importer, now, f"{where} (id {item.get('id')!r})")
             # Keep who wrote it and when, where the file says so.
             author = str(item["author"]) if item.get("author") in known else importer.id
             change.data.update(
@@ -386,13 +393,7 @@ def build_events(draft: MapDraft, workshop_id: str, importer: Participant, now: 
                 accept(endorsement, str(endorsement.data["participant"]))
     for where, frame, item in _evidence_frames(draft):
         rater = frame.pop("participant", None)
-        try:
-            op = ops.OP_ADAPTER.validate_python(frame)
-        except ValueError as exc:
-            raise ImportProblem(f"{where}: {str(exc).splitlines()[1:3]}") from None
-        change = decide(board, op, importer, now)
-        if isinstance(change, Refusal):
-            raise ImportProblem(f"{where}: {change.code}: {change.message}")
+        change = _decided(board, frame, importer, now, where)
         if change.op == "confidence.set":
             # Confidence is each person's own: the file's rating is its participant's, where the file names them.
             if rater not in known:
@@ -405,25 +406,18 @@ def build_events(draft: MapDraft, workshop_id: str, importer: Participant, now: 
         for key in ("x", "y", "width", "height"):
             if isinstance(frame.get(key), int) and not isinstance(frame[key], bool):
                 frame[key] = float(frame[key])  # JSON writes 3.0 as 3
-        try:
-            op = ops.OP_ADAPTER.validate_python(frame)
-        except ValueError as exc:
-            raise ImportProblem(f"{where}: {str(exc).splitlines()[1:3]}") from None
-        change = decide(board, op, importer, now)
-        if isinstance(change, Refusal):
-            raise ImportProblem(f"{where}: {change.code}: {change.message}")
-        accept(change, importer.id)
+        accept(_decided(board, frame, importer, now, where), importer.id)
     for where, frame, kept in draft.stories:
         try:
             story_op = ops.StoryAdd.model_validate(frame)
         except ValueError as exc:
             raise ImportProblem(f"{where}: {str(exc).splitlines()[1:3]}") from None
-        change = stories.imported(board, story_op, importer, now)
-        if isinstance(change, Refusal):
-            raise ImportProblem(f"{where}: {change.code}: {change.message}")
-        change.data["author"] = author = str(kept["author"]) if kept.get("author") in known else importer.id
-        change.data.update({k: kept[k] for k in ("created_at", "updated_at", "version") if _count(kept.get(k))})
-        accept(change, author)
+        told = stories.imported(board, story_op, importer, now)
+        if isinstance(told, Refusal):
+            raise ImportProblem(f"{where}: {told.code}: {told.message}")
+        told.data["author"] = author = str(kept["author"]) if kept.get("author") in known else importer.id
+        told.data.update({k: kept[k] for k in ("created_at", "updated_at", "version") if _count(kept.get(k))})
+        accept(told, author)
     for change in vote_imports.closed_vote_changes(board, draft.votes, known):
         accept(change, importer.id)
     if draft.locked:

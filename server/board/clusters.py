@@ -8,13 +8,13 @@ and its notes never part, on any board. Pure, like server/board/rules.py.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
 from server.board import ops
 from server.board.change import Change
+from server.board.existing import ID_PATTERN
 from server.board.refusals import Refusal, refuse
 
 if TYPE_CHECKING:
@@ -24,7 +24,6 @@ MAX_LABEL = 200
 MAX_CLUSTERS = 500
 MAX_SIZE = 100_000.0
 COORD_LIMIT = 1_000_000.0
-ID = re.compile(r"[A-Za-z0-9_-]{4,64}")
 
 
 @dataclass(slots=True)
@@ -59,7 +58,7 @@ def _label(label: str) -> Refusal | None:
 
 
 def _add(board: Board, op: ops.ClusterAdd, actor: Participant, now: int) -> Change | Refusal:
-    if not ID.fullmatch(op.id):
+    if not ID_PATTERN.fullmatch(op.id):
         return refuse("bad_value", "a cluster id must be 4-64 characters of A-Z a-z 0-9 _ -")
     if op.id in board.notes or op.id in board.links or op.id in board.clusters or op.id in board.deleted:
         return refuse("note_exists", f"id {op.id} is already taken")
@@ -75,7 +74,7 @@ def _add(board: Board, op: ops.ClusterAdd, actor: Participant, now: int) -> Chan
 def _update(board: Board, op: ops.ClusterUpdate, actor: Participant, now: int) -> Change | Refusal:
     cluster = board.clusters.get(op.id)
     if cluster is None:
-        deleted = bool(ID.fullmatch(op.id)) and op.id in board.deleted
+        deleted = bool(ID_PATTERN.fullmatch(op.id)) and op.id in board.deleted
         return refuse("note_deleted" if deleted else "note_missing", f"no cluster {op.id[:80]!r} on the board")
     if op.expect is not None and cluster.version != op.expect:
         return refuse("changed_since", f"cluster {op.id} is at version {cluster.version}, not {op.expect}")

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from server.board import ops
 from server.board.change import Change
+from server.board.existing import existing_link, existing_note, expected_version
 from server.board.refusals import Refusal, refuse
 
 if TYPE_CHECKING:
@@ -49,13 +50,8 @@ def source_problem(source: ops.SourceSpec) -> str | None:
 
 
 def _link(board: Board, link_id: str, expect: int | None) -> Link | Refusal:
-    link = board.links.get(link_id)
-    if link is None:
-        code = "link_deleted" if link_id in board.deleted else "link_missing"
-        return refuse(code, f"no link {link_id[:80]!r} on the board")
-    if expect is not None and link.version != expect:
-        return refuse("changed_since", f"link {link_id} is at version {link.version}, not {expect}")
-    return link
+    problem = existing_link(board, link_id) or expected_version(board.links[link_id], expect, "link")
+    return problem or board.links[link_id]
 
 
 def _evidence(board: Board, op: ops.LinkEvidence, actor: Participant, now: int) -> Change | Refusal:
@@ -113,12 +109,10 @@ def _assumption(board: Board, op: ops.LinkAssumption, actor: Participant, now: i
 
 
 def _indicators(board: Board, op: ops.NoteIndicators, actor: Participant, now: int) -> Change | Refusal:
-    note = board.notes.get(op.id)
-    if note is None:
-        code = "note_deleted" if op.id in board.deleted else "note_missing"
-        return refuse(code, f"no note {op.id[:80]!r} on the board")
-    if op.expect is not None and note.version != op.expect:
-        return refuse("changed_since", f"note {op.id} is at version {note.version}, not {op.expect}")
+    problem = existing_note(board, op.id) or expected_version(board.notes[op.id], op.expect, "note")
+    if problem:
+        return problem
+    note = board.notes[op.id]
     data: dict[str, Any] = {"id": op.id}
     if op.indicators is not None:
         if len(op.indicators) > MAX_INDICATORS:

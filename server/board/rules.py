@@ -28,7 +28,8 @@ from server.board import (
     voting,
 )
 from server.board.change import Change
-from server.board.model import Board, Link, Note, Participant
+from server.board.existing import ID_PATTERN, existing_link, existing_note, expected_version
+from server.board.model import Board, Participant
 from server.board.refusals import Refusal, refuse
 
 MAX_TEXT = 2000
@@ -39,7 +40,6 @@ MAX_NOTES = 20_000
 MAX_LINKS = 40_000
 COORD_LIMIT = 1_000_000.0
 
-ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{4,64}")
 COLOUR_PATTERN = re.compile(r"#[0-9a-fA-F]{6}")
 
 
@@ -119,33 +119,8 @@ def _kind(board: Board, kind: str) -> Refusal | None:
     return None
 
 
-def _existing_note(board: Board, note_id: str) -> Refusal | None:
-    if note_id in board.notes:
-        return None
-    if ID_PATTERN.fullmatch(note_id) and note_id in board.deleted:  # no ill-formed id was ever stored
-        return refuse("note_deleted", f"note {note_id} was deleted")
-    return refuse("note_missing", f"no note {note_id[:80]!r} in this workshop")
-
-
-def _existing_link(board: Board, link_id: str) -> Refusal | None:
-    if link_id in board.links:
-        return None
-    if ID_PATTERN.fullmatch(link_id) and link_id in board.deleted:  # no ill-formed id was ever stored
-        return refuse("link_deleted", f"link {link_id} was deleted")
-    return refuse("link_missing", f"no link {link_id[:80]!r} in this workshop")
-
-
 def _first(*checks: Refusal | None) -> Refusal | None:
     return next((c for c in checks if c is not None), None)
-
-
-def _expected(item: Note | Link, expect: int | None, what: str) -> Refusal | None:
-    """The version the sender last saw, if it said (rule P32): anything else means someone changed it since."""
-    if expect is not None and item.version != expect:
-        return refuse(
-            "changed_since", f"{what} {item.id} is at version {item.version}, not {expect}: it was changed since"
-        )
-    return None
 
 
 def _note_fields(board: Board, op: ops.NoteAdd | ops.NoteRestore) -> Refusal | None:
@@ -193,7 +168,7 @@ def _private_marking(board: Board, actor: Participant) -> dict[str, Any]:
 
 
 def _note_update(board: Board, op: ops.NoteUpdate, actor: Participant, now: int) -> Change | Refusal:
-    problem = _existing_note(board, op.id) or _expected(board.notes[op.id], op.expect, "note")
+    problem = existing_note(board, op.id) or expected_version(board.notes[op.id], op.expect, "note")
     if problem:
         return problem
     data: dict[str, Any] = {"id": op.id}
@@ -216,8 +191,8 @@ def _note_update(board: Board, op: ops.NoteUpdate, actor: Participant, now: int)
 
 
 def _note_move(board: Board, op: ops.NoteMove, actor: Participant, now: int) -> Change | Refusal:
-    problem = _first(_existing_note(board, op.id), _position(op.x, op.y))
-    problem = problem or _expected(board.notes[op.id], op.expect, "note")
+    problem = _first(existing_note(board, op.id), _position(op.x, op.y))
+    problem = problem or expected_version(board.notes[op.id], op.expect, "note")
     if problem:
         return problem
     version = board.notes[op.id].version + 1
@@ -226,22 +201,22 @@ def _note_move(board: Board, op: ops.NoteMove, actor: Participant, now: int) -> 
 
 def _notes_arrange(board: Board, op: ops.NotesArrange, actor: Participant, now: int) -> Change | Refusal:
     def check(m: ops.ArrangedNote) -> Refusal | None:
-        problem = _first(_existing_note(board, m.id), _position(m.x, m.y))
-        return problem or _expected(board.notes[m.id], m.expect, "note")
+        problem = _first(existing_note(board, m.id), _position(m.x, m.y))
+        return problem or expected_version(board.notes[m.id], m.expect, "note")
 
     data = arrange.event_data(board, op, check, now)
     return data if isinstance(data, Refusal) else Change("notes.arrange", data)
 
 
 def _note_drag(board: Board, op: ops.NoteDrag, actor: Participant, now: int) -> Change | Refusal:
-    problem = _first(_existing_note(board, op.id), _position(op.x, op.y))
+    problem = _first(existing_note(board, op.id), _position(op.x, op.y))
     if problem:
         return problem
     return Change("note.drag", {"id": op.id, "x": op.x, "y": op.y, "by": actor.id})
 
 
 def _note_delete(board: Board, op: ops.NoteDelete, actor: Participant, now: int) -> Change | Refusal:
-    problem = _existing_note(board, op.id) or _expected(board.notes[op.id], op.expect, "note")
+    problem = existing_note(board, op.id) or expected_version(board.notes[op.id], op.expect, "note")
     if problem:
         return problem
     links = board.links_of(op.id)
@@ -254,8 +229,8 @@ def _link_add(board: Board, op: ops.LinkAdd, actor: Participant, now: int) -> Ch
     problem = _first(
         _id(op.id, "link id"),
         _text(op.label, "link label", MAX_LABEL, allow_empty=True),
-        _existing_note(board, op.source),
-        _existing_note(board, op.target),
+        existing_note(board, op.source),
+        existing_note(board, op.target),
     )
     if problem:
         return problem
@@ -284,8 +259,8 @@ def _link_add(board: Board, op: ops.LinkAdd, actor: Participant, now: int) -> Ch
 
 
 def _link_update(board: Board, op: ops.LinkUpdate, actor: Participant, now: int) -> Change | Refusal:
-    problem = _first(_existing_link(board, op.id), _text(op.label, "link label", MAX_LABEL, allow_empty=True))
-    problem = problem or _expected(board.links[op.id], op.expect, "link")
+    problem = _first(existing_link(board, op.id), _text(op.label, "link label", MAX_LABEL, allow_empty=True))
+    problem = problem or expected_version(board.links[op.id], op.expect, "link")
     if problem:
         return problem
     version = board.links[op.id].version + 1
@@ -293,7 +268,7 @@ def _link_update(board: Board, op: ops.LinkUpdate, actor: Participant, now: int)
 
 
 def _link_delete(board: Board, op: ops.LinkDelete, actor: Participant, now: int) -> Change | Refusal:
-    problem = _existing_link(board, op.id) or _expected(board.links[op.id], op.expect, "link")
+    problem = existing_link(board, op.id) or expected_version(board.links[op.id], op.expect, "link")
     if problem:
         return problem
     return Change("link.delete", {"id": op.id})
@@ -345,7 +320,7 @@ def _link_restore(board: Board, op: ops.LinkRestore, actor: Participant, now: in
         _origin(board, op.author, op.created_at, now),
     )
     problem = problem or _restorable(board, op.id, "link")
-    problem = problem or _first(_existing_note(board, op.source), _existing_note(board, op.target))
+    problem = problem or _first(existing_note(board, op.source), existing_note(board, op.target))
     if problem:
         return problem
     if op.source == op.target:
@@ -395,7 +370,7 @@ def _workshop_joining(board: Board, op: ops.WorkshopJoining, actor: Participant,
 
 def _presence_set(board: Board, op: ops.PresenceSet, actor: Participant, now: int) -> Change | Refusal:
     if op.editing is not None:
-        problem = _existing_note(board, op.editing)
+        problem = existing_note(board, op.editing)
         if problem:
             return problem
     return Change("presence.set", {"participant": actor.id, "editing": op.editing})

@@ -10,13 +10,13 @@ Pure, like server/board/rules.py.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from server.board import ops, pathways
 from server.board.change import Change
+from server.board.existing import ID_PATTERN
 from server.board.refusals import Refusal, refuse
 
 if TYPE_CHECKING:
@@ -26,7 +26,6 @@ MAX_STORIES = 200
 MAX_TITLE = 200
 MAX_FIELD = 2000
 MAX_OTHER_FACTORS = 20
-ID = re.compile(r"[A-Za-z0-9_-]{4,64}")
 # The parts of a story besides its title, in the order a reader meets them.
 FIELDS = ("what_changed", "for_whom", "what_we_did", "how_it_contributed", "evidence")
 # How the board and the list view head each part (templates/board.html, static/js/list_stories.js).
@@ -75,7 +74,7 @@ def _broken_but_sound(board: Board, pathway: str) -> bool:
     notes = pathways.notes_of(pathway)
     if not 2 <= len(notes) <= pathways.MAX_PATH_LENGTH or len(set(notes)) != len(notes):
         return False
-    if not all(ID.fullmatch(n) for n in notes) or not broken(board, pathway):
+    if not all(ID_PATTERN.fullmatch(n) for n in notes) or not broken(board, pathway):
         return False
     for note_id, kind in ((notes[0], pathways.START_KIND), (notes[-1], pathways.END_KIND)):
         note = board.notes.get(note_id)
@@ -126,7 +125,7 @@ def _texts(values: dict[str, str]) -> Refusal | None:
 def _add(
     board: Board, op: ops.StoryAdd, actor: Participant, now: int, *, keep_broken: bool = False
 ) -> Change | Refusal:
-    if not ID.fullmatch(op.id):
+    if not ID_PATTERN.fullmatch(op.id):
         return refuse("bad_value", "a story id must be 4-64 characters of A-Z a-z 0-9 _ -")
     if op.id in board.stories:
         return refuse("note_exists", f"story {op.id} is already on the board")

@@ -20,7 +20,7 @@ from typing import Any
 import networkx as nx
 
 from server.board.pathways import END_KIND, START_KIND
-from server.export.pathways import feedback_loops
+from server.export.pathways import feedback_loops, reachable
 
 MAX_FINDINGS = 500  # per check: a huge messy map gets the first ones and a count
 INDICATED_KINDS = ("outcome", "impact")  # kinds whose name holds one of these want an indicator
@@ -112,8 +112,8 @@ def run(snapshot: Mapping[str, Any]) -> list[Finding]:
 
     impacts = [n for n in notes if notes[n]["kind"] == END_KIND]
     activities = [n for n in notes if notes[n]["kind"] == START_KIND]
-    downstream = _reachable(g, activities)
-    upstream = _reachable(g.reverse(copy=False), impacts)
+    downstream = reachable(g, activities)
+    upstream = reachable(g.reverse(copy=False), impacts)
     for i in impacts:
         if i not in downstream:
             add("impact_unreached", f"No activity leads to {name(i)}", [i])
@@ -130,17 +130,6 @@ def run(snapshot: Mapping[str, Any]) -> list[Finding]:
     for loop in feedback_loops(g):
         add("feedback_loop", " → ".join(name(n) for n in [*loop, loop[0]]), loop)
     return [f for check in CHECKS for f in found[check]]
-
-
-def _reachable(g: nx.DiGraph, sources: Sequence[str]) -> set[str]:
-    """Every note some source leads to, the sources too (one search from all of them at once)."""
-    seen, frontier = set(sources), list(sources)
-    while frontier:
-        for n in g.successors(frontier.pop()):
-            if n not in seen:
-                seen.add(n)
-                frontier.append(n)
-    return seen
 
 
 def as_json(findings: Sequence[Finding]) -> dict[str, Any]:

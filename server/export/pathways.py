@@ -7,6 +7,7 @@ result says where it was reached.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -117,7 +118,7 @@ def feedback_loops(g: nx.DiGraph) -> list[list[str]]:
     return sorted(loops, key=lambda c: (len(c), c))
 
 
-def _reachable(g: nx.DiGraph, sources: list[str]) -> set[str]:
+def reachable(g: nx.DiGraph, sources: Sequence[str]) -> set[str]:
     """Every note some source leads to (one search from all sources at once)."""
     seen, frontier = set(sources), list(sources)
     while frontier:
@@ -145,8 +146,8 @@ def analyse(g: nx.DiGraph, kinds: dict[str, str]) -> Analysis:
         budget, listed = max(budget - used, 0), listed + len(found.paths)
         pathways.append(found)
     cycles = feedback_loops(g)
-    downstream_of_activities = _reachable(on_pathways, activities)
-    upstream_of_impacts = _reachable(on_pathways.reverse(copy=False), impacts)
+    downstream_of_activities = reachable(on_pathways, activities)
+    upstream_of_impacts = reachable(on_pathways.reverse(copy=False), impacts)
     return Analysis(
         pathways=pathways,
         unlinked=[n for n in g.nodes if g.degree(n) == 0],

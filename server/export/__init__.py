@@ -2,24 +2,21 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from types import ModuleType
 from typing import Any
 
-from server.export import (
-    diagrams,
-    graph_files,
-    kumu,
-    pathweaver_json,
-    picture,
-    report,
-    spreadsheet,
-    subset,
-    word,
-    workbooks,
-)
+from server.export import subset
 from server.export.mapview import MapView
+
+
+def _module(name: str) -> ModuleType:
+    """A format's module, imported the first time that format is asked for: the pictures bring Cairo and
+    Pango, the documents python-docx and lxml, which together are most of the server's start-up time."""
+    return importlib.import_module(f"server.export.{name}")
 
 
 @dataclass(frozen=True)
@@ -44,61 +41,75 @@ FORMATS: dict[str, Format] = {
     f.name: f
     for f in [
         Format(
-            "json", "Pathweaver JSON (re-importable)", "pathweaver.json", "application/json", pathweaver_json.export
+            "json",
+            "Pathweaver JSON (re-importable)",
+            "pathweaver.json",
+            "application/json",
+            lambda v, now: _module("pathweaver_json").export(v, now),
         ),
         Format(
             "csv",
             "CSV for spreadsheets (notes.csv + links.csv, re-importable)",
             "csv.zip",
             "application/zip",
-            spreadsheet.export,
+            lambda v, now: _module("spreadsheet").export(v, now),
         ),
-        Format("kumu", "Kumu blueprint JSON", "kumu.json", "application/json", lambda v, _: kumu.export(v)),
+        Format("kumu", "Kumu blueprint JSON", "kumu.json", "application/json", lambda v, _: _module("kumu").export(v)),
         Format(
             "graphml",
             "GraphML (yEd, Cytoscape, PRSM)",
             "graphml",
             "application/graphml+xml",
-            lambda v, _: graph_files.graphml(v),
+            lambda v, _: _module("graph_files").graphml(v),
         ),
-        Format("gexf", "GEXF (Gephi)", "gexf", "application/gexf+xml", graph_files.gexf),
-        Format("dot", "Graphviz DOT", "dot", "text/vnd.graphviz; charset=utf-8", lambda v, _: diagrams.dot(v)),
-        Format("mermaid", "Mermaid flowchart", "mmd", "text/plain; charset=utf-8", lambda v, _: diagrams.mermaid(v)),
-        Format("svg", "Picture (SVG)", "svg", "image/svg+xml", lambda v, _: picture.svg(v)),
-        Format("png", "Picture (PNG)", "png", "image/png", lambda v, _: picture.png(v)),
-        Format("pdf", "Picture (PDF)", "pdf", "application/pdf", lambda v, _: picture.pdf(v)),
+        Format(
+            "gexf", "GEXF (Gephi)", "gexf", "application/gexf+xml", lambda v, now: _module("graph_files").gexf(v, now)
+        ),
+        Format(
+            "dot", "Graphviz DOT", "dot", "text/vnd.graphviz; charset=utf-8", lambda v, _: _module("diagrams").dot(v)
+        ),
+        Format(
+            "mermaid",
+            "Mermaid flowchart",
+            "mmd",
+            "text/plain; charset=utf-8",
+            lambda v, _: _module("diagrams").mermaid(v),
+        ),
+        Format("svg", "Picture (SVG)", "svg", "image/svg+xml", lambda v, _: _module("picture").svg(v)),
+        Format("png", "Picture (PNG)", "png", "image/png", lambda v, _: _module("picture").png(v)),
+        Format("pdf", "Picture (PDF)", "pdf", "application/pdf", lambda v, _: _module("picture").pdf(v)),
         Format(
             "report-md",
             "Contribution report (Markdown)",
             "report.md",
             "text/markdown; charset=utf-8",
-            lambda v, _: report.markdown(v),
-            lambda v, _: report.markdown(v, names=False),
+            lambda v, _: _module("report").markdown(v),
+            lambda v, _: _module("report").markdown(v, names=False),
         ),
         Format(
             "report-html",
             "Contribution report (printable page)",
             "report.html",
             "text/html; charset=utf-8",
-            lambda v, _: report.html(v),
-            lambda v, _: report.html(v, names=False),
+            lambda v, _: _module("report").html(v),
+            lambda v, _: _module("report").html(v, names=False),
         ),
         Format(
             "report-docx",
             "Contribution report (Word)",
             "report.docx",
             DOCX,
-            lambda v, _: word.document(v),
+            lambda v, _: _module("word").document(v),
         ),
         Format(
             "me-xlsx",
             "M&E framework (Excel): indicators and the links into each outcome and impact",
             "me-framework.xlsx",
             XLSX,
-            lambda v, _: workbooks.me_framework(v),
+            lambda v, _: _module("workbooks").me_framework(v),
         ),
-        Format("prsm-xlsx", "PRSM workbook (Excel)", "prsm.xlsx", XLSX, lambda v, _: workbooks.prsm(v)),
-        Format("kumu-xlsx", "Kumu workbook (Excel)", "kumu.xlsx", XLSX, lambda v, _: workbooks.kumu(v)),
+        Format("prsm-xlsx", "PRSM workbook (Excel)", "prsm.xlsx", XLSX, lambda v, _: _module("workbooks").prsm(v)),
+        Format("kumu-xlsx", "Kumu workbook (Excel)", "kumu.xlsx", XLSX, lambda v, _: _module("workbooks").kumu(v)),
     ]
 }
 

@@ -47,7 +47,7 @@ def test_browser_benchmark_runs() -> None:
 
     if not CHROMIUM.exists():
         pytest.skip(f"no Chromium at {CHROMIUM} (bin/test installs it with apt)")
-    out = run_bench("browser", "--notes", "20", "--links", "20")
+    out = run_bench("browser", "--notes", "20", "--links", "20", "--loads", "1")
     assert "| baseline: empty board |" in out and "| large board, another client dragging five notes |" in out
 
 

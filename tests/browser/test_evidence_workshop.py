@@ -192,26 +192,34 @@ async def test_a_group_weighs_its_links_and_hands_the_report_and_the_framework_o
     rows = {r.cells[0].text: [c.text for c in r.cells] for t in word.tables for r in t.rows}
     link_row = rows["Policy brief → Officials use evidence"]
     assert link_row[1] == MECHANISM
-    assert "weak" in link_row[2] and "research" in link_row[2] and "testimony" in link_row[2]
-    assert "confidence 3.5 of 5 from 2 people (2 to 5)" in link_row[2] and "⚖ contested" in link_row[2]
+    assert link_row[2] == (
+        "weak; stakeholder testimony; published research; confidence 3.5 of 5 from 2 people (2 to 5); ⚖ contested"
+    ), link_row[2]
     assert link_row[3] == "Officials have time to read"
     assert rows["Officials use evidence"][1:4] == ["Briefs cited in policy papers", "2 a year", "10 a year"]
-    addresses = {r.target_ref for r in word.part.rels.values() if r.is_external}
-    assert f"https://doi.org/{DOI}" in addresses
+    cited = next(p for p in word.paragraphs if p.text.startswith("Policy brief → Officials use evidence: "))
+    assert [(h.text, h.address) for h in cited.hyperlinks] == [("Trial of policy briefings", f"https://doi.org/{DOI}")]
     story = paragraphs.index("The brief reached the minister")
     assert paragraphs[story + 1] == f"Along the pathway: {WEAKEST}"
     assert "What changed: Two ministries cite the brief in their papers" in paragraphs[story + 2 : story + 6]
     assert "Policy brief → Officials use evidence: confidence from 2 to 5" in paragraphs
 
-    # The printable report says the same, the DOI as a link a reader can follow.
-    page = lxml.html.fromstring(await download(fac, "Contribution report (printable page)"))
-    assert [a.get("href") for a in page.iter("a") if a.text_content() == "Trial of policy briefings"] == [
-        f"https://doi.org/{DOI}"
-    ]
-    first = page.xpath("//p[@class='strength']")[0].text_content()
+    # The printable report says the same: the link's own item holds its mechanism, evidence and the DOI as a link
+    # a reader can follow; the weakest pathway comes first; the story is told.
+    printable = lxml.html.fromstring(await download(fac, "Contribution report (printable page)"))
+    item = next(li for li in printable.xpath("//ul[@class='evidence']/li") if li.text.startswith("Policy brief"))
+    details = [li.text_content() for li in item.xpath("./ul/li")]
+    assert details[0] == f"Mechanism: {MECHANISM}", details
+    assert (
+        details[1]
+        == "Evidence: weak; stakeholder testimony, published research; confidence 3.5 of 5 from 2 people (2 to 5)"
+    ), details
+    assert item.xpath(".//a/@href") == [f"https://doi.org/{DOI}"] and "⚖ contested" in item.text_content()
+    assert details[3] == "Assumes: Officials have time to read", details
+    first = printable.xpath("//p[@class='strength']")[0].text_content()
     assert "evidence weak" in first and "Weakest: Policy brief → Officials use evidence." in first, first
-    text = page.text_content()
-    assert MECHANISM in text and "Two ministries cite the brief in their papers" in text
+    told = printable.xpath("//h3[.='The brief reached the minister']/following-sibling::dl[1]")[0].text_content()
+    assert "Two ministries cite the brief in their papers" in told and "Interviews with six officials" in told
 
     # The M&E framework: the outcome's row holds its indicator, baseline and target, and the link into it
     # with its mechanism and its evidence.

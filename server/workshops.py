@@ -188,10 +188,13 @@ def join(
     if role == "participant" and not workshop.joining:
         raise JoiningClosed()
     with _joining:
-        count = len(storage.participants(workshop.id))
-        if max_participants is not None and count >= max_participants:
+        everyone = storage.participants(workshop.id)
+        # A removed person holds no place (rule P28): the cap is on the people who can still take part.
+        present = sum(1 for p in everyone if p.removed_at is None)
+        if max_participants is not None and present >= max_participants:
             raise WorkshopFull(max_participants)
-        return _add_participant(storage, workshop, role, name, count)
+        # Colours go round in the order people joined, removed people included, as they always have.
+        return _add_participant(storage, workshop, role, name, len(everyone))
 
 
 def _add_participant(storage: Storage, workshop: WorkshopRecord, role: str, name: str, count: int) -> Joined:

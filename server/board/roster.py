@@ -4,7 +4,10 @@ A removed person stays in the board's participants, marked `removed`, so that th
 votes they made keep their author's name (the board is the record of the workshop); what goes is their access:
 storage revokes their token with the same event (server/storage), the room closes their sockets, and the rules
 refuse anything still arriving from them. Dots they have in an open vote are withdrawn, since they can no
-longer take part in it. Pure, like server/board/rules.py, which routes these operations here.
+longer take part in it, and so is their confidence in links: like an open vote, it is a rating the people taking
+part hold and may change at any time, and a mean, a ⚖ contested mark or a group's divergence resting on someone
+no longer there would be one nobody in the room can revise. Their endorsements and their group stay, like their
+notes: what they said while present. Pure, like server/board/rules.py, which routes these operations here.
 """
 
 from __future__ import annotations
@@ -76,6 +79,8 @@ def apply_remove(board: Board, d: dict[str, Any]) -> None:
     board.participants[d["id"]].removed = True
     if board.votes and board.votes[-1].open:  # their dots leave the open vote with them
         board.votes[-1].ballots.pop(d["id"], None)
+    for link in board.links.values():  # and their confidence the links' standing ratings (rule P50)
+        link.confidence.pop(d["id"], None)
 
 
 DECIDERS: dict[type, Callable[..., Change | Refusal]] = {

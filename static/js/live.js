@@ -70,6 +70,11 @@ export function applyEvent(map, e) {
         const { [d.id]: _gone, ...ballots } = vote.ballots;
         map.votes = [...map.votes.slice(0, -1), { ...vote, ballots }];
       }
+      for (const [id, link] of map.links) { // and their confidence in links; their endorsements stay
+        if (!link.confidence || !(d.id in link.confidence)) continue;
+        const { [d.id]: _withdrawn, ...confidence } = link.confidence;
+        map.links.set(id, { ...link, confidence });
+      }
       break;
     }
     case "note.add": map.notes.set(d.id, d); break;
@@ -159,6 +164,11 @@ export function applyEvent(map, e) {
           }
         }
         map.votes = [...map.votes.slice(0, -1), { ...vote, ballots }];
+      }
+      for (const [id, link] of map.links) { // and their confidence in links; their endorsements stay
+        if (!link.confidence || !(d.id in link.confidence)) continue;
+        const { [d.id]: _withdrawn, ...confidence } = link.confidence;
+        map.links.set(id, { ...link, confidence });
       }
       break;
     }

@@ -1,6 +1,7 @@
 """Perspectives in the browser (P51): the facilitator names stakeholder groups, people pick theirs on the join
 page, the board seen by one group dims what its members neither proposed nor endorsed, and the divergence view
-lists a link two groups rate 1 and 5."""
+lists a link two groups rate 1 and 5 — until a person who rated it is removed (P50): their endorsement stays,
+marked, and their rating goes."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ async def join_as(browser: Any, join_url: str, name: str, group: str, **context_
     return page
 
 
-@pytest.mark.rule("P51")
+@pytest.mark.rule("P50", "P51")
 async def test_groups_named_picked_at_join_viewed_by_and_where_they_disagree(
     browser: Any, server: ServerProcess
 ) -> None:
@@ -81,7 +82,20 @@ async def test_groups_named_picked_at_join_viewed_by_and_where_they_disagree(
     await expect(ben.locator("[data-divergence-list] li")).to_have_count(1, timeout=SETTLE)
     await ben.screenshot(path=str(SCREENSHOTS / "perspectives-390.png"), full_page=True)
 
+    # The facilitator removes Ben: his endorsement stays, marked so; his rating goes, and the disagreement with it.
+    await expect(fac.locator(".link.contested")).to_have_count(1)
+    fac.once("dialog", lambda dialog: dialog.accept())
+    await fac.get_by_role("button", name="Remove Ben").click()
+    await expect(fac.locator("[data-divergence-list]")).to_have_text(
+        "No link that groups see differently yet.", timeout=SETTLE
+    )
+    await expect(fac.locator(".link.contested")).to_have_count(0)
+    await expect(ana.locator(".link.contested")).to_have_count(0, timeout=SETTLE)
+    await note(fac, "Monthly briefings").focus()
+    await expect(fac.locator("[data-endorse-count]")).to_have_text("(1: Ben (removed))")
+
     stored = await server_map(server, fac, workshop_id)
+    assert [lk["confidence"] for lk in stored["links"]] == [{stored["participants"][1]["id"]: 1}]
     assert {p["name"]: p.get("group") for p in stored["participants"]} == {
         "Facilitator": None,
         "Ana": stored["groups"][0]["id"],

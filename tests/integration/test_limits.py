@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from tests.integration.conftest import ServerWith, Workshop, note
-from tests.support.client import BoardClient, create_workshop, join
+from tests.support.client import BoardClient, create_workshop, join, read_map
 
 
 def answered(client: BoardClient, cids: list[str]) -> bool:
@@ -218,6 +218,30 @@ async def test_the_participant_cap_refuses_the_next_joiner(server_with: ServerWi
                 f"/api/workshops/{created['id']}/map", headers={"Authorization": f"Bearer {created['token']}"}
             )
             assert len(r.json()["participants"]) <= 4
+
+
+@pytest.mark.rule("P28")
+async def test_a_removed_person_holds_no_place_under_the_cap_also_after_a_restart(server_with: ServerWith) -> None:
+    async def joins(name: str) -> int:
+        async with httpx.AsyncClient(base_url=server.url) as http:
+            return (await http.post("/api/join", json={"code": created["join_code"], "name": name})).status_code
+
+    async with server_with(max_participants="3") as server:
+        created = await create_workshop(server.url, "Small room")  # the facilitator is the first of three
+        await join(server.url, created["join_code"], "Ana")
+        ben = await join(server.url, created["join_code"], "Ben")
+        assert await joins("Cleo") == 409
+        on_board = await BoardClient(server.ws_url, created["id"], ben["token"], "ben").connect()
+        fac = await BoardClient(server.ws_url, created["id"], created["token"], "fac").connect()
+        await fac.do("participant.remove", id=ben["participant"]["id"])
+        await on_board.wait_for(lambda: on_board.close_code is not None, "Ben's socket closed")
+        await fac.disconnect()
+        server.stop()
+        server.start()  # the count comes from storage, which remembers who was removed
+        assert await joins("Cleo") == 200, "Ben's place is free"
+        assert await joins("Dan") == 409, "the facilitator, Ana and Cleo fill the workshop"
+        people = (await read_map(server.url, created["id"], created["token"]))["participants"]
+        assert [p.get("removed") for p in people if p["name"] == "Ben"] == [True], "the map still lists him"
 
 
 @pytest.mark.rule("P29")

@@ -11,6 +11,7 @@ from server import export, imports
 from server.board import ops
 from server.board.model import Board, Participant
 from server.board.rules import decide, participant_join
+from server.export import strength
 from server.storage.memory import MemoryStorage
 from tests.support.maps import ANA, BEN, MapBuilder
 from tests.unit.test_privacy import private_board
@@ -104,6 +105,30 @@ def test_endorsements_are_kept_on_notes_and_links_and_withdrawn() -> None:
     refused(run(board, BOB, "endorse", id="nope", on=True), "note_missing")
     apply_op(board, ALICE, "note.delete", id="n002")
     refused(run(board, BOB, "endorse", id="n002", on=True), "note_deleted")
+
+
+@pytest.mark.rule("P50", "P51")
+def test_a_removed_persons_endorsements_and_group_stay_and_their_confidence_in_links_goes() -> None:
+    board = grouped_board()
+    apply_op(board, ALICE, "participant.group", group="funders")
+    apply_op(board, BOB, "participant.group", group="practice")
+    add_note(board, "n001", ALICE)
+    add_note(board, "n002", BOB)
+    apply_op(board, ALICE, "link.add", id="l001", source="n001", target="n002")
+    apply_op(board, BOB, "endorse", id="n001", on=True)
+    apply_op(board, BOB, "endorse", id="l001", on=True)
+    apply_op(board, ALICE, "confidence.set", id="l001", value=1)
+    apply_op(board, BOB, "confidence.set", id="l001", value=5)
+    assert strength.contested(board.to_dict()["links"][0])
+    apply_op(board, FAC, "participant.remove", id=BOB.id)
+    # What Bob said while present stays, as his notes do: his endorsements, and the group he spoke for.
+    assert board.notes["n001"].endorsed_by == [BOB.id] and board.links["l001"].endorsed_by == [BOB.id]
+    assert board.participants[BOB.id].group == "practice"
+    # His rating does not: nobody can revise it any more, so no mean, spread or group's divergence rests on it.
+    link = board.to_dict()["links"][0]
+    assert link["confidence"] == {ALICE.id: 1} and strength.mean_confidence(link) == 1
+    assert not strength.contested(link)
+    assert Board.from_dict(board.to_dict()).links["l001"].confidence == {ALICE.id: 1}
 
 
 @pytest.mark.rule("P51")

@@ -4,6 +4,7 @@
 // panel asks again a moment after the map changes, while it is open. Choosing a finding goes to it on the board.
 
 import { changedBoard, isFacilitator, live, root, ui } from "./context.js";
+import { closeDrawerOnSmallScreens } from "./drawer.js";
 import { noteEls } from "./render.js";
 import { regionOf, showRegion } from "./viewport.js";
 
@@ -56,9 +57,14 @@ function goTo(button) {
   for (const id of links) { const l = view.links.get(id); ids.add(l.source); ids.add(l.target); }
   const notes = [...ids].map((id) => view.notes.get(id)).filter(Boolean);
   if (!notes.length) return;
+  closeDrawerOnSmallScreens(); // on a phone the board is under the menu: show it
   showRegion(regionOf(notes), { margin: 80, maxZoom: 1.2 });
   if (links.length) { ui.selectedLink = links[0]; changedBoard(); }
-  else noteEls.get(notes[0].id)?.focus({ preventScroll: true });
+  else {
+    // A finding about a note: a link chosen before would keep its panel open, over the note on a phone.
+    if (ui.selectedLink) { ui.selectedLink = null; changedBoard(); }
+    noteEls.get(notes[0].id)?.focus({ preventScroll: true });
+  }
 }
 
 export function listenForChecks() {

@@ -142,7 +142,8 @@ function renderEndorse(view) {
   button.textContent = mine ? "Endorsed ✓" : "Endorse";
   row.querySelector("[data-endorse-what]").textContent = what === "link"
     ? `the link ${textOf(view, item.source)} → ${textOf(view, item.target)}` : `“${textOf(view, item.id)}”`;
-  const names = by.map((p) => view.participants.get(p)?.name ?? "?");
+  // Someone removed keeps their endorsements (what they said while present, P50), marked as the exports mark them.
+  const names = by.map((p) => { const who = view.participants.get(p); return who ? `${who.name}${who.removed ? " (removed)" : ""}` : "?"; });
   row.querySelector("[data-endorse-count]").textContent = names.length ? `(${names.length}: ${names.join(", ")})` : "";
 }
 

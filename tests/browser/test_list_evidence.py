@@ -115,3 +115,99 @@ async def test_on_a_phone_a_participant_weighs_and_endorses_a_link_and_sees_othe
     await expect(row(pat, "Train officials").locator(".note-facts")).to_have_text(
         "Endorsed byPat (Funders)", timeout=SETTLE
     )
+
+
+@pytest.mark.rule("P46")
+async def test_the_facilitator_edits_a_links_mechanism_grade_and_assumption_from_the_list_and_the_board_shows_it(
+    browser: Any, server: ServerProcess
+) -> None:
+    fac, workshop_id, _ = await start_workshop(browser, server, "Evidence edited from the list")
+    await apply(
+        server,
+        fac,
+        workshop_id,
+        add("brief001", "output", "Monthly briefings"),
+        add("use00001", "outcome", "Officials use evidence", 300),
+        add("time0001", "assumption", "Officials have time to read", 600),
+        {"op": "link.add", "id": "link0001", "source": "brief001", "target": "use00001"},
+    )
+    phone = await (await browser.new_context(**PHONE)).new_page()
+    await phone.context.add_cookies(await fac.context.cookies())  # the facilitator, on their phone
+    await open_list(phone, server, workshop_id)
+    item = link_item(phone, "Monthly briefings")
+    await item.locator(".evidence-tools summary").click()
+    await item.get_by_label("How it leads there (mechanism)").fill("Briefings reach officials as they draft")
+    await item.get_by_label("Published research").check()
+    await item.get_by_label("Sources, one a line").fill("10.1234/briefings.2024 Trial of policy briefings")
+    await item.get_by_label("The group’s grade of the evidence").select_option(label="Strong")
+    await assert_fits_a_phone(phone, item.locator(".support-choices input + *").locator("xpath=.."))
+    await phone.screenshot(path=str(SCREENSHOTS / "list-evidence-edit-390.png"), full_page=True)
+    await item.get_by_role("button", name="Save the evidence").click()
+    facts = item.locator(".evidence-facts")
+    await expect(facts).to_contain_text("HowBriefings reach officials as they draft", timeout=SETTLE)
+    await expect(facts).to_contain_text("EvidenceStrong")
+    await expect(item.get_by_role("link", name="Trial of policy briefings")).to_have_attribute(
+        "href", "https://doi.org/10.1234/briefings.2024"
+    )
+    await item.locator(".evidence-tools summary").click()
+    await item.get_by_label("It rests on the assumption").select_option(label="Officials have time to read")
+    await item.get_by_role("button", name="Attach").click()
+    await expect(facts).to_contain_text("Rests onOfficials have time to read", timeout=SETTLE)
+
+    # The board, open beside it, shows the grade on the arrow and the mechanism in the link's panel.
+    await expect(fac.locator(".link[data-evidence*='evidence strong']")).to_have_count(1, timeout=SETTLE)
+    await expect(fac.locator(".link[data-evidence*='rests on 1 assumption']")).to_have_count(1)
+    await fac.locator(".link-hit").first.dispatch_event("pointerdown", {"button": 0})
+    await expect(fac.locator("#link-mechanism")).to_have_value("Briefings reach officials as they draft")
+    await expect(fac.locator(".source-list a")).to_have_text("Trial of policy briefings")
+    link = (await server_map(server, fac, workshop_id))["links"][0]
+    assert link["support"] == ["research"] and link["strength"] == "strong" and link["assumptions"] == ["time0001"]
+
+
+@pytest.mark.rule("P40", "P48")
+async def test_on_a_phone_the_list_view_puts_dots_on_links_and_on_pathways_and_they_count(
+    browser: Any, server: ServerProcess
+) -> None:
+    fac, workshop_id, join_url = await start_workshop(browser, server, "Votes on links and pathways")
+    await apply(
+        server,
+        fac,
+        workshop_id,
+        add("train001", "activity", "Train officials"),
+        add("brief001", "output", "Monthly briefings", 300),
+        add("cite0001", "impact", "Ministers cite us", 600),
+        {"op": "link.add", "id": "link0001", "source": "train001", "target": "brief001"},
+        {"op": "link.add", "id": "link0002", "source": "brief001", "target": "cite0001"},
+        {"op": "vote.open", "on": "links", "budget": 3, "max_per_item": 2},
+    )
+    pat = await join(browser, join_url, "Pat", **PHONE)
+    await open_list(pat, server, workshop_id)
+    item = link_item(pat, "Monthly briefings")
+    more = item.get_by_role("button", name="Put a dot on the link to “Ministers cite us”")
+    await more.click()
+    await expect(item.locator(".note-row-dots-count")).to_have_text("Your dots: 1", timeout=SETTLE)
+    await more.click()
+    await expect(item.locator(".note-row-dots-count")).to_have_text("Your dots: 2", timeout=SETTLE)
+    await expect(more).to_be_disabled()  # at most 2 on one link
+    await expect(pat.locator("[data-vote-bar]")).to_contain_text("you have 1 of 3 dots left (at most 2 on one link)")
+    await assert_fits_a_phone(pat, item.locator(".note-row-dots button:visible"))
+    await pat.screenshot(path=str(SCREENSHOTS / "list-link-vote-390.png"), full_page=True)
+    await apply(server, fac, workshop_id, {"op": "vote.close"})
+    await expect(item.locator(".note-row-dots-count")).to_have_text("● 2 dots in the vote", timeout=SETTLE)
+    assert (await server_map(server, fac, workshop_id))["votes"][-1]["totals"] == {"link0002": 2}
+
+    await apply(server, fac, workshop_id, {"op": "vote.open", "on": "pathways", "budget": 2, "max_per_item": 2})
+    pathway = pat.locator("[data-list-pathways] li")
+    await expect(pathway).to_have_count(1, timeout=SETTLE)
+    await expect(pathway.locator(".pathway-name")).to_have_text(
+        "Train officials → Monthly briefings → Ministers cite us"
+    )
+    await pathway.get_by_role(
+        "button", name="Put a dot on the pathway “Train officials → Monthly briefings → Min"
+    ).click()
+    await expect(pathway.locator(".note-row-dots-count")).to_have_text("Your dots: 1", timeout=SETTLE)
+    await assert_fits_a_phone(pat, pathway.locator(".note-row-dots button:visible"))
+    await pat.screenshot(path=str(SCREENSHOTS / "list-pathway-vote-390.png"), full_page=True)
+    await apply(server, fac, workshop_id, {"op": "vote.close"})
+    await expect(pathway.locator(".note-row-dots-count")).to_have_text("● 1 dot in the vote", timeout=SETTLE)
+    assert (await server_map(server, fac, workshop_id))["votes"][-1]["totals"] == {"train001>brief001>cite0001": 1}

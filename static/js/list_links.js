@@ -49,7 +49,12 @@ export class ListLinks {
     let item = p.items.get(key);
     if (!item) {
       item = { li: h("li", way === "out" ? { class: "link-item" } : {}), lead: [], shown: null };
-      if (way === "out") item.dots = h("p", { class: "note-row-dots link-dots-vote", hidden: true });
+      // Leading from this note, the other end and the label have their own element, followed by the evidence.
+      item.end = way === "out" ? h("span", { class: "link-end" }) : item.li;
+      if (way === "out") {
+        item.li.append(item.end);
+        item.dots = h("p", { class: "note-row-dots link-dots-vote", hidden: true });
+      }
       p.items.set(key, item);
     }
     const end = ctx.view.notes.get(way === "out" ? l.target : l.source)?.text ?? "?";
@@ -61,13 +66,12 @@ export class ListLinks {
       for (const node of item.lead) node.remove();
       item.lead = [document.createTextNode(end), ...(l.label ? [document.createTextNode(" "), h("span", { class: "link-label" }, l.label)] : []),
         ...(dotsText ? [document.createTextNode(" "), h("span", { class: "link-dots" }, dotsText)] : [])];
-      item.li.prepend(...item.lead);
+      item.end.prepend(...item.lead);
     }
     if (way === "out") {
       showDots(item.dots, l.id, short(end, SUMMARY_TEXT), d && ctx.locked ? { ...d, up: false, down: false } : d, "the link to ");
       const block = this.evidence.block(l, ctx);
-      const after = item.lead.at(-1);
-      if (after.nextSibling !== item.dots) after.after(item.dots);
+      if (item.end.nextSibling !== item.dots) item.end.after(item.dots);
       if (item.dots.nextSibling !== block) item.dots.after(block);
     }
     return item.li;

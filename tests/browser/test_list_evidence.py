@@ -90,6 +90,7 @@ async def test_on_a_phone_a_participant_weighs_and_endorses_a_link_and_sees_othe
         "2 people: mean 3.5, from 2 to 5 (1×2, 1×5)", timeout=SETTLE
     )
     await expect(item.locator(".contested-mark")).to_have_text("Contested")
+    await expect(item.locator(".endorse-form button")).to_be_focused()  # where Pat left it, through the update
     await assert_fits_a_phone(
         pat, pat.locator(".confidence-form button, .endorse-form button, .evidence-tools summary")
     )

@@ -9,6 +9,7 @@ import secrets
 from typing import Any
 
 from server.board import clusters, pathways, stories
+from server.web import list_evidence
 
 # Where the list view puts a new note on the board: the first free place in a grid of note-sized cells.
 GRID_COLUMNS, CELL_W, CELL_H, NOTE_W, NOTE_H = 6, 240, 160, 200, 120
@@ -86,9 +87,17 @@ def _chosen_frame(form: dict[str, str], chosen: list[str], board: dict[str, Any]
     return {"op": "cluster.add", "id": "c" + secrets.token_urlsafe(9), "label": label, **frame}
 
 
-def list_frame(form: dict[str, str], board: dict[str, Any], chosen: list[str] | None = None) -> dict[str, Any]:
-    """The operation a list-view form asks for; `chosen`: the notes ticked for the selection bar's form."""
+def list_frame(
+    form: dict[str, str], board: dict[str, Any], chosen: list[str] | None = None, support: list[str] | None = None
+) -> dict[str, Any]:
+    """The operation a list-view form asks for; `chosen`: the notes ticked for the selection bar's form;
+    `support`: the kinds of support ticked in a link's evidence form (rule P46)."""
     action, note = form.get("action", ""), form.get("note", "")
+    if action in list_evidence.ACTIONS:
+        try:
+            return list_evidence.evidence_frame(form, support or [])
+        except list_evidence.EvidenceFormProblem as problem:
+            raise ListFormProblem(str(problem)) from problem
     if action == "add":
         x, y = free_spot(board["notes"])
         text, kind = form.get("text", ""), form.get("kind", "")

@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from server import export, imports, short_codes, workshop_templates, workshops
 from server.board import characters
 from server.board.model import Participant
-from server.web import throttle
+from server.web import list_evidence, throttle
 from server.web.deps import ApiError, ServicesDep, bearer_token
 from server.web.http import committed_map, refusal_status, set_token_cookie
 from server.web.list_forms import ListFormProblem, list_frame, list_groups, list_stories
@@ -27,6 +27,9 @@ templates = Jinja2Templates(directory=ROOT / "templates")
 templates.env.globals["workshop_templates"] = workshop_templates.built_in  # the home page offers them
 templates.env.globals["list_groups"] = list_groups  # the list view's notes: under their clusters, then by kind
 templates.env.globals["list_stories"] = list_stories  # the list view's contribution stories (rule P52)
+templates.env.globals["evidence"] = (
+    list_evidence  # the words for links' evidence, indicators, endorsements (P46, P47, P51)
+)
 router = APIRouter(include_in_schema=False)
 
 
@@ -289,11 +292,14 @@ async def list_op(request: Request, workshop_id: str, svc: ServicesDep) -> Respo
     posted = await request.form()
     form = {k: v for k, v in posted.items() if isinstance(v, str)}
     chosen = [v for v in posted.getlist("chosen") if isinstance(v, str)][:100]  # ticked notes (P43, P44)
+    support = [v for v in posted.getlist("support") if isinstance(v, str)][
+        :7
+    ]  # kinds of support (P46): six, or a bad seventh
     room = await svc.rooms.open(workshop_id)
     if room is None:
         return await _not_joined(request, svc, workshop_id)
     try:
-        answer = await room.submit(me, list_frame(form, room.board.to_dict(), chosen))
+        answer = await room.submit(me, list_frame(form, room.board.to_dict(), chosen, support))
     except ListFormProblem as problem:
         answer = {"type": "error", "code": "bad_value", "message": str(problem)}
     finally:

@@ -40,3 +40,58 @@ export function describeEvidence(link) {
   if (n) parts.push(`rests on ${n} assumption${n > 1 ? "s" : ""}`);
   return parts.join("; ");
 }
+
+/** How many rated the link, their mean and range, and how many gave each value — the words the link panel and
+ *  the list view show (server/web/list_evidence.py says it alike for the list without scripts). */
+export function confidenceText(link) {
+  const c = confidenceOf(link);
+  if (!c.count) return "No one has said yet.";
+  const each = c.counts.map((n, i) => `${n}×${i + 1}`).filter((t) => !t.startsWith("0×")).join(", ");
+  return `${c.count} ${c.count === 1 ? "person" : "people"}: mean ${c.mean.toFixed(1)}`
+    + `${c.count > 1 ? `, from ${c.min} to ${c.max}` : ""} (${each})`;
+}
+
+export const CHANGES = [
+  ["awareness", "Awareness"], ["attitudes", "Attitudes"], ["behaviour", "Behaviour or practice"],
+  ["systems", "Systems"], ["policy", "Policy"],
+];
+
+/** The label of a kind of support, grade or kind of change (`pairs`: SUPPORT, GRADES or CHANGES). */
+export function labelIn(pairs, value) {
+  return pairs.find(([v]) => v === value)?.[1] ?? value;
+}
+
+/** Where a source leads, and what it is called: its title, else its address or DOI. */
+export function sourceLink(source) {
+  return { href: source.url ?? `https://doi.org/${source.doi}`, text: source.title || source.url || `doi:${source.doi}` };
+}
+
+/** A source as typed: a web address (http or https) or a DOI (`10.1234/…`, or its doi.org address), or null. */
+export function readSource(text, title) {
+  const ref = text.trim();
+  const named = title ? { title } : {};
+  if (/^10\.\d{4,9}\/\S+$/.test(ref)) return { doi: ref, ...named };
+  const doi = ref.match(/^https?:\/\/(?:dx\.)?doi\.org\/(10\.\d{4,9}\/\S+)$/);
+  if (doi) return { doi: decodeURIComponent(doi[1]), ...named };
+  try {
+    const url = new URL(ref);
+    if (url.protocol === "http:" || url.protocol === "https:") return { url: ref, ...named };
+  } catch { /* not a web address */ }
+  return null;
+}
+
+/** An indicator as one line: what shows it, from its baseline to its target, and where the data comes from. */
+export function indicatorText(i) {
+  const span = i.baseline || i.target ? ` — from ${i.baseline || "?"} to ${i.target || "?"}` : "";
+  return `${i.indicator}${span}${i.source ? ` (${i.source})` : ""}`;
+}
+
+/** Who endorses a note or link, each with their stakeholder group when they have one (rule P51). */
+export function endorsersText(item, participants, groups) {
+  const label = (id) => (groups ?? []).find((g) => g.id === id)?.label;
+  return (item.endorsed_by ?? []).map((who) => {
+    const p = participants.get(who);
+    const group = p?.group && label(p.group);
+    return `${p?.name ?? "someone"}${group ? ` (${group})` : ""}`;
+  }).join(", ");
+}

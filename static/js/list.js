@@ -5,8 +5,10 @@
 
 import { Live } from "./live.js";
 import { groupNotes } from "./list_clusters.js";
+import { renderGroupForm } from "./list_evidence_forms.js";
 import { operationFor } from "./list_forms.js";
 import { ListView } from "./list_render.js";
+import { ListPathwayVotes } from "./list_pathway_votes.js";
 import { ListSelection } from "./list_selection.js";
 import { renderStories } from "./list_stories.js";
 import { ListVotes } from "./list_votes.js";
@@ -42,6 +44,7 @@ const problem = root.querySelector("[data-problem]");
 const notice = root.querySelector("[data-notice]");
 const selection = new ListSelection(root);
 const votes = new ListVotes(root, { kinds: seed.workshop.kinds, isFacilitator, send: (op, f) => live.send(op, f), say });
+const pathwayVotes = new ListPathwayVotes(root);
 const proxies = root.querySelector("[data-proxies]");
 let actingFor = null; // the person without a device the facilitator adds notes and dots for (rule P42), or null
 
@@ -88,8 +91,10 @@ function render() {
 
   const may = mayFor(view);
   const groups = groupNotes(view, seed.workshop.kinds, votes.sorter(view, actingFor, live.me));
-  list.render(view, groups, { locked: locked(view), may, dots: votes.dotsFor(view, actingFor, live.me) });
+  list.render(view, groups, { locked: locked(view), may, dots: votes.dotsFor(view, actingFor, live.me), who: actingFor || live.me });
+  renderGroupForm(root, view, live.me, locked(view));
   votes.render(view, actingFor, live.me);
+  pathwayVotes.render(view, actingFor || live.me, votes.whoseLabel(view, actingFor, live.me), locked(view));
   selection.render(view);
   root.querySelector("[data-selection] .row:has([value=cluster])")?.toggleAttribute("hidden", !may("cluster"));
   renderProxies(view);
@@ -203,7 +208,7 @@ root.addEventListener("submit", (e) => {
   if (!view) return; // nothing to draw from yet: let the form post as it would without scripts
   e.preventDefault();
   const fields = new FormData(form, e.submitter);
-  const data = { ...Object.fromEntries(fields), chosen: fields.getAll("chosen") };
+  const data = { ...Object.fromEntries(fields), chosen: fields.getAll("chosen"), support: fields.getAll("support") };
   if (locked(view)) { showProblem(MESSAGES.board_locked); return; }
   if (data.action === "merge" && !data.chosen.every((id) => !view.notes.has(id) || mayFor(view)("edit", view.notes.get(id)))) {
     showProblem("Not in this phase: only your own notes can be merged.");
@@ -248,7 +253,7 @@ root.addEventListener("change", (e) => {
   if (e.target.matches("[data-order]")) { votes.setOrder(e.target.value); render(); }
 });
 root.addEventListener("click", (e) => {
-  const button = e.target.closest(".note-row-dots button[data-vote]");
+  const button = e.target.closest(".note-row-dots button[data-vote]"); // a note's, a link's or a pathway's dots
   const view = live.view();
   if (button && view && !locked(view)) votes.cast(view, button.dataset.item, button.dataset.vote, actingFor, live.me);
 });

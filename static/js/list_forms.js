@@ -4,6 +4,7 @@
 
 import { newId } from "./live.js";
 import { frameAround } from "./board/frames.js";
+import { evidenceOperationFor } from "./list_evidence_forms.js";
 
 // A new note from the list goes to the first free place, row by row, in a grid of note-sized cells (as
 // server/web/pages.py free_spot does), so that it never lands on top of another note on the board.
@@ -120,7 +121,7 @@ export function operationFor(data, view, actingFor = null) {
     case "delete":
       if (!note) return null;
       return { op: "note.delete", fields: { id: note.id }, said: `Deleted: ${short(note.text)}` };
-    default:
-      return null;
+    default: // a link's evidence, endorsements, a person's group (rules P46, P51)
+      return evidenceOperationFor(data, view, actingFor) ?? null;
   }
 }

@@ -4,56 +4,13 @@
 // open row, move focus, reset a caret or overwrite what someone is typing. User text only ever goes into the
 // page as text and attribute values, never as markup.
 
+import { arrange, h, setAttr, setDefault, setText, short } from "./list_dom.js";
+import { LinkEvidence, showNoteEvidence } from "./list_evidence.js";
+import { ListLinks } from "./list_links.js";
+import { showDots } from "./list_votes.js";
+
 const OPTION_TEXT = 80;
 const SUMMARY_TEXT = 60;
-
-function h(tag, attrs = {}, ...children) {
-  const el = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs)) {
-    if (value !== false && value != null) el.setAttribute(name, value === true ? "" : value);
-  }
-  el.append(...children);
-  return el;
-}
-
-function setText(el, text) {
-  if (el.textContent !== text) el.textContent = text;
-}
-
-function setAttr(el, name, value) {
-  if (el.getAttribute(name) !== value) el.setAttribute(name, value);
-}
-
-// A field shows the map's value unless the person is in it (it catches up when they leave: the caller
-// renders again on focusout) or has changed it without saving: defaultValue moves, and the browser keeps a
-// value the person edited (its "dirty" flag) — so what someone is typing is never overwritten.
-function setDefault(field, value) {
-  if (field !== document.activeElement && field.defaultValue !== value) field.defaultValue = value;
-}
-
-// Move a node without losing its state: moveBefore keeps focus, a caret and an open <details> where the browser
-// has it; elsewhere insertBefore does (and the caller restores focus).
-function place(parent, node, before) {
-  if (parent.moveBefore && node.isConnected && parent.isConnected) {
-    try { parent.moveBefore(node, before); return; } catch { /* fall back below */ }
-  }
-  parent.insertBefore(node, before);
-}
-
-// Make `nodes` the first children of `parent`, in this order, touching only those out of place.
-function arrange(parent, nodes) {
-  let cursor = parent.firstChild;
-  for (const node of nodes) {
-    if (node === cursor) cursor = cursor.nextSibling;
-    else place(parent, node, cursor);
-  }
-}
-
-// The first `length` characters, counted as the server's templates count them (code points, so an emoji is
-// never cut in half).
-function short(text, length) {
-  return text.length > length ? Array.from(text).slice(0, length).join("") : text;
-}
 
 const PRIVATE = {
   author: "private until the facilitator reveals it: only its author sees it",
@@ -80,6 +37,8 @@ export class ListView {
     this.region = region; // [data-notes]: the sections of rows
     this.action = action; // where the forms would post without scripts
     this.kinds = kinds;
+    this.evidence = new LinkEvidence((...children) => this.form(...children));
+    this.links = new ListLinks(this.evidence);
     this.kindOf = new Map(kinds.map((k) => [k.name, k]));
     this.sections = new Map(); // group key ("kind-…" or "cluster-…") -> {section, label, list, ...}
     this.rows = new Map(); // note id -> the parts of its row
@@ -99,7 +58,7 @@ export class ListView {
       links.out.get(l.source).push(l);
       links.in.get(l.target).push(l);
     }
-    const ctx = { view, links, ...tools, names: view.participants };
+    const ctx = { view, links, ...tools, names: view.participants, form: (...children) => this.form(...children) };
 
     const wanted = [];
     for (const group of groups) {
@@ -115,6 +74,7 @@ export class ListView {
     for (const [id, row] of this.rows) {
       if (!view.notes.has(id)) { row.li.remove(); this.rows.delete(id); }
     }
+    this.evidence.prune(view);
     for (const [key, s] of this.sections) {
       if (!wanted.includes(s.section)) { s.section.remove(); this.sections.delete(key); }
     }
@@ -174,9 +134,10 @@ export class ListView {
     setAttr(row.li, "data-colour", note.colour || kind?.colour || "");
     setText(row.text, note.text);
     setText(row.meta, rowMeta(note, kind, ctx.names, inCluster));
-    this.showLinks(row, note, ctx);
+    showNoteEvidence(row, note, ctx);
+    this.links.show(row, note, ctx, row.dots);
     const dots = ctx.dots?.(note);
-    this.showDots(row.dots, note.id, note.text, dots && ctx.locked ? { ...dots, up: false, down: false } : dots); // locked: no casting
+    showDots(row.dots, note.id, note.text, dots && ctx.locked ? { ...dots, up: false, down: false } : dots); // locked: no casting
     const summary = `: ${short(note.text, SUMMARY_TEXT)}`;
     if (ctx.locked) row.choose.remove();
     else if (!row.choose.isConnected) row.li.prepend(row.choose);
@@ -213,51 +174,7 @@ export class ListView {
       }
     });
     row.li = h("li", { class: "note-row", id: `row-${id}` }, row.choose, row.text, row.meta, row.dots, row.details);
-    row.linksShown = null;
     return row;
-  }
-
-  // The dots on a note in the current vote (rule P40): this person's, with − and +, while it is open; everyone's
-  // once it is closed. `d` is null when the note is not in the vote. The buttons are made once and kept, so that
-  // someone pressing + again and again keeps their focus on it.
-  showDots(el, item, text, d) {
-    el.hidden = !d;
-    if (!d) return;
-    if (!el.firstChild) {
-      const button = (vote, sign) => h("button", { type: "button", class: "small", "data-vote": vote, "data-item": item }, sign);
-      el.append(h("span", { class: "note-row-dots-count" }), button("down", "−"), button("up", "+"));
-    }
-    const [count, down, up] = el.children;
-    setText(count, d.open ? `${d.whose} dots: ${d.count}` : `● ${d.count} dot${d.count === 1 ? "" : "s"} in the vote`);
-    for (const [b, can, what] of [[down, d.down, "Take a dot off"], [up, d.up, "Put a dot on"]]) {
-      b.hidden = !d.open;
-      b.disabled = !can;
-      setAttr(b, "aria-label", `${what} “${short(text, SUMMARY_TEXT)}”`);
-    }
-  }
-
-  showLinks(row, note, ctx) {
-    const out = ctx.links.out.get(note.id) || [];
-    const inc = ctx.links.in.get(note.id) || [];
-    const text = (id) => ctx.view.notes.get(id)?.text ?? "?";
-    const dots = (l) => { const d = ctx.dots?.(l); return d ? (d.open ? `${d.whose} dots: ${d.count}` : `● ${d.count}`) : ""; };
-    const shown = JSON.stringify([out.map((l) => [text(l.target), l.label, dots(l)]), inc.map((l) => [text(l.source), l.label, dots(l)])]);
-    if (row.linksShown === shown) return;
-    row.linksShown = shown;
-    row.links?.forEach((el) => el.remove());
-    row.links = [];
-    const item = (end, l) => h("li", {}, end, ...(l.label ? [" ", h("span", { class: "link-label" }, l.label)] : []),
-      ...(dots(l) ? [" ", h("span", { class: "link-dots" }, dots(l))] : []));
-    if (out.length) {
-      row.links.push(h("p", { class: "links-heading", id: `out-${note.id}` }, "Leads to"),
-        h("ul", { class: "links-out", "aria-labelledby": `out-${note.id}` }, ...out.map((l) => item(text(l.target), l))));
-    }
-    if (inc.length) {
-      row.links.push(h("p", { class: "links-heading", id: `in-${note.id}` }, "What leads here"),
-        h("ul", { class: "links-in", "aria-labelledby": `in-${note.id}` }, ...inc.map((l) => item(text(l.source), l))));
-    }
-    const before = row.dots;
-    for (const el of row.links) row.li.insertBefore(el, before);
   }
 
   form(...children) {

@@ -4,8 +4,13 @@
 // order is kept in the page's address (?order=dots) and in localStorage, so a reload or a shared link keeps it.
 
 import { ballotOf, dotsOn, inVote, isOpen, latestVote, spentBy, voteHeading } from "./board/ballots.js";
+import { h, setAttr, setText, short } from "./list_dom.js";
 
 const ORDER_KEY = "pathweaver:list-order";
+
+function itemWord(vote) {
+  return { links: "link", pathways: "pathway" }[vote.on] ?? "note";
+}
 
 export class ListVotes {
   constructor(root, { kinds, isFacilitator, send, say }) {
@@ -26,6 +31,12 @@ export class ListVotes {
     const who = actingFor || me;
     const name = actingFor ? view.participants.get(actingFor)?.name ?? "They" : null;
     return { who, name };
+  }
+
+  /** "Your" or, acting for someone without a device, "Amal’s": whose dots the page shows. */
+  whoseLabel(view, actingFor, me) {
+    const { name } = this.whose(view, actingFor, me);
+    return name ? `${name}’s` : "Your";
   }
 
   /** The dots on an item (a note or a link) for the list to show, or null when it is not in the vote. */
@@ -60,7 +71,7 @@ export class ListVotes {
     const what = voteHeading(vote, this.kindLabel);
     const { who, name } = this.whose(view, actingFor, me);
     const left = vote.budget - spentBy(vote, who);
-    const on = vote.on === "links" ? "link" : "note";
+    const on = itemWord(vote);
     let text;
     if (!open) text = `${what} closed. Each ${on} shows its dots.`;
     else if (this.isFacilitator && !name) text = `${what} open. Results show when you close it.`;
@@ -79,7 +90,7 @@ export class ListVotes {
     const now = ballotOf(vote, who)[item] ?? 0;
     const dots = way === "up" ? now + 1 : now - 1;
     this.send("vote.cast", { item, dots, ...(actingFor ? { on_behalf_of: actingFor } : {}) });
-    this.say(`${dots} dot${dots === 1 ? "" : "s"} on this note; ${vote.budget - spentBy(vote, who) - (dots - now)} left.`);
+    this.say(`${dots} dot${dots === 1 ? "" : "s"} on this ${itemWord(vote)}; ${vote.budget - spentBy(vote, who) - (dots - now)} left.`);
   }
 
   /** The order picked: shown at once, kept in the address and in localStorage. */
@@ -89,5 +100,27 @@ export class ListVotes {
     const url = new URL(location.href);
     if (this.order === "dots") url.searchParams.set("order", "dots"); else url.searchParams.delete("order");
     history.replaceState(history.state, "", url);
+  }
+}
+
+/**
+ * The dots on an item in the current vote (rule P40): this person's, with − and +, while it is open; everyone's
+ * once it is closed. `d` is null when the item is not in the vote; `noun` goes before its text in the buttons'
+ * names ("the link to ", "the pathway "). The buttons are made once and kept, so that someone pressing + again
+ * and again keeps their focus on it.
+ */
+export function showDots(el, item, text, d, noun = "") {
+  el.hidden = !d;
+  if (!d) return;
+  if (!el.firstChild) {
+    const button = (vote, sign) => h("button", { type: "button", class: "small", "data-vote": vote, "data-item": item }, sign);
+    el.append(h("span", { class: "note-row-dots-count" }), button("down", "−"), button("up", "+"));
+  }
+  const [count, down, up] = el.children;
+  setText(count, d.open ? `${d.whose} dots: ${d.count}` : `● ${d.count} dot${d.count === 1 ? "" : "s"} in the vote`);
+  for (const [b, can, what] of [[down, d.down, "Take a dot off"], [up, d.up, "Put a dot on"]]) {
+    b.hidden = !d.open;
+    b.disabled = !can;
+    setAttr(b, "aria-label", `${what} ${noun}“${short(text, 60)}”`);
   }
 }

@@ -164,7 +164,7 @@ async def list_view(browser: Any, workshop: Workshop, size: dict[str, Any]) -> P
     await page.goto(f"{workshop.url}/w/{workshop.id}/list")
     await expect(page.locator(".connection.live")).to_be_visible(timeout=SETTLE)
     row = page.locator(".note-row").filter(has=page.locator(".note-row-text", has_text="Plain-English policy briefs"))
-    await row.locator("summary").click()
+    await row.locator(":scope > details > summary").click()
     await expect(row.locator("form textarea")).to_be_visible()
     return page
 

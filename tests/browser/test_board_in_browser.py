@@ -229,14 +229,14 @@ async def test_phone_joins_and_adds_a_linked_note_in_the_list_view(browser: Any,
     await phone.click("form:has(#add-text) button[type=submit]")
     row = phone.locator(".note-row").filter(has=phone.locator(".note-row-text", has_text="Practitioners trained"))
     await expect(row).to_be_visible()
-    await row.locator("summary").click()
+    await row.locator(":scope > details > summary").click()
     await row.locator("select[name=target]").select_option(label="Services change in practice")
     await row.locator("input[name=label]").fill("leads to")
     await row.locator("text=Link").last.click()
     await expect(phone.locator(".links-out", has_text="Services change in practice")).to_be_visible()
     # and edit it, still without dragging anything
     row = phone.locator(".note-row").filter(has=phone.locator(".note-row-text", has_text="Practitioners trained"))
-    await row.locator("summary").click()
+    await row.locator(":scope > details > summary").click()
     await row.locator("textarea[name=text]").fill("Practitioners trained in using evidence")
     await row.locator("text=Save").click()
     await expect(note(fac, "Practitioners trained in using evidence")).to_be_visible(timeout=SETTLE)
@@ -255,11 +255,11 @@ async def test_a_row_opened_in_the_list_view_stays_open_when_others_change_the_m
     phone = await join(browser, join_url, "Pat", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     await phone.click("text=List view")
     row = phone.locator(".note-row").filter(has=phone.locator(".note-row-text", has_text="Evidence briefings"))
-    await row.locator("summary").click()
-    await expect(row.locator("details")).to_have_attribute("open", "")
+    await row.locator(":scope > details > summary").click()
+    await expect(row.locator(":scope > details")).to_have_attribute("open", "")
     await add_note(fac, "Ministers ask for syntheses")  # the list re-renders for everyone
     await expect(phone.locator(".note-row-text", has_text="Ministers ask for syntheses")).to_be_visible(timeout=SETTLE)
-    await expect(row.locator("details")).to_have_attribute("open", "")
+    await expect(row.locator(":scope > details")).to_have_attribute("open", "")
 
 
 async def test_the_facilitator_console(browser: Any, server: ServerProcess) -> None:

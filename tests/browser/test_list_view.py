@@ -56,11 +56,11 @@ async def test_edits_made_offline_in_the_list_view_are_kept_and_saved_once(brows
     await ana.select_option("#add-kind", "outcome")
     await ana.click("form:has(#add-text) button[type=submit]")
     briefings = row(ana, "Evidence briefings")
-    await briefings.locator("summary").click()
+    await briefings.locator(":scope > details > summary").click()
     await briefings.locator("textarea[name=text]").fill("Monthly evidence briefings")
     await briefings.get_by_role("button", name="Save", exact=True).click()
     trained = row(ana, "Officials trained")
-    await trained.locator("summary").click()
+    await trained.locator(":scope > details > summary").click()
     await trained.get_by_label("Link this note to").select_option(label="Monthly evidence briefings")
     await trained.get_by_label("Label (optional)").fill("asks for")
     await trained.get_by_role("button", name="Link", exact=True).click()
@@ -69,7 +69,7 @@ async def test_edits_made_offline_in_the_list_view_are_kept_and_saved_once(brows
     await expect(ana.locator("[data-pending]")).to_have_text("3 changes waiting to be saved")
     await expect(trained).to_have_class("note-row pending")
     await expect(trained.locator(".note-row-meta")).to_have_text("by Ana — not yet saved")
-    await expect(trained.locator(".links-out")).to_have_text("Monthly evidence briefings asks for")
+    await expect(trained.locator(".links-out .link-end")).to_have_text("Monthly evidence briefings asks for")
     await expect(row(ana, "Monthly evidence briefings").locator(".links-in")).to_have_text("Officials trained asks for")
     stored = await server_map(server, fac, workshop_id)
     assert [n["text"] for n in stored["notes"]] == ["Evidence briefings"] and stored["links"] == []
@@ -110,12 +110,14 @@ async def test_the_list_shows_what_leads_here_and_relabels_and_unlinks(browser: 
     phone = await join(browser, join_url, "Pat", **PHONE)
     await open_list(phone, server, workshop_id)
     trained = row(phone, "Officials trained")
-    await expect(trained.get_by_role("list", name="Leads to")).to_have_text("Ministers cite evidence")
+    await expect(trained.get_by_role("list", name="Leads to").locator(".link-end")).to_have_text(
+        "Ministers cite evidence"
+    )
     await expect(trained.get_by_role("list", name="What leads here")).to_have_text("Train officials produces")
     await expect(row(phone, "Train officials").get_by_role("list", name="What leads here")).to_have_count(0)
 
     # Relabel the link that leads here, by keyboard alone.
-    await trained.locator("summary").focus()
+    await trained.locator(":scope > details > summary").focus()
     await phone.keyboard.press("Enter")
     field = trained.get_by_label("Label of the link from Train officials")
     await expect(field).to_have_value("produces")
@@ -123,23 +125,23 @@ async def test_the_list_shows_what_leads_here_and_relabels_and_unlinks(browser: 
     await phone.keyboard.press("Control+a")
     await phone.keyboard.type("trains")
     await phone.keyboard.press("Enter")
-    await expect(row(phone, "Train officials").get_by_role("list", name="Leads to")).to_have_text(
+    await expect(row(phone, "Train officials").get_by_role("list", name="Leads to").locator(".link-end")).to_have_text(
         "Officials trained trains", timeout=SETTLE
     )
     await expect(fac.locator(".link-label", has_text="trains")).to_be_visible(timeout=SETTLE)
     # Done, the row folds away, and the keyboard is still on it.
-    await expect(trained.locator("details")).not_to_have_attribute("open", "")
-    await expect(trained.locator("summary")).to_be_focused()
+    await expect(trained.locator(":scope > details")).not_to_have_attribute("open", "")
+    await expect(trained.locator(":scope > details > summary")).to_be_focused()
     assert await phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
     # Unlink from the other end: the note that is led to.
     cites = row(phone, "Ministers cite evidence")
-    await cites.locator("summary").click()
+    await cites.locator(":scope > details > summary").click()
     await cites.get_by_role("button", name="Unlink from Officials trained").click()
     await expect(cites.get_by_role("list", name="What leads here")).to_have_count(0)
     await expect(trained.get_by_role("list", name="Leads to")).to_have_count(0)
-    await expect(cites.locator("summary")).to_be_focused()  # not lost with the form that went
-    await expect(cites.locator("details")).not_to_have_attribute("open", "")
+    await expect(cites.locator(":scope > details > summary")).to_be_focused()  # not lost with the form that went
+    await expect(cites.locator(":scope > details")).not_to_have_attribute("open", "")
     stored = await server_map(server, fac, workshop_id)
     assert [(lk["id"], lk["label"]) for lk in stored["links"]] == [("link0001", "trains")]
 
@@ -152,7 +154,7 @@ async def test_others_edits_never_take_a_list_view_users_focus_typing_or_open_ro
     ana = await join(browser, join_url, "Ana")
     await open_list(ana, server, workshop_id)
     briefings = ana.locator("#row-brief001")  # by id: its text is about to change
-    await briefings.locator("summary").click()
+    await briefings.locator(":scope > details > summary").click()
     field = ana.locator("#text-brief001")
     await field.click()
     await ana.keyboard.press("Control+a")
@@ -176,13 +178,15 @@ async def test_others_edits_never_take_a_list_view_users_focus_typing_or_open_ro
     await asyncio.gather(others_busy(), ana.keyboard.type(" weekly", delay=40))
     for i in range(4):  # the list kept up while she typed ...
         await expect(row(ana, f"Someone else's note {i}")).to_be_visible(timeout=SETTLE)
-    await expect(briefings.get_by_role("list", name="Leads to")).to_have_text("Someone else's note 0", timeout=SETTLE)
+    await expect(briefings.get_by_role("list", name="Leads to").locator(".link-end")).to_have_text(
+        "Someone else's note 0", timeout=SETTLE
+    )
     await expect(briefings.locator(".note-row-text")).to_have_text("Changed by the facilitator", timeout=SETTLE)
     # ... and her field kept its focus, her text and her caret, in a row still open.
     await expect(field).to_be_focused()
     await expect(field).to_have_value("Briefings weekly for ministers")
     assert await field.evaluate("f => [f.selectionStart, f.selectionEnd]") == [16, 16]
-    await expect(briefings.locator("details")).to_have_attribute("open", "")
+    await expect(briefings.locator(":scope > details")).to_have_attribute("open", "")
     await ana.keyboard.type("!")
     await expect(field).to_have_value("Briefings weekly! for ministers")
 
@@ -193,7 +197,7 @@ async def test_others_edits_never_take_a_list_view_users_focus_typing_or_open_ro
     await expect(row(ana, "Yet another note")).to_be_visible(timeout=SETTLE)
     await expect(ana.locator("#add-text")).to_have_value("Half-written idea")
     await expect(ana.locator("form:has(#add-text) button[type=submit]")).to_be_focused()
-    await expect(briefings.locator("details")).to_have_attribute("open", "")
+    await expect(briefings.locator(":scope > details")).to_have_attribute("open", "")
     await expect(field).to_have_value("Briefings weekly! for ministers")  # not saved, not overwritten
 
 
@@ -219,10 +223,10 @@ async def test_the_list_view_works_without_scripts_and_reads_the_same_with_them(
     await plain.click("form:has(#add-text) button[type=submit]")
     await expect(row(plain, "Ministers cite evidence")).to_be_visible()
     trained = row(plain, "Officials trained")
-    await trained.locator("summary").click()
+    await trained.locator(":scope > details > summary").click()
     await trained.get_by_label("Label of the link from Train officials").fill("trains")
     await trained.get_by_role("button", name="Relabel the link from Train officials").click()
-    await expect(row(plain, "Train officials").locator(".links-out")).to_have_text("Officials trained trains")
+    await expect(row(plain, "Train officials").locator(".links-out .link-end")).to_have_text("Officials trained trains")
     stored = await server_map(server, fac, workshop_id)
     assert [lk["label"] for lk in stored["links"]] == ["trains"]
     assert "Ministers cite evidence" in [n["text"] for n in stored["notes"]]
@@ -230,7 +234,7 @@ async def test_the_list_view_works_without_scripts_and_reads_the_same_with_them(
     # The list drawn by the page's scripts reads exactly as the server's, to a screen reader too.
     await open_list(fac, server, workshop_id)
     for page in (plain, fac):
-        await row(page, "Officials trained").locator("summary").click()
+        await row(page, "Officials trained").locator(":scope > details > summary").click()
     await expect(fac.locator("#text-skill001")).to_be_visible()
     assert await fac.locator("#list").aria_snapshot() == await plain.locator("#list").aria_snapshot()
 

@@ -3,7 +3,7 @@
 // spread of everyone's) and the assumptions it rests on. While someone edits, others' changes to the same link
 // do not overwrite the form.
 
-import { GRADES, SUPPORT, confidenceOf, describeEvidence } from "../evidence_summary.js";
+import { GRADES, SUPPORT, confidenceOf, confidenceText, describeEvidence, readSource, sourceLink } from "../evidence_summary.js";
 import { live, root } from "./context.js";
 import { onBehalf } from "./proxies.js";
 import { say, toast } from "./panels.js";
@@ -44,8 +44,8 @@ function renderSources() {
   const list = panel.querySelector("[data-sources]");
   list.replaceChildren(...sources.map((s, i) => {
     const li = document.createElement("li");
-    const ref = s.url ?? `https://doi.org/${s.doi}`;
-    const a = Object.assign(document.createElement("a"), { href: ref, textContent: s.title || s.url || `doi:${s.doi}`, target: "_blank", rel: "noopener noreferrer" });
+    const { href, text } = sourceLink(s);
+    const a = Object.assign(document.createElement("a"), { href, textContent: text, target: "_blank", rel: "noopener noreferrer nofollow" });
     const remove = Object.assign(document.createElement("button"), { type: "button", textContent: "Remove", className: "link-button" });
     remove.dataset.sourceRemove = String(i);
     remove.setAttribute("aria-label", `Remove the source ${a.textContent}`);
@@ -58,10 +58,7 @@ function renderConfidence(link) {
   const mine = link.confidence?.[onBehalf().on_behalf_of ?? live.me] ?? null;
   for (const b of panel.querySelectorAll("button[data-confidence]")) b.setAttribute("aria-pressed", String(Number(b.dataset.confidence) === mine));
   const c = confidenceOf(link);
-  panel.querySelector("[data-confidence-spread]").textContent = c.count
-    ? `${c.count} ${c.count === 1 ? "person" : "people"}: mean ${c.mean.toFixed(1)}${c.count > 1 ? `, from ${c.min} to ${c.max}` : ""}`
-      + ` (${c.counts.map((n, i) => `${n}×${i + 1}`).filter((t) => !t.startsWith("0×")).join(", ")})${c.contested ? " — contested" : ""}`
-    : "No one has said yet.";
+  panel.querySelector("[data-confidence-spread]").textContent = confidenceText(link) + (c.contested ? " — contested" : "");
 }
 
 function renderAssumptions(link, view) {
@@ -97,18 +94,6 @@ export function renderEvidence(view, link) {
   panel.querySelector("[data-evidence-summary]").textContent = describeEvidence(link);
   renderConfidence(link);
   renderAssumptions(link, view);
-}
-
-function readSource(text, title) {
-  const ref = text.trim();
-  if (/^10\.\d{4,9}\/\S+$/.test(ref)) return { doi: ref, title };
-  const doi = ref.match(/^https?:\/\/(?:dx\.)?doi\.org\/(10\.\d{4,9}\/\S+)$/);
-  if (doi) return { doi: decodeURIComponent(doi[1]), title };
-  try {
-    const url = new URL(ref);
-    if (url.protocol === "http:" || url.protocol === "https:") return { url: ref, title };
-  } catch { /* not a web address */ }
-  return null;
 }
 
 function save() {

@@ -8,7 +8,8 @@ import { newId } from "../live.js";
 import { kindOf, live, root, world } from "./context.js";
 import { closeDrawerOnSmallScreens } from "./drawer.js";
 import { say } from "./panels.js";
-import { light, named, pathwaysInto } from "./pathway_votes.js";
+import { named, pathwaysInto } from "../pathways.js";
+import { light } from "./pathway_votes.js";
 import { regionOf, showRegion } from "./viewport.js";
 
 const START = "activity", END = "impact", OTHER_FACTOR = "other-factor"; // server/board/pathways.py, templates

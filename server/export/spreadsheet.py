@@ -21,7 +21,12 @@ from collections.abc import Collection, Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
+from server.board.evidence import MAX_ASSUMPTIONS, MAX_MECHANISM, MAX_SOURCE_TITLE, MAX_SOURCES, MAX_URL
+from server.board.perspectives import MAX_GROUP_LABEL
+from server.board.rules import MAX_LABEL, MAX_TEXT
+from server.export import attributes
 from server.export.mapview import MapView, iso
+from server.import_limits import MAX_ID, MAX_PARTICIPANTS, MAX_PROXY_NAME
 
 NOTE_COLUMNS = [
     "id",
@@ -36,6 +41,7 @@ NOTE_COLUMNS = [
     "updated_at",
     "dots",
     "author_id",
+    *(name for name, _ in attributes.NOTE_ATTRIBUTES),
 ]
 LINK_COLUMNS = [
     "id",
@@ -49,6 +55,8 @@ LINK_COLUMNS = [
     "dots",
     "updated_at",
     "author_id",
+    *(name for name, _ in attributes.LINK_ATTRIBUTES),
+    "confidence_by",  # each person's own: "participant id=4; …", the people of participants.csv
 ]
 WORKSHOP_COLUMNS = ["title", "question", "created_at", "exported_at"]
 KIND_COLUMNS = ["name", "label", "colour"]
@@ -91,7 +99,18 @@ def _table(columns: list[str], rows: list[dict[str, Any]]) -> bytes:
     return out.getvalue().encode("utf-8-sig")
 
 
+def _cells(values: dict[str, Any]) -> dict[str, Any]:
+    """Attributes as cells: lists joined, absent values empty, true and false as words."""
+    flat = attributes.flat(values)
+    return {k: "" if v is None else str(v).lower() if isinstance(v, bool) else v for k, v in flat.items()}
+
+
+def confidence_by(link: dict[str, Any]) -> str:
+    return attributes.join(f"{who}={value}" for who, value in (link.get("confidence") or {}).items())
+
+
 def note_rows(view: MapView) -> list[dict[str, Any]]:
+    extra = attributes.Attributes(view)
     return [
         {
             "id": n["id"],
@@ -106,12 +125,14 @@ def note_rows(view: MapView) -> list[dict[str, Any]]:
             "updated_at": iso_ms(n["updated_at"]),
             "dots": view.dots.get(n["id"], 0),
             "author_id": n["author"],
+            **_cells(extra.note(n)),
         }
         for n in view.notes
     ]
 
 
 def link_rows(view: MapView) -> list[dict[str, Any]]:
+    extra = attributes.Attributes(view)
     return [
         {
             "id": lk["id"],
@@ -125,6 +146,8 @@ def link_rows(view: MapView) -> list[dict[str, Any]]:
             "dots": view.dots.get(lk["id"], 0),
             "updated_at": iso_ms(lk["updated_at"]),
             "author_id": lk["author"],
+            **_cells(extra.link(lk)),
+            "confidence_by": confidence_by(lk),
         }
         for lk in view.links
     ]
@@ -176,9 +199,22 @@ def export(view: MapView, exported_at: int) -> bytes:
 
 # Bounds on a CSV file being read, so that no file can make the reader hold more than the rows it keeps: a
 # header of at most this many columns, and a row (even one spread over several lines by quoted line breaks) of
-# at most this many characters (a note's text is at most 2,000).
+# at most this many characters: the longest row an export writes, a link's, with both notes' texts, its label
+# and mechanism, 20 sources, 20 assumptions' texts and ids and everyone who endorses it (a name, an id and a
+# group each), every character of them escaped, and room for the other columns.
 MAX_COLUMNS = 64
-MAX_ROW_CHARS = 64 * 1024
+_LONGEST_LINK_ROW = (
+    2 * MAX_TEXT
+    + MAX_LABEL
+    + MAX_MECHANISM
+    + MAX_SOURCES * (MAX_SOURCE_TITLE + MAX_URL + len(" <>; "))
+    + MAX_ASSUMPTIONS * (MAX_TEXT + MAX_ID + 2 * len("; "))
+    + MAX_PARTICIPANTS * (MAX_PROXY_NAME + MAX_ID + MAX_GROUP_LABEL + 3 * len("; "))
+)
+MAX_ROW_CHARS = 2 * _LONGEST_LINK_ROW + 4096
+# The csv module refuses a cell over 131,072 characters unless told otherwise (for the whole process: no other
+# code here reads CSV); a cell is bounded by its row.
+csv.field_size_limit(MAX_ROW_CHARS)
 _LINE = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+")  # a line with its ending (CRLF, CR or LF), or the last one
 
 

@@ -13,6 +13,7 @@ import pytest
 
 from server import export, import_limits, imports
 from server.export import spreadsheet
+from server.export.spreadsheet import MAX_ROW_CHARS
 from server.storage.memory import MemoryStorage
 from tests.support.maps import awkward_map
 
@@ -164,9 +165,12 @@ def test_imported_participants_are_held_to_what_joining_accepts(field: str, valu
     [
         (b"text,kind\n" + b"a,impact\n" * 20_001, "notes.csv: more than 20,000 rows"),
         (b",".join([b"c"] * 65) + b"\n", "notes.csv: 65 columns; at most 64 are read"),
-        (b"text,kind\n" + b"," * 70_000 + b"\n", "notes.csv line 2: a row longer than 65,536 characters"),
-        # One row over many lines: each cell a quoted line break.
-        (b"text,kind\n" + b'"\n",' * 30_000 + b"\n", "notes.csv line 2: a row longer than 65,536 characters"),
+        (b"text,kind\n" + b"x" * (MAX_ROW_CHARS + 1) + b"\n", f"notes.csv line 2: a row longer than {MAX_ROW_CHARS:,}"),
+        # One row over many lines: a quoted cell of line breaks.
+        (
+            b'text,kind\n"' + b"\n" * MAX_ROW_CHARS + b'",impact\n',
+            f"notes.csv line 2: a row longer than {MAX_ROW_CHARS:,} characters",
+        ),
     ],
 )
 @pytest.mark.rule("P29")

@@ -9,6 +9,7 @@ from typing import Any
 
 from server.export import (
     diagrams,
+    gexf,
     graph_files,
     kumu,
     pathweaver_json,
@@ -61,7 +62,7 @@ FORMATS: dict[str, Format] = {
             "application/graphml+xml",
             lambda v, _: graph_files.graphml(v),
         ),
-        Format("gexf", "GEXF (Gephi)", "gexf", "application/gexf+xml", graph_files.gexf),
+        Format("gexf", "GEXF (Gephi)", "gexf", "application/gexf+xml", gexf.gexf),
         Format("dot", "Graphviz DOT", "dot", "text/vnd.graphviz; charset=utf-8", lambda v, _: diagrams.dot(v)),
         Format("mermaid", "Mermaid flowchart", "mmd", "text/plain; charset=utf-8", lambda v, _: diagrams.mermaid(v)),
         Format("svg", "Picture (SVG)", "svg", "image/svg+xml", lambda v, _: picture.svg(v)),

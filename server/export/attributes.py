@@ -29,7 +29,6 @@ from server.export.mapview import MapView
 
 SEPARATOR = "; "
 FIELD_SEPARATOR = " | "
-_SPECIAL = re.compile(r"[\\;|<>]")
 _DOI_ADDRESS = "https://doi.org/"
 INDICATOR_FIELDS = ("indicator", "baseline", "target", "source")
 # "title <address>", both escaped: no bare < or > in either, so the one bare pair is the address's.
@@ -68,8 +67,11 @@ LISTS = frozenset(
 LISTS_OF_NOTES = frozenset({"indicators"})
 
 
+_ESCAPES = str.maketrans({ch: "\\" + ch for ch in "\\;|<>"})
+
+
 def escape(value: str) -> str:
-    return _SPECIAL.sub(lambda m: "\\" + m.group(), value)
+    return value.translate(_ESCAPES)
 
 
 def join(values: Iterable[str], separator: str = SEPARATOR) -> str:

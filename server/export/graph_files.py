@@ -1,4 +1,4 @@
-"""GraphML (for yEd, Gephi, Cytoscape and PRSM) and GEXF (for Gephi, written by networkx).
+"""GraphML (for yEd, Gephi, Cytoscape and PRSM); GEXF is server/export/gexf.py.
 
 Both put a note where the group left it with y growing upwards, as Gephi reads positions (`x`, `y` in
 GraphML, `viz:position` in GEXF): the board's y grows downwards, so it is negated. GraphML carries each note's
@@ -9,15 +9,12 @@ opens; yEd's geometry is in its own coordinates, y downwards as on the board.
 
 from __future__ import annotations
 
-import io
 import re
 from typing import Any
 from xml.sax.saxutils import escape
 
-import networkx as nx
-
 from server.export import attributes, picture_layout
-from server.export.mapview import MapView, iso
+from server.export.mapview import MapView
 
 GRAPHML = "http://graphml.graphdrawing.org/xmlns"
 YFILES = "http://www.yworks.com/xml/graphml"
@@ -49,10 +46,14 @@ EDGE_KEYS = [
 ]
 
 
+_MARKUP = re.compile("[&<>\r]")
+
+
 def _content(text: str) -> str:
     """Text as element content that reads back exactly: XML readers turn a bare carriage return into a line
-    feed (XML 1.0, section 2.11), a character reference they keep."""
-    return escape(text, {"\r": "&#13;"})
+    feed (XML 1.0, section 2.11), a character reference they keep. Most values have nothing to escape: they
+    are looked at once (a map's 200,000 values)."""
+    return escape(text, {"\r": "&#13;"}) if _MARKUP.search(text) else text
 
 
 def _value(value: Any) -> str:
@@ -147,32 +148,3 @@ def graphml(view: MapView) -> bytes:
         out.append("    </edge>")
     out += ["  </graph>", "</graphml>", ""]
     return "\n".join(out).encode()
-
-
-def _rgb(colour: str) -> dict[str, int | float]:
-    return {"r": int(colour[1:3], 16), "g": int(colour[3:5], 16), "b": int(colour[5:7], 16), "a": 1.0}
-
-
-def _present(values: dict[str, Any]) -> dict[str, Any]:
-    """Attributes the item has: networkx declares each attribute's GEXF type from its Python type (str, int,
-    float, bool: string, long, double, boolean), and writes an absent one as no value."""
-    return {k: v for k, v in values.items() if v is not None}
-
-
-def gexf(view: MapView, exported_at: int) -> bytes:
-    view = view.for_xml()
-    extra = attributes.Attributes(view)
-    g = view.graph.copy()
-    links = {lk["id"]: lk for lk in view.links}
-    for _, _, attrs in g.edges(data=True):
-        attrs.update(_present(attributes.flat(extra.link(links[attrs["id"]]))))
-    for note_id, attrs in g.nodes(data=True):
-        attrs.update(_present(attributes.flat(extra.note(view.by_id[note_id]))))
-        attrs["label"] = attrs["text"]
-        # Gephi draws the group's layout and colours from the viz attributes (y grows downwards on the board).
-        attrs["viz"] = {"color": _rgb(attrs["colour"]), "position": {"x": attrs["x"], "y": -attrs["y"], "z": 0.0}}
-    out = io.BytesIO()
-    nx.write_gexf(g, out, encoding="utf-8")
-    # The file's own date and maker, not networkx's (which would make identical maps differ by day and version).
-    meta = f'<meta lastmodifieddate="{iso(exported_at)[:10]}">\n    <creator>Pathweaver</creator>'.encode()
-    return re.sub(rb'<meta lastmodifieddate="[^"]*">\s*<creator>[^<]*</creator>', meta, out.getvalue(), count=1)

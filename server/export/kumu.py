@@ -15,16 +15,15 @@ import orjson
 from server.export import attributes
 from server.export.mapview import MapView
 
-# Kumu's own name for an attribute where it differs from "its name with spaces".
-_FIELD = {"grade": "evidence grade", "change": "kind of change"}
+# Each attribute's Kumu field: its name with spaces, or a name that says more on its own.
+_FIELD = {
+    name: {"grade": "evidence grade", "change": "kind of change"}.get(name, name.replace("_", " "))
+    for name, _ in (*attributes.LINK_ATTRIBUTES, *attributes.NOTE_ATTRIBUTES)
+}
 
 
 def _fields(values: dict[str, Any]) -> dict[str, Any]:
-    return {
-        _FIELD.get(name, name.replace("_", " ")): value
-        for name, value in attributes.text(values, escaped=False).items()
-        if value is not None
-    }
+    return {_FIELD[name]: value for name, value in attributes.text(values, escaped=False).items() if value is not None}
 
 
 def export(view: MapView) -> bytes:

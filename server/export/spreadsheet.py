@@ -95,7 +95,7 @@ def _table(columns: list[str], rows: list[dict[str, Any]]) -> bytes:
     writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\r\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: protect(v) if isinstance(v, str) else v for k, v in row.items()})
+        writer.writerow({k: protect(v) if v and isinstance(v, str) else v for k, v in row.items()})
     return out.getvalue().encode("utf-8-sig")
 
 

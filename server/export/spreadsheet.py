@@ -66,8 +66,13 @@ PATHWAY_VOTE_COLUMNS = ["vote", "title", "closed_at", "rank", "pathway", "notes"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+_MAY_NEED_PROTECTION = frozenset(("'", *_FORMULA_START))
+
+
 def protect(value: str) -> str:
     """The cell a spreadsheet shows as text: an apostrophe before anything it would run as a formula."""
+    if value[:1] not in _MAY_NEED_PROTECTION:
+        return value  # most cells: looked at once
     return "'" + value if value.lstrip("'").startswith(_FORMULA_START) else value
 
 
@@ -92,10 +97,11 @@ def parse_time(value: str) -> int:
 
 def _table(columns: list[str], rows: list[dict[str, Any]]) -> bytes:
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\r\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: protect(v) if v and isinstance(v, str) else v for k, v in row.items()})
+    writer = csv.writer(out, lineterminator="\r\n")  # rows as lists: a DictWriter costs twice as much
+    writer.writerow(columns)
+    writer.writerows(
+        [protect(v) if v and isinstance(v, str) else v for v in map(row.__getitem__, columns)] for row in rows
+    )
     return out.getvalue().encode("utf-8-sig")
 
 

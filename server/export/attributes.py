@@ -60,13 +60,6 @@ NOTE_ATTRIBUTES: tuple[tuple[str, str], ...] = (
     ("endorsers", "string"),
     ("endorsing_groups", "string"),
 )
-# Attributes whose value is a list (joined in text formats; Kumu, being JSON, keeps them as arrays).
-LISTS = frozenset(
-    {"support", "sources", "assumption_ids", "assumptions", "endorser_ids", "endorsers", "endorsing_groups"}
-)
-LISTS_OF_NOTES = frozenset({"indicators"})
-
-
 _ESCAPES = str.maketrans({ch: "\\" + ch for ch in "\\;|<>"})
 
 
@@ -94,13 +87,9 @@ def split(text: str, separator: str = ";") -> list[str]:
             current.append(ch)
         i += 1
     values.append("".join(current))
-    return [_trim_one_space(v) for v in values] if text else []
-
-
-def _trim_one_space(value: str) -> str:
-    """A value without the one space `join` put on either side of a separator (a value itself has none there:
-    the board trims indicator fields and titles)."""
-    return value.strip(" ")
+    # Without the spaces `join` put around each separator: what is read back this way (ids, kinds of support,
+    # indicator fields) has none of its own at either end.
+    return [v.strip(" ") for v in values] if text else []
 
 
 def source_text(source: dict[str, Any], escaped: bool = True) -> str:

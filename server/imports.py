@@ -13,14 +13,14 @@ from typing import Any
 
 import orjson
 
-from server import import_limits, vote_imports
+from server import evidence_imports, import_limits, vote_imports
 from server.board import characters, ops, stories
 from server.board.change import Change
 from server.board.model import DEFAULT_KINDS, IMPORTER_ID, Board, Event, Kind, Participant, WorkshopInfo
 from server.board.refusals import Refusal
 from server.board.rules import MAX_LINKS, MAX_NOTES, MAX_QUESTION, MAX_TITLE, decide, participant_join
 from server.clock import now_ms
-from server.export import attributes, pathweaver_json, spreadsheet, strength
+from server.export import pathweaver_json, spreadsheet
 from server.import_limits import MAX_IMPORT_BYTES as MAX_IMPORT_BYTES
 from server.import_limits import ImportProblem as ImportProblem
 from server.protocol.codec import is_unpaired_surrogate
@@ -247,7 +247,7 @@ def read_csv(
         if row.get("colour"):
             note["colour"] = row["colour"]
         note.update(_written(row, where, known_authors))
-        note.update(_note_evidence(row, where))
+        note.update(evidence_imports.note_fields(row, where))
         draft.notes.append((where, note))
     link_columns = (
         *("source", "target", "label", "id", "author_id", "created_at", "updated_at"),
@@ -264,7 +264,7 @@ def read_csv(
             "target": row["target"],
             "label": row.get("label", ""),
             **_written(row, where, known_authors),
-            **_link_evidence(row, where),
+            **evidence_imports.link_fields(row, where),
         }
         draft.links.append((where, link))
     _resolve_link_ends_by_text(draft)
@@ -284,48 +284,6 @@ def _written(row: dict[str, str], where: str, known_authors: set[str]) -> dict[s
                 raise ImportProblem(
                     f"{where}: column {column!r} should be a time like 2026-11-24T10:00:00.000Z, got {row[column]!r}"
                 ) from None
-    return fields
-
-
-def _note_evidence(row: dict[str, str], where: str) -> dict[str, Any]:
-    """A note's kind of change, indicators and endorsers from the columns a Pathweaver export adds (rules P47,
-    P51), as the JSON import has them; checked by the board's rules when the map is built."""
-    fields: dict[str, Any] = {}
-    if row.get("change", "").strip():
-        fields["change"] = row["change"].strip()
-    try:
-        fields["indicators"] = attributes.parse_indicators(row.get("indicators", ""))
-    except ValueError as exc:
-        raise ImportProblem(f"{where}: column 'indicators': {exc}") from None
-    fields["endorsed_by"] = attributes.split(row.get("endorser_ids", ""))
-    return fields
-
-
-def _link_evidence(row: dict[str, str], where: str) -> dict[str, Any]:
-    """A link's evidence (rule P46) and endorsers from the columns a Pathweaver export adds: the mechanism,
-    support, sources, grade, each person's confidence and the assumption notes it rests on. The columns worked
-    out from these (the mean confidence, the assumptions' texts, the groups) are for reading, not read back."""
-    grade = row.get("grade", "").strip()
-    fields: dict[str, Any] = {
-        "mechanism": row.get("mechanism", ""),
-        "support": attributes.split(row.get("support", "")),
-        "strength": None if grade in ("", strength.GRADE_SCALE[0]) else grade,
-        "assumptions": attributes.split(row.get("assumption_ids", "")),
-        "endorsed_by": attributes.split(row.get("endorser_ids", "")),
-        "confidence": {},
-    }
-    try:
-        fields["sources"] = attributes.parse_sources(row.get("sources", ""))
-    except ValueError as exc:
-        raise ImportProblem(f"{where}: column 'sources': {exc}") from None
-    for rating in attributes.split(row.get("confidence_by", "")):
-        who, _, value = rating.rpartition("=")
-        if not who or not re.fullmatch(r"[0-9]{1,2}", value.strip()) or who in fields["confidence"]:
-            raise ImportProblem(
-                f"{where}: column 'confidence_by': expected 'participant id=1 to 5', each person once, "
-                f"got {rating[:80]!r}"
-            )
-        fields["confidence"][who] = int(value)
     return fields
 
 

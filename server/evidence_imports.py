@@ -1,7 +1,8 @@
 """The evidence columns of a Pathweaver CSV export read back (rules P46, P47, P51): a link's mechanism, support,
 sources, grade, each person's rating and the notes it rests on; a note's kind of change and indicators; who
-endorses each. They become the fields a Pathweaver JSON file has, which server/imports.py replays through the
-board's own rules once every note and link is in, so a CSV import is checked exactly as a JSON one is.
+endorses each; and the stakeholder groups and who is in which. They become the fields and operations a
+Pathweaver JSON file gives, which server/imports.py replays through the board's own rules once every note and
+link is in, so a CSV import is checked exactly as a JSON one is.
 """
 
 from __future__ import annotations
@@ -9,8 +10,25 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from server.export import attributes, strength
+from server.board.perspectives import MAX_GROUPS
+from server.export import attributes, spreadsheet, strength
 from server.import_limits import ImportProblem
+
+GROUPS_TABLE = ("groups.csv", MAX_GROUPS, spreadsheet.GROUP_COLUMNS, ("id", "label"))
+
+
+def group_frames(
+    groups: list[tuple[int, dict[str, str]]], participants: list[tuple[int, dict[str, str]]]
+) -> list[tuple[str, dict[str, Any]]]:
+    """The operations that give an imported map the stakeholder groups of groups.csv and each person's group
+    from participants.csv (rule P51), checked by the board's rules as the JSON import's are."""
+    specs = [{"id": g["id"], "label": g["label"], "colour": g.get("colour") or None} for _, g in groups]
+    frames: list[tuple[str, dict[str, Any]]] = [("groups.csv", {"op": "groups.set", "groups": specs})]
+    for line, p in participants:
+        if p.get("group"):
+            frame = {"op": "participant.group", "participant": p["id"], "group": p["group"]}
+            frames.append((f"participants.csv line {line}, column group", frame))
+    return frames
 
 
 def note_fields(row: dict[str, str], where: str) -> dict[str, Any]:

@@ -186,6 +186,7 @@ def read_csv(
     workshop_csv: bytes | None = None,
     kinds_csv: bytes | None = None,
     participants_csv: bytes | None = None,
+    groups_csv: bytes | None = None,
     fallback_title: str = "Imported map",
 ) -> MapDraft:
     """notes.csv (columns: text, kind, and optionally id, x, y, colour) and links.csv (source, target, label).
@@ -195,7 +196,8 @@ def read_csv(
     notes.csv and links.csv the author_id, created_at and updated_at columns.
     """
     _check_size(
-        b"".join(f or b"" for f in (notes_csv, links_csv, workshop_csv, kinds_csv, participants_csv)), "the files"
+        b"".join(f or b"" for f in (notes_csv, links_csv, workshop_csv, kinds_csv, participants_csv, groups_csv)),
+        "the files",
     )
     _check_storable(title, "the title")
     question = ""
@@ -221,6 +223,8 @@ def read_csv(
         )
         for line, row in table:
             draft.participants.append(import_limits.participant_fields(row, f"participants.csv line {line}"))
+        if groups_csv is not None:
+            draft.setup = evidence_imports.group_frames(_read_table(groups_csv, *evidence_imports.GROUPS_TABLE), table)
     known_authors = {p["id"] for p in draft.participants}
     note_columns = (
         *("text", "kind", "id", "x", "y", "colour", "author_id", "created_at", "updated_at"),
@@ -308,6 +312,7 @@ def read_csv_zip(data: bytes, title: str = "", fallback_title: str = "Imported m
         workshop_csv=members.get("workshop.csv"),
         kinds_csv=members.get("kinds.csv"),
         participants_csv=members.get("participants.csv"),
+        groups_csv=members.get("groups.csv"),
         fallback_title=fallback_title,
     )
 

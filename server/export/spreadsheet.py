@@ -1,6 +1,8 @@
 """CSV: notes.csv and links.csv in one zip, UTF-8 with a byte-order mark so spreadsheet programs detect it,
-with workshop.csv (title, question, times), kinds.csv (the workshop's own kinds) and participants.csv (who
-wrote what), so that importing the zip gives back the same map; and pathway_votes.csv when the facilitator
+with workshop.csv (title, question, times), kinds.csv (the workshop's own kinds), participants.csv (who
+wrote what, and their stakeholder group) and groups.csv (the groups, when there are any), so that importing
+the zip gives back the same map; the evidence, indicators and endorsements are columns of notes.csv and
+links.csv (server/export/attributes.py); and pathway_votes.csv when the facilitator
 closed a vote on pathways (rule P48): one row per pathway that got dots.
 
 Cells a spreadsheet would run as a formula (starting with = + - @, or a tab or carriage return) are
@@ -60,8 +62,9 @@ LINK_COLUMNS = [
 ]
 WORKSHOP_COLUMNS = ["title", "question", "created_at", "exported_at"]
 KIND_COLUMNS = ["name", "label", "colour"]
-PARTICIPANT_COLUMNS = ["id", "name", "colour", "role"]
-MEMBERS = ("notes.csv", "links.csv", "workshop.csv", "kinds.csv", "participants.csv")
+PARTICIPANT_COLUMNS = ["id", "name", "colour", "role", "group"]  # group: the id of their stakeholder group
+GROUP_COLUMNS = ["id", "label", "colour"]  # the stakeholder groups (rule P51), when the workshop has them
+MEMBERS = ("notes.csv", "links.csv", "workshop.csv", "kinds.csv", "participants.csv", "groups.csv")
 PATHWAY_VOTE_COLUMNS = ["vote", "title", "closed_at", "rank", "pathway", "notes", "dots"]
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -190,7 +193,8 @@ def export(view: MapView, exported_at: int) -> bytes:
         "created_at": iso_ms(w["created_at"]),
         "exported_at": iso_ms(exported_at),
     }
-    participants = [{k: p[k] for k in PARTICIPANT_COLUMNS} for p in view.snapshot["participants"]]
+    participants = [{**p, "group": p.get("group") or ""} for p in view.snapshot["participants"]]
+    groups = [{**g, "colour": g.get("colour") or ""} for g in view.snapshot.get("groups", ())]
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("notes.csv", _table(NOTE_COLUMNS, note_rows(view)))
@@ -198,6 +202,8 @@ def export(view: MapView, exported_at: int) -> bytes:
         z.writestr("workshop.csv", _table(WORKSHOP_COLUMNS, [workshop]))
         z.writestr("kinds.csv", _table(KIND_COLUMNS, [{k: kind[k] for k in KIND_COLUMNS} for kind in w["kinds"]]))
         z.writestr("participants.csv", _table(PARTICIPANT_COLUMNS, participants))
+        if groups:
+            z.writestr("groups.csv", _table(GROUP_COLUMNS, groups))
         if pathway_votes := pathway_vote_rows(view):
             z.writestr("pathway_votes.csv", _table(PATHWAY_VOTE_COLUMNS, pathway_votes))
     return buffer.getvalue()

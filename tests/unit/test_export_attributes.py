@@ -244,6 +244,21 @@ def test_indicators_and_the_kind_of_change_come_back_from_the_csv_export() -> No
     }
 
 
+@pytest.mark.rule("P51")
+def test_groups_members_and_endorsements_come_back_from_the_csv_export() -> None:
+    original = storable()
+    storage = MemoryStorage()
+    upload = imports.read_upload(render(original, "csv"), "map.csv.zip")
+    copy = storage.load_board(imports.import_map(storage, b"k" * 32, upload).created.workshop.id)
+    assert copy is not None
+    after = copy.board.to_dict()
+    assert after["groups"] == original["groups"]
+    in_group = {p["id"]: p.get("group") for p in after["participants"]}
+    assert {p["id"]: in_group[p["id"]] for p in original["participants"]} == {ANA.id: "funders", BEN.id: "field"}
+    endorsed = {item["id"]: item.get("endorsed_by") for item in (*after["notes"], *after["links"])}
+    assert (endorsed["out00001"], endorsed["lnk00001"]) == ([ANA.id, BEN.id], [BEN.id])
+
+
 @pytest.mark.parametrize(
     ("column", "cell", "message"),
     [

@@ -7,8 +7,9 @@ Python allocated during one run (tracemalloc).
     .venv/bin/python -m bench.exports [--notes 5000] [--links 10000] [--repeat 3] [--evidence]
 
 With --evidence every link carries a mechanism, support, a source, a grade, confidence and (a third of them)
-an assumption, and every outcome and impact an indicator: what the contribution report, the M&E framework
-and the PRSM and Kumu workbooks are measured on.
+an assumption, and every outcome and impact an indicator: what the contribution report, the M&E framework,
+the PRSM and Kumu workbooks and the evidence attributes of csv, graphml, gexf and kumu are measured on
+(`--evidence --formats csv,graphml,gexf,kumu`).
 """
 
 from __future__ import annotations

@@ -26,15 +26,25 @@ MAX_ZIP_RATIO = 100
 # thousand members, where an export has two. 100,000 empty members fit in a 10 MB upload and cost 60 MiB to list.
 MAX_ZIP_DIRECTORY_BYTES = 64 * 1024
 # JSON values (counted as the , : [ { that separate and open them, strings included: a safe overestimate) a
-# file may hold. One value costs up to ~70 bytes once parsed, so this keeps parsing any file within ~30 MiB; a
-# map of 7,000 notes and 14,000 links is about 380,000.
-MAX_JSON_VALUES = 400_000
+# file may hold: as many as the densest file Pathweaver's own export can write within MAX_IMPORT_BYTES, so that
+# every export that fits the upload imports. The export (server/export/pathweaver_json.py) writes one value a
+# line with two spaces of indent a level; the tightest are a link's ratings, `"p": 4,` eight spaces in, and a
+# note's `"x": 0.0,` six in: 16 bytes a line holding two counted values (the : and the ,). Fewer notes and
+# links would not do: a workshop's limits (20,000 notes, 40,000 links, 20 sources and 20 assumptions a link,
+# everyone's rating) allow far more than 10 MiB of JSON, so the upload's size is what bounds a file, and a map
+# of 5,000 notes and 10,000 links with evidence on every link (8 MB, about 544,000 values) must import. The
+# costliest values once parsed are short strings, ~110 bytes each at the parser's peak: a file of 1.3 million
+# of them costs ~150 MiB (tracemalloc; 111 MiB of resident memory, tests/unit/test_import_limits.py), about
+# what importing that largest map costs whole (~115 MiB).
+EXPORT_BYTES_PER_VALUE = 8
+MAX_JSON_VALUES = MAX_IMPORT_BYTES // EXPORT_BYTES_PER_VALUE
 # Participants a file may list: more than any workshop can have had (PATHWEAVER_MAX_PARTICIPANTS is 2,000).
 MAX_PARTICIPANTS = 10_000
 MAX_KINDS = 12  # as many note kinds as a workshop may be created with
 MAX_NAME = 40  # as long a display name as joining accepts
 MAX_PROXY_NAME = 80  # as long a name as the facilitator gives someone without a device (rule P42)
-_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+MAX_ID = 64
+_ID = re.compile(rf"[A-Za-z0-9_-]{{1,{MAX_ID}}}")
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 _ROLES = ("facilitator", "participant", "proxy")  # proxy: someone without a device (rule P42)
 _CHUNK = 64 * 1024

@@ -13,7 +13,7 @@ from typing import Any
 
 import orjson
 
-from server import import_limits, vote_imports
+from server import evidence_imports, import_limits, vote_imports
 from server.board import characters, ops, stories
 from server.board.change import Change
 from server.board.model import DEFAULT_KINDS, IMPORTER_ID, Board, Event, Kind, Participant, WorkshopInfo
@@ -186,6 +186,7 @@ def read_csv(
     workshop_csv: bytes | None = None,
     kinds_csv: bytes | None = None,
     participants_csv: bytes | None = None,
+    groups_csv: bytes | None = None,
     fallback_title: str = "Imported map",
 ) -> MapDraft:
     """notes.csv (columns: text, kind, and optionally id, x, y, colour) and links.csv (source, target, label).
@@ -195,7 +196,8 @@ def read_csv(
     notes.csv and links.csv the author_id, created_at and updated_at columns.
     """
     _check_size(
-        b"".join(f or b"" for f in (notes_csv, links_csv, workshop_csv, kinds_csv, participants_csv)), "the files"
+        b"".join(f or b"" for f in (notes_csv, links_csv, workshop_csv, kinds_csv, participants_csv, groups_csv)),
+        "the files",
     )
     _check_storable(title, "the title")
     question = ""
@@ -221,8 +223,13 @@ def read_csv(
         )
         for line, row in table:
             draft.participants.append(import_limits.participant_fields(row, f"participants.csv line {line}"))
+        if groups_csv is not None:
+            draft.setup = evidence_imports.group_frames(_read_table(groups_csv, *evidence_imports.GROUPS_TABLE), table)
     known_authors = {p["id"] for p in draft.participants}
-    note_columns = ("text", "kind", "id", "x", "y", "colour", "author_id", "created_at", "updated_at")
+    note_columns = (
+        *("text", "kind", "id", "x", "y", "colour", "author_id", "created_at", "updated_at"),
+        *("change", "indicators", "endorser_ids"),
+    )
     rows = _read_table(notes_csv, "notes.csv", MAX_NOTES, note_columns, ("text", "kind"))
     if not rows:
         raise ImportProblem("notes.csv has no rows")
@@ -244,8 +251,12 @@ def read_csv(
         if row.get("colour"):
             note["colour"] = row["colour"]
         note.update(_written(row, where, known_authors))
+        note.update(evidence_imports.note_fields(row, where))
         draft.notes.append((where, note))
-    link_columns = ("source", "target", "label", "id", "author_id", "created_at", "updated_at")
+    link_columns = (
+        *("source", "target", "label", "id", "author_id", "created_at", "updated_at"),
+        *("mechanism", "support", "sources", "grade", "confidence_by", "assumption_ids", "endorser_ids"),
+    )
     for line, row in _read_table(links_csv, "links.csv", MAX_LINKS, link_columns) if links_csv else []:
         where = f"links.csv line {line}"
         _check_storable(row, where, "column ")
@@ -257,6 +268,7 @@ def read_csv(
             "target": row["target"],
             "label": row.get("label", ""),
             **_written(row, where, known_authors),
+            **evidence_imports.link_fields(row, where),
         }
         draft.links.append((where, link))
     _resolve_link_ends_by_text(draft)
@@ -300,6 +312,7 @@ def read_csv_zip(data: bytes, title: str = "", fallback_title: str = "Imported m
         workshop_csv=members.get("workshop.csv"),
         kinds_csv=members.get("kinds.csv"),
         participants_csv=members.get("participants.csv"),
+        groups_csv=members.get("groups.csv"),
         fallback_title=fallback_title,
     )
 

@@ -9,6 +9,7 @@ existed is cleaned where it is written to XML (`for_xml`).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from pydantic_core import PydanticCustomError
@@ -32,24 +33,36 @@ def find(value: Any) -> tuple[str, str] | None:
     """The first string anywhere in a decoded JSON value (keys included) that cannot be stored: (where, what).
 
     `where` names the field as a path, e.g. `kinds[2].label` ("" for a string on its own). Walks without
-    recursion, so any nesting a JSON parser accepted is safe to walk.
+    recursion, depth first in document order, holding one iterator for each container it is inside: what it
+    holds grows with the nesting a JSON parser accepted, never with the length of a list (an import's file may
+    hold a million values).
     """
-    stack: list[tuple[str, Any]] = [("", value)]
-    while stack:
-        where, item = stack.pop()
+    stack: list[tuple[str, bool, Iterator[tuple[Any, Any]]]] = []  # (path, a dict's?, its children)
+    where, item = "", value
+    while True:
         if isinstance(item, str):
             if (what := problem(item)) is not None:
                 return where, what
         elif isinstance(item, dict):
-            children = []
-            for key, child in item.items():
-                if isinstance(key, str) and (what := problem(key)) is not None:
-                    return f"{where} key {_shown(key)}".lstrip(), what
-                children.append((f"{where}.{key}" if where else str(key), child))
-            stack.extend(reversed(children))  # depth first, in document order
+            stack.append((where, True, iter(item.items())))
         elif isinstance(item, list | tuple):
-            stack.extend(reversed([(f"{where}[{i}]", child) for i, child in enumerate(item)]))
-    return None
+            stack.append((where, False, enumerate(item)))
+        while stack:
+            parent, is_dict, children = stack[-1]
+            child = next(children, None)
+            if child is None:
+                stack.pop()
+                continue
+            key, item = child
+            if not is_dict:
+                where = f"{parent}[{key}]"
+            elif isinstance(key, str) and (what := problem(key)) is not None:
+                return f"{parent} key {_shown(key)}".lstrip(), what
+            else:
+                where = f"{parent}.{key}" if parent else str(key)
+            break
+        else:
+            return None
 
 
 def describe(where: str, what: str) -> str:

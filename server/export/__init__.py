@@ -62,9 +62,7 @@ FORMATS: dict[str, Format] = {
             "application/graphml+xml",
             lambda v, _: _module("graph_files").graphml(v),
         ),
-        Format(
-            "gexf", "GEXF (Gephi)", "gexf", "application/gexf+xml", lambda v, now: _module("graph_files").gexf(v, now)
-        ),
+        Format("gexf", "GEXF (Gephi)", "gexf", "application/gexf+xml", lambda v, now: _module("gexf").gexf(v, now)),
         Format(
             "dot", "Graphviz DOT", "dot", "text/vnd.graphviz; charset=utf-8", lambda v, _: _module("diagrams").dot(v)
         ),

@@ -1,4 +1,4 @@
-"""GraphML (for yEd, Gephi, Cytoscape and PRSM) and GEXF (for Gephi, written by networkx).
+"""GraphML (for yEd, Gephi, Cytoscape and PRSM); GEXF is server/export/gexf.py.
 
 Both put a note where the group left it with y growing upwards, as Gephi reads positions (`x`, `y` in
 GraphML, `viz:position` in GEXF): the board's y grows downwards, so it is negated. GraphML carries each note's
@@ -9,15 +9,12 @@ opens; yEd's geometry is in its own coordinates, y downwards as on the board.
 
 from __future__ import annotations
 
-import io
 import re
 from typing import Any
 from xml.sax.saxutils import escape
 
-import networkx as nx
-
-from server.export import picture_layout
-from server.export.mapview import MapView, iso
+from server.export import attributes, picture_layout
+from server.export.mapview import MapView
 
 GRAPHML = "http://graphml.graphdrawing.org/xmlns"
 YFILES = "http://www.yworks.com/xml/graphml"
@@ -37,18 +34,41 @@ NODE_KEYS = [
     ("created_at", "string"),
     ("updated_at", "string"),
     ("dots", "long"),
+    *attributes.NOTE_ATTRIBUTES,  # what it is evidenced by and who stands behind it: absent ones are left out
 ]
-EDGE_KEYS = [("id", "string"), ("label", "string"), ("author", "string"), ("created_at", "string"), ("dots", "long")]
+EDGE_KEYS = [
+    ("id", "string"),
+    ("label", "string"),
+    ("author", "string"),
+    ("created_at", "string"),
+    ("dots", "long"),
+    *attributes.LINK_ATTRIBUTES,
+]
+
+
+_MARKUP = re.compile("[&<>\r]")
 
 
 def _content(text: str) -> str:
     """Text as element content that reads back exactly: XML readers turn a bare carriage return into a line
-    feed (XML 1.0, section 2.11), a character reference they keep."""
-    return escape(text, {"\r": "&#13;"})
+    feed (XML 1.0, section 2.11), a character reference they keep. Most values have nothing to escape: they
+    are looked at once (a map's 200,000 values)."""
+    return escape(text, {"\r": "&#13;"}) if _MARKUP.search(text) else text
 
 
 def _value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"  # xs:boolean, as GraphML readers parse it
     return repr(float(value)) if isinstance(value, float) else str(value)
+
+
+def _data(owner: str, keys: list[tuple[str, str]], values: dict[str, Any]) -> list[str]:
+    """The <data> of each attribute the note or link has (an absent one has none: readers take it as unset)."""
+    return [
+        f'      <data key="{owner}_{name}">{_content(_value(values[name]))}</data>'
+        for name, _ in keys
+        if values.get(name) is not None
+    ]
 
 
 def _attrs(**attrs: str) -> str:
@@ -89,6 +109,8 @@ def graphml(view: MapView) -> bytes:
         out.append(f'  <key id="{owner[0]}_graphics" for="{owner}" yfiles.type="{owner}graphics" />')
     out.append('  <graph id="pathways" edgedefault="directed">')
     view = view.for_xml()
+    extra = attributes.Attributes(view)
+    links = {lk["id"]: lk for lk in view.links}
     for note_id, attrs in view.graph.nodes(data=True):
         colour = attrs["colour"]
         values = {
@@ -98,6 +120,7 @@ def graphml(view: MapView) -> bytes:
             "g": int(colour[3:5], 16),
             "b": int(colour[5:7], 16),
             "y": 0.0 - attrs["y"],  # 0.0 - 0.0 is 0.0, where -0.0 would read oddly
+            **attributes.flat(extra.note(view.by_id[note_id])),
         }
         lines = picture_layout.wrap(attrs["text"])
         width, height = picture_layout.note_size(lines)
@@ -111,8 +134,7 @@ def graphml(view: MapView) -> bytes:
         out.append(f"        <y:NodeLabel{_NODE_LABEL}>{escape(chr(10).join(lines))}</y:NodeLabel>")
         out.append('        <y:Shape type="roundrectangle" />')
         out.append("      </y:ShapeNode></data>")
-        for name, _ in NODE_KEYS:
-            out.append(f'      <data key="n_{name}">{_content(_value(values[name]))}</data>')
+        out += _data("n", NODE_KEYS, values)
         out.append("    </node>")
     for source, target, attrs in view.graph.edges(data=True):
         out.append(f"    <edge{_attrs(id=attrs['id'], source=source, target=target)}>")
@@ -122,25 +144,7 @@ def graphml(view: MapView) -> bytes:
         if attrs["label"]:
             out.append(f"        <y:EdgeLabel{_EDGE_LABEL}>{escape(attrs['label'])}</y:EdgeLabel>")
         out.append("      </y:PolyLineEdge></data>")
-        for name, _ in EDGE_KEYS:
-            out.append(f'      <data key="e_{name}">{_content(_value(attrs[name]))}</data>')
+        out += _data("e", EDGE_KEYS, {**attrs, **attributes.flat(extra.link(links[attrs["id"]]))})
         out.append("    </edge>")
     out += ["  </graph>", "</graphml>", ""]
     return "\n".join(out).encode()
-
-
-def _rgb(colour: str) -> dict[str, int | float]:
-    return {"r": int(colour[1:3], 16), "g": int(colour[3:5], 16), "b": int(colour[5:7], 16), "a": 1.0}
-
-
-def gexf(view: MapView, exported_at: int) -> bytes:
-    g = view.for_xml().graph.copy()
-    for _, attrs in g.nodes(data=True):
-        attrs["label"] = attrs["text"]
-        # Gephi draws the group's layout and colours from the viz attributes (y grows downwards on the board).
-        attrs["viz"] = {"color": _rgb(attrs["colour"]), "position": {"x": attrs["x"], "y": -attrs["y"], "z": 0.0}}
-    out = io.BytesIO()
-    nx.write_gexf(g, out, encoding="utf-8")
-    # The file's own date and maker, not networkx's (which would make identical maps differ by day and version).
-    meta = f'<meta lastmodifieddate="{iso(exported_at)[:10]}">\n    <creator>Pathweaver</creator>'.encode()
-    return re.sub(rb'<meta lastmodifieddate="[^"]*">\s*<creator>[^<]*</creator>', meta, out.getvalue(), count=1)

@@ -1,6 +1,8 @@
 """CSV: notes.csv and links.csv in one zip, UTF-8 with a byte-order mark so spreadsheet programs detect it,
-with workshop.csv (title, question, times), kinds.csv (the workshop's own kinds) and participants.csv (who
-wrote what), so that importing the zip gives back the same map; and pathway_votes.csv when the facilitator
+with workshop.csv (title, question, times), kinds.csv (the workshop's own kinds), participants.csv (who
+wrote what, and their stakeholder group) and groups.csv (the groups, when there are any), so that importing
+the zip gives back the same map; the evidence, indicators and endorsements are columns of notes.csv and
+links.csv (server/export/attributes.py); and pathway_votes.csv when the facilitator
 closed a vote on pathways (rule P48): one row per pathway that got dots.
 
 Cells a spreadsheet would run as a formula (starting with = + - @, or a tab or carriage return) are
@@ -21,7 +23,12 @@ from collections.abc import Collection, Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
+from server.board.evidence import MAX_ASSUMPTIONS, MAX_MECHANISM, MAX_SOURCE_TITLE, MAX_SOURCES, MAX_URL
+from server.board.perspectives import MAX_GROUP_LABEL
+from server.board.rules import MAX_LABEL, MAX_TEXT
+from server.export import attributes
 from server.export.mapview import MapView, iso
+from server.import_limits import MAX_ID, MAX_PARTICIPANTS, MAX_PROXY_NAME
 
 NOTE_COLUMNS = [
     "id",
@@ -36,6 +43,7 @@ NOTE_COLUMNS = [
     "updated_at",
     "dots",
     "author_id",
+    *(name for name, _ in attributes.NOTE_ATTRIBUTES),
 ]
 LINK_COLUMNS = [
     "id",
@@ -49,17 +57,25 @@ LINK_COLUMNS = [
     "dots",
     "updated_at",
     "author_id",
+    *(name for name, _ in attributes.LINK_ATTRIBUTES),
+    "confidence_by",  # each person's own: "participant id=4; …", the people of participants.csv
 ]
 WORKSHOP_COLUMNS = ["title", "question", "created_at", "exported_at"]
 KIND_COLUMNS = ["name", "label", "colour"]
-PARTICIPANT_COLUMNS = ["id", "name", "colour", "role"]
-MEMBERS = ("notes.csv", "links.csv", "workshop.csv", "kinds.csv", "participants.csv")
+PARTICIPANT_COLUMNS = ["id", "name", "colour", "role", "group"]  # group: the id of their stakeholder group
+GROUP_COLUMNS = ["id", "label", "colour"]  # the stakeholder groups (rule P51), when the workshop has them
+MEMBERS = ("notes.csv", "links.csv", "workshop.csv", "kinds.csv", "participants.csv", "groups.csv")
 PATHWAY_VOTE_COLUMNS = ["vote", "title", "closed_at", "rank", "pathway", "notes", "dots"]
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+_MAY_NEED_PROTECTION = frozenset(("'", *_FORMULA_START))
+
+
 def protect(value: str) -> str:
     """The cell a spreadsheet shows as text: an apostrophe before anything it would run as a formula."""
+    if value[:1] not in _MAY_NEED_PROTECTION:
+        return value  # most cells: looked at once
     return "'" + value if value.lstrip("'").startswith(_FORMULA_START) else value
 
 
@@ -84,14 +100,26 @@ def parse_time(value: str) -> int:
 
 def _table(columns: list[str], rows: list[dict[str, Any]]) -> bytes:
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\r\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: protect(v) if isinstance(v, str) else v for k, v in row.items()})
+    writer = csv.writer(out, lineterminator="\r\n")  # rows as lists: a DictWriter costs twice as much
+    writer.writerow(columns)
+    writer.writerows(
+        [protect(v) if v and isinstance(v, str) else v for v in map(row.__getitem__, columns)] for row in rows
+    )
     return out.getvalue().encode("utf-8-sig")
 
 
+def _cells(values: dict[str, Any]) -> dict[str, Any]:
+    """Attributes as cells: lists joined, absent values empty, true and false as words."""
+    flat = attributes.flat(values)
+    return {k: "" if v is None else str(v).lower() if isinstance(v, bool) else v for k, v in flat.items()}
+
+
+def confidence_by(link: dict[str, Any]) -> str:
+    return attributes.join(f"{who}={value}" for who, value in (link.get("confidence") or {}).items())
+
+
 def note_rows(view: MapView) -> list[dict[str, Any]]:
+    extra = attributes.Attributes(view)
     return [
         {
             "id": n["id"],
@@ -106,12 +134,14 @@ def note_rows(view: MapView) -> list[dict[str, Any]]:
             "updated_at": iso_ms(n["updated_at"]),
             "dots": view.dots.get(n["id"], 0),
             "author_id": n["author"],
+            **_cells(extra.note(n)),
         }
         for n in view.notes
     ]
 
 
 def link_rows(view: MapView) -> list[dict[str, Any]]:
+    extra = attributes.Attributes(view)
     return [
         {
             "id": lk["id"],
@@ -125,6 +155,8 @@ def link_rows(view: MapView) -> list[dict[str, Any]]:
             "dots": view.dots.get(lk["id"], 0),
             "updated_at": iso_ms(lk["updated_at"]),
             "author_id": lk["author"],
+            **_cells(extra.link(lk)),
+            "confidence_by": confidence_by(lk),
         }
         for lk in view.links
     ]
@@ -161,7 +193,8 @@ def export(view: MapView, exported_at: int) -> bytes:
         "created_at": iso_ms(w["created_at"]),
         "exported_at": iso_ms(exported_at),
     }
-    participants = [{k: p[k] for k in PARTICIPANT_COLUMNS} for p in view.snapshot["participants"]]
+    participants = [{**p, "group": p.get("group") or ""} for p in view.snapshot["participants"]]
+    groups = [{**g, "colour": g.get("colour") or ""} for g in view.snapshot.get("groups", ())]
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("notes.csv", _table(NOTE_COLUMNS, note_rows(view)))
@@ -169,6 +202,8 @@ def export(view: MapView, exported_at: int) -> bytes:
         z.writestr("workshop.csv", _table(WORKSHOP_COLUMNS, [workshop]))
         z.writestr("kinds.csv", _table(KIND_COLUMNS, [{k: kind[k] for k in KIND_COLUMNS} for kind in w["kinds"]]))
         z.writestr("participants.csv", _table(PARTICIPANT_COLUMNS, participants))
+        if groups:
+            z.writestr("groups.csv", _table(GROUP_COLUMNS, groups))
         if pathway_votes := pathway_vote_rows(view):
             z.writestr("pathway_votes.csv", _table(PATHWAY_VOTE_COLUMNS, pathway_votes))
     return buffer.getvalue()
@@ -176,9 +211,22 @@ def export(view: MapView, exported_at: int) -> bytes:
 
 # Bounds on a CSV file being read, so that no file can make the reader hold more than the rows it keeps: a
 # header of at most this many columns, and a row (even one spread over several lines by quoted line breaks) of
-# at most this many characters (a note's text is at most 2,000).
+# at most this many characters: the longest row an export writes, a link's, with both notes' texts, its label
+# and mechanism, 20 sources, 20 assumptions' texts and ids and everyone who endorses it (a name, an id and a
+# group each), every character of them escaped, and room for the other columns.
 MAX_COLUMNS = 64
-MAX_ROW_CHARS = 64 * 1024
+_LONGEST_LINK_ROW = (
+    2 * MAX_TEXT
+    + MAX_LABEL
+    + MAX_MECHANISM
+    + MAX_SOURCES * (MAX_SOURCE_TITLE + MAX_URL + len(" <>; "))
+    + MAX_ASSUMPTIONS * (MAX_TEXT + MAX_ID + 2 * len("; "))
+    + MAX_PARTICIPANTS * (MAX_PROXY_NAME + MAX_ID + MAX_GROUP_LABEL + 3 * len("; "))
+)
+MAX_ROW_CHARS = 2 * _LONGEST_LINK_ROW + 4096
+# The csv module refuses a cell over 131,072 characters unless told otherwise (for the whole process: no other
+# code here reads CSV); a cell is bounded by its row.
+csv.field_size_limit(MAX_ROW_CHARS)
 _LINE = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+")  # a line with its ending (CRLF, CR or LF), or the last one
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import struct
+import subprocess
+import sys
 import tracemalloc
 import zipfile
 from typing import Any
@@ -12,9 +14,11 @@ import orjson
 import pytest
 
 from server import export, import_limits, imports
+from server.board.model import Participant
 from server.export import spreadsheet
+from server.export.spreadsheet import MAX_ROW_CHARS
 from server.storage.memory import MemoryStorage
-from tests.support.maps import awkward_map
+from tests.support.maps import awkward_map, generated_map
 
 MIB = 1024 * 1024
 
@@ -103,9 +107,55 @@ def test_zip_members_share_one_unzipped_budget() -> None:
 @pytest.mark.rule("P29")
 def test_json_with_more_values_than_an_import_holds_is_refused_before_parsing() -> None:
     many = b'{"notes": [' + b",".join([b"{}"] * (import_limits.MAX_JSON_VALUES + 1)) + b"]}"
-    with pytest.raises(imports.ImportProblem, match="JSON values; an import may hold 400,000"):
+    with pytest.raises(
+        imports.ImportProblem, match=f"JSON values; an import may hold {import_limits.MAX_JSON_VALUES:,}"
+    ):
         imports.read_json(many)
     assert peak_mib(lambda: imports.read_json(many)) < 1, "refused without parsing"
+
+
+# Run in a process of its own, whose peak resident memory is all this parse (tracemalloc would take ten times as
+# long over a million allocations).
+_COSTLIEST_PARSE = """
+import resource, sys
+from server import import_limits, imports
+notes = b'"ab",' * (import_limits.MAX_JSON_VALUES - 21) + b'"ab"'  # made without a list: no peak of its own
+data = b'{"format":"pathweaver-map","schema_version":4,"workshop":{},"participants":[],"links":[],"notes":['
+data += notes + b"]}"
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+try:
+    imports.read_json(data)
+except imports.ImportProblem as problem:
+    print(problem)
+print((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) // 1024)
+"""
+
+
+@pytest.mark.rule("P29")
+def test_the_costliest_file_within_the_value_bound_parses_in_bounded_memory() -> None:
+    """Short strings cost the most once parsed (~110 bytes each at the parser's peak); a file of as many as the
+    bound allows is parsed, walked for characters that cannot be stored, and refused for its count of notes,
+    within 200 MiB more than the process held before."""
+    ran = subprocess.run([sys.executable, "-c", _COSTLIEST_PARSE], capture_output=True, text=True, timeout=110)
+    assert ran.returncode == 0, ran.stderr
+    message, peak_rise_mib = ran.stdout.splitlines()
+    assert message.startswith(f'field "notes": {import_limits.MAX_JSON_VALUES - 20:,} items')
+    assert int(peak_rise_mib) < 200
+
+
+@pytest.mark.rule("P29")
+def test_a_largest_map_with_evidence_on_every_link_exports_to_json_and_imports_back() -> None:
+    """The largest map the benchmarks make, with evidence on every link and indicators on every outcome and
+    impact: its export fits an upload, holds more JSON values than the old bound of 400,000, and imports whole."""
+    original = generated_map(5000, 10000, evidence=True)
+    data = export.export(original, "json", 0)
+    values = sum(data.count(c) for c in (b",", b":", b"[", b"{"))
+    assert len(data) <= import_limits.MAX_IMPORT_BYTES and 400_000 < values <= import_limits.MAX_JSON_VALUES
+    importer = Participant(id="importer", name="Importer", colour="#7f7f7f", role="facilitator")
+    board, _ = imports.build_events(imports.read_json(data), "w", importer, 0)
+    copy = board.to_dict()
+    for key in ("links", "notes"):
+        assert sorted(copy[key], key=lambda item: item["id"]) == sorted(original[key], key=lambda item: item["id"])
 
 
 def document(**changes: Any) -> dict[str, Any]:
@@ -164,9 +214,12 @@ def test_imported_participants_are_held_to_what_joining_accepts(field: str, valu
     [
         (b"text,kind\n" + b"a,impact\n" * 20_001, "notes.csv: more than 20,000 rows"),
         (b",".join([b"c"] * 65) + b"\n", "notes.csv: 65 columns; at most 64 are read"),
-        (b"text,kind\n" + b"," * 70_000 + b"\n", "notes.csv line 2: a row longer than 65,536 characters"),
-        # One row over many lines: each cell a quoted line break.
-        (b"text,kind\n" + b'"\n",' * 30_000 + b"\n", "notes.csv line 2: a row longer than 65,536 characters"),
+        (b"text,kind\n" + b"x" * (MAX_ROW_CHARS + 1) + b"\n", f"notes.csv line 2: a row longer than {MAX_ROW_CHARS:,}"),
+        # One row over many lines: a quoted cell of line breaks.
+        (
+            b'text,kind\n"' + b"\n" * MAX_ROW_CHARS + b'",impact\n',
+            f"notes.csv line 2: a row longer than {MAX_ROW_CHARS:,} characters",
+        ),
     ],
 )
 @pytest.mark.rule("P29")

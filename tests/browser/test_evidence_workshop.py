@@ -67,6 +67,27 @@ async def download(page: Page, title: str) -> bytes:
     return saved.read_bytes()
 
 
+async def tether_meets_its_link(page: Page, note_id: str) -> bool:
+    """Whether the tether starts on the assumption note's border and ends at the middle of its link's curve."""
+    return bool(
+        await page.evaluate(
+            """(noteId) => {
+              const tether = document.querySelector(`.tether[data-note="${noteId}"]`);
+              const line = document.querySelector(`.link[data-id="${tether.dataset.link}"] .link-line`);
+              const middle = line.getPointAtLength(line.getTotalLength() / 2);
+              const end = tether.getPointAtLength(tether.getTotalLength());
+              const start = tether.getPointAtLength(0);
+              const note = document.querySelector(`.note[data-id="${noteId}"]`).getBoundingClientRect();
+              const m = tether.getScreenCTM(), s = new DOMPoint(start.x, start.y).matrixTransform(m);
+              const onBorder = s.x >= note.left - 1 && s.x <= note.right + 1 && s.y >= note.top - 1
+                && s.y <= note.bottom + 1;
+              return Math.hypot(end.x - middle.x, end.y - middle.y) < 2 && onBorder;
+            }""",
+            note_id,
+        )
+    )
+
+
 async def tap_link_label(phone: Page, label: str) -> None:
     """On a phone a link's label is a few pixels tall at the fit: spread two fingers over it, then tap it."""
     found = await phone.locator(".link-label", has_text=label).bounding_box()
@@ -126,6 +147,11 @@ async def test_a_group_weighs_its_links_and_hands_the_report_and_the_framework_o
     await fac.select_option("#assumption-pick", "asm00001")
     await fac.click("[data-action=assumption-attach]")
     await expect(ana.locator(".assumption-list li")).to_contain_text("Officials have time to read", timeout=SETTLE)
+    # On every board the assumption is tied to the middle of its link, not left floating.
+    for page in (fac, ana, ben):
+        tether = page.locator(".tether[data-note=asm00001]")
+        await expect(tether).to_have_count(1, timeout=SETTLE)
+        assert await tether_meets_its_link(page, "asm00001")
     await note(ana, "Officials use evidence").focus()
     await ana.keyboard.press("i")
     await expect(ana.locator("[data-note-panel]")).to_be_visible()

@@ -70,7 +70,7 @@ export function arrowGeometry(a, b, bent) {
 }
 
 /** A point along a quadratic curve. */
-function along([p0, p1, p2], t) {
+export function pointAlong([p0, p1, p2], t) {
   const u = 1 - t;
   return { x: u * u * p0.x + 2 * u * t * p1.x + t * t * p2.x, y: u * u * p0.y + 2 * u * t * p1.y + t * t * p2.y };
 }
@@ -80,10 +80,10 @@ function along([p0, p1, p2], t) {
  * (touching it on either side), from the middle outwards.
  */
 function* labelSpots(curve, w, h) {
-  for (const t of LABEL_SPOTS) yield along(curve, t);
+  for (const t of LABEL_SPOTS) yield pointAlong(curve, t);
   const [p0, p1, p2] = curve;
   for (const t of LABEL_SPOTS) {
-    const p = along(curve, t);
+    const p = pointAlong(curve, t);
     const tx = 2 * (1 - t) * (p1.x - p0.x) + 2 * t * (p2.x - p1.x);
     const ty = 2 * (1 - t) * (p1.y - p0.y) + 2 * t * (p2.y - p1.y);
     const length = Math.hypot(tx, ty);

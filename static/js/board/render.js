@@ -3,6 +3,7 @@
 // goes in through textContent and attribute values.
 
 import { drawLinks } from "./arrows.js";
+import { drawTethers } from "./tethers.js";
 import { kindOf, live, notesLayer, root, ui } from "./context.js";
 import { followInk } from "./ink.js";
 import { arrangeNotes } from "./order.js";
@@ -86,6 +87,7 @@ export function render() {
 
   if (measure(resized)) reshaped = true;
   drawLinks(view, positions, { moved, reshaped, everything });
+  drawTethers(view, positions);
   arrangeNotes(view); // Tab goes through the notes as the map reads
   if (ui.panelsDirty) { ui.panelsDirty = false; renderPanels(view); }
 }

@@ -18,6 +18,7 @@ from server.accounts.rules import AccountProblem
 from server.accounts.store import AccountStorage, LastOwner
 from server.board.model import Participant
 from server.storage.base import Conflict, Storage, WorkshopRecord
+from server.workshop_templates import WorkshopTemplate
 
 SESSION_MS = 30 * 24 * 3600 * 1000  # a session lasts 30 days from sign-in
 RESET_MS = 3600 * 1000  # a reset link works for an hour, once
@@ -239,3 +240,55 @@ def facilitator(
     if record.removed_at is not None:  # rule P50 holds for accounts too
         raise NotAllowed("A facilitator removed you from this workshop.")
     return Participant(id=record.id, name=record.name, colour=record.colour, role=record.role)
+
+
+VIEWER_COLOUR = "#6b7280"
+
+
+def member_participant(
+    storage: Storage, store: AccountStorage, workshop_id: str, session_token: str | None, now: int
+) -> Participant | None:
+    """Whom a signed-in member is on an organisation's workshop: an editor or owner its facilitator; a viewer a
+    reader who is never stored and may change nothing (role "viewer"); anyone else no one."""
+    me = signed_in(store, session_token, now)
+    workshop = storage.workshop(workshop_id) if me else None
+    if me is None or workshop is None:
+        return None
+    role = workshop_role(store, workshop, me.account.id)
+    if rules.may_edit(role):
+        try:
+            return facilitator(storage, store, workshop, me.account)
+        except NotAllowed:
+            return None
+    if rules.may_read(role):
+        name = me.account.email.split("@", 1)[0][:40]
+        return Participant(id=f"viewer-{me.account.id}", name=name, colour=VIEWER_COLOUR, role="viewer")
+    return None
+
+
+def create_workshop_in(
+    storage: Storage,
+    store: AccountStorage,
+    secret_key: bytes,
+    account_id: str,
+    organisation_id: str,
+    title: str,
+    question: str,
+    template: WorkshopTemplate,
+) -> WorkshopRecord:
+    """A new workshop of the organisation, made from a template by one of its editors or owners, who facilitate
+    it with their session (no facilitator key needed, though it has one)."""
+    _require(rules.may_edit(store.role(organisation_id, account_id)), "Only editors and owners create workshops.")
+    created = workshops.create_workshop(
+        storage,
+        secret_key,
+        title,
+        question or template.question,
+        template.kinds,
+        template.phases,
+        template.lanes,
+        template=template.name,
+    )
+    store.claim_workshop(created.workshop.id, organisation_id, account_id)
+    created.workshop.organisation_id, created.workshop.owner_id = organisation_id, account_id
+    return created.workshop

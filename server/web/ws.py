@@ -21,9 +21,9 @@ from server.clock import now_ms
 from server.protocol import frames
 from server.protocol.codec import encode, peek_cid
 from server.web import throttle
-from server.web.deps import Services, bearer_token
+from server.web.deps import READ_ONLY_MESSAGE, Services, bearer_token, workshop_person
 from server.web.security import change_allowed
-from server.workshops import authenticate, was_removed
+from server.workshops import was_removed
 
 log = logging.getLogger(__name__)
 router = APIRouter()
@@ -105,7 +105,11 @@ async def board_socket(ws: WebSocket, workshop_id: str) -> None:
         )
         return
     token = bearer_token(ws, workshop_id)
-    participant = await run_in_threadpool(authenticate, svc.storage, workshop_id, token)
+    # A participant token, or an editor's or owner's account session (rule P53); a viewer reads over HTTP only.
+    participant = await workshop_person(ws, svc, workshop_id)
+    if participant is not None and participant.role == "viewer":
+        await _refuse(ws, "unauthorized", f"{READ_ONLY_MESSAGE} (rule P53)", CLOSE_UNAUTHORIZED)
+        return
     if participant is None and await run_in_threadpool(was_removed, svc.storage, workshop_id, token):
         await _refuse(ws, "participant_removed", people.REMOVED_MESSAGE, CLOSE_REMOVED)
         return

@@ -23,6 +23,7 @@ from server.accounts.records import ResetRecord
 from server.storage.sql import SqlStorage
 from server.workshops import hash_secret
 from tests.integration.conftest import ServerWith
+from tests.integration.test_security import InlineCode, assert_defended
 from tests.support.client import create_workshop
 from tests.support.databases import BACKENDS, database_url
 from tests.support.server import ROOT, ServerProcess
@@ -511,3 +512,32 @@ async def test_closed_sign_up_leaves_only_invitations(server_with: ServerWith) -
             link = await owner.invite(organisation.group(1), "new@example.org", "editor")
             joined = await newcomer.post(link, {"how": "signup", "email": "new@example.org", "password": PASSWORD})
             assert joined.status_code == 303 and newcomer.session is not None
+
+
+async def test_every_account_page_carries_the_browser_defences_and_runs_no_inline_code(server: ServerProcess) -> None:
+    async with browsers(server, 3) as (owner, viewer, stranger):
+        organisation = await owner.sign_up()
+        workshop = await owner.create_workshop(organisation)
+        link = await owner.invite(organisation, "someone@example.org", "editor")
+        await member(owner, organisation, "viewer", viewer)
+        pages = [
+            (stranger, "/signup"),
+            (stranger, "/signin"),
+            (stranger, link),
+            (stranger, "/reset/some-token"),
+            (stranger, "/invite/not-an-invitation"),
+            (owner, "/account"),
+            (owner, f"/o/{organisation}"),
+            (owner, link),
+            (owner, f"/w/{workshop}"),
+            (viewer, f"/o/{organisation}"),
+            (viewer, f"/w/{workshop}/list"),
+            (viewer, "/o/not-an-organisation"),
+        ]
+        for b, path in pages:
+            r = await b.get(path)
+            assert r.headers["content-type"].startswith("text/html"), path
+            assert_defended(r)
+            inline = InlineCode()
+            inline.feed(r.text)
+            assert inline.found == [], f"{path} has code a strict policy blocks: {inline.found}"

@@ -541,3 +541,20 @@ async def test_every_account_page_carries_the_browser_defences_and_runs_no_inlin
             inline = InlineCode()
             inline.feed(r.text)
             assert inline.found == [], f"{path} has code a strict policy blocks: {inline.found}"
+
+
+async def test_the_session_cookie_is_secure_over_https_or_when_settings_say_so(server_with: ServerWith) -> None:
+    async with server_with(trusted_proxies="127.0.0.1", password_hashing="cheapest") as behind_proxy:
+        async with browsers(behind_proxy, 2) as (plain, https):
+            r = await plain.post("/signup", {"email": "p@example.org", "password": PASSWORD, "organisation": "C"})
+            assert "Secure" not in r.headers["set-cookie"]
+            r = await https.http.post(
+                "/signup",
+                data={"email": "s@example.org", "password": PASSWORD, "organisation": "C"},
+                headers={"Origin": behind_proxy.url, "X-Forwarded-Proto": "https"},
+            )
+            assert r.status_code == 303 and "Secure" in r.headers["set-cookie"]
+    async with server_with(secure_cookies="1", password_hashing="cheapest") as configured:
+        async with browsers(configured, 1) as (b,):
+            r = await b.post("/signup", {"email": "c@example.org", "password": PASSWORD, "organisation": "C"})
+            assert r.status_code == 303 and "Secure" in r.headers["set-cookie"]

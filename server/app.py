@@ -19,6 +19,7 @@ from server.room import RoomSettings
 from server.rooms import Rooms
 from server.storage import open_storage
 from server.web import account_pages, checks, errors, exports, http, layout, pages, short_code_pages, throttle, ws
+from server.web.account_sockets import AccountSockets
 from server.web.deps import Services
 from server.web.security import BrowserDefences
 
@@ -33,6 +34,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             storage,
             RoomSettings(max_frame_bytes=settings.max_frame_bytes, recent_ids=settings.recent_ids),
         )
+        app.state.account_sockets = AccountSockets()
         app.state.services = Services(
             settings=settings,
             storage=storage,

@@ -22,17 +22,22 @@ def _password(args: argparse.Namespace) -> str:
 
 
 def add_user(args: argparse.Namespace) -> int:
-    from server.accounts import service
+    from server.accounts import rules, service
     from server.accounts.passwords import Passwords
     from server.accounts.rules import AccountProblem
     from server.clock import now_ms
 
+    try:  # everything checked before anything is stored: a bad name makes no account either
+        rules.normalise_email(args.email)
+        name = rules.organisation_name(args.org) if args.org is not None else None
+    except AccountProblem as problem:
+        raise CommandError(str(problem)) from None
     password = _password(args)
     settings, storage = _storage(args)
     try:
         store: Any = storage
         account = service.create_account(store, Passwords(settings.password_hashing), args.email, password, now_ms())
-        organisation = service.create_organisation(store, account.id, args.org, now_ms()) if args.org else None
+        organisation = service.create_organisation(store, account.id, name, now_ms()) if name else None
     except AccountProblem as problem:
         raise CommandError(str(problem)) from None
     finally:

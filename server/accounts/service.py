@@ -108,9 +108,11 @@ def signed_in(store: AccountStorage, token: str | None, now: int) -> SignedIn | 
     return SignedIn(account, session) if account else None
 
 
-def sign_out(store: AccountStorage, token: str | None) -> None:
+def sign_out(store: AccountStorage, token: str | None) -> str | None:
+    """End the session; its hash (its sockets close too)."""
     if token_hash := _hashed(token):
         store.end_session(token_hash)
+    return token_hash
 
 
 def sign_out_everywhere(store: AccountStorage, account_id: str) -> None:
@@ -137,11 +139,12 @@ def reset_token(store: AccountStorage, email: str, now: int) -> str:
     return token
 
 
-def reset_password(store: AccountStorage, passwords: Passwords, token: str, password: str, now: int) -> bool:
-    """Use a reset token: the new password, every session ended. False for a used, expired or unknown token."""
+def reset_password(store: AccountStorage, passwords: Passwords, token: str, password: str, now: int) -> str | None:
+    """Use a reset token: the new password, every session ended; the account's id. None for a used, expired or
+    unknown token."""
     token_hash = _hashed(token)
     rules.check_password(password)
-    return token_hash is not None and store.use_reset(token_hash, now, passwords.hash(password)) is not None
+    return store.use_reset(token_hash, now, passwords.hash(password)) if token_hash else None
 
 
 # -- organisations and members ----------------------------------------------------------------------------
@@ -245,25 +248,45 @@ def facilitator(
 VIEWER_COLOUR = "#6b7280"
 
 
-def member_participant(
+@dataclass(frozen=True, slots=True)
+class MemberAccess:
+    """A member's way onto an organisation's workshop: as whom, and through which account, session and
+    organisation (so that its sockets can be closed when any of them ends)."""
+
+    participant: Participant
+    account_id: str
+    session_hash: str
+    organisation_id: str
+
+
+def member_access(
     storage: Storage, store: AccountStorage, workshop_id: str, session_token: str | None, now: int
-) -> Participant | None:
+) -> MemberAccess | None:
     """Whom a signed-in member is on an organisation's workshop: an editor or owner its facilitator; a viewer a
     reader who is never stored and may change nothing (role "viewer"); anyone else no one."""
     me = signed_in(store, session_token, now)
     workshop = storage.workshop(workshop_id) if me else None
-    if me is None or workshop is None:
+    if me is None or workshop is None or workshop.organisation_id is None:
         return None
     role = workshop_role(store, workshop, me.account.id)
     if rules.may_edit(role):
         try:
-            return facilitator(storage, store, workshop, me.account)
+            person = facilitator(storage, store, workshop, me.account)
         except NotAllowed:
             return None
-    if rules.may_read(role):
+    elif rules.may_read(role):
         name = me.account.email.split("@", 1)[0][:40]
-        return Participant(id=f"viewer-{me.account.id}", name=name, colour=VIEWER_COLOUR, role="viewer")
-    return None
+        person = Participant(id=f"viewer-{me.account.id}", name=name, colour=VIEWER_COLOUR, role="viewer")
+    else:
+        return None
+    return MemberAccess(person, me.account.id, me.session.token_hash, workshop.organisation_id)
+
+
+def member_participant(
+    storage: Storage, store: AccountStorage, workshop_id: str, session_token: str | None, now: int
+) -> Participant | None:
+    access = member_access(storage, store, workshop_id, session_token, now)
+    return access.participant if access else None
 
 
 def create_workshop_in(

@@ -19,6 +19,7 @@ from server.board import characters
 from server.clock import now_ms
 from server.storage.base import Conflict
 from server.web import throttle
+from server.web.account_sockets import account_sockets
 from server.web.deps import SESSION_COOKIE, Services, ServicesDep
 from server.web.pages import _page, _problem, templates
 
@@ -124,7 +125,8 @@ async def sign_in(request: Request, svc: ServicesDep, email: Email, password: Pa
 
 @router.post("/signout")
 async def sign_out(request: Request, svc: ServicesDep) -> Response:
-    await _run(service.sign_out, svc.accounts, request.cookies.get(SESSION_COOKIE))
+    if ended := await _run(service.sign_out, svc.accounts, request.cookies.get(SESSION_COOKIE)):
+        account_sockets(request).session_ended(ended)
     response = RedirectResponse("/signin", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
@@ -155,6 +157,7 @@ async def change_password(request: Request, svc: ServicesDep, current: Password,
         await _run(service.change_password, svc.accounts, svc.passwords, me, current, new)
     except AccountProblem as problem:
         return await _account_page(request, svc, me, 422, password_error=str(problem))
+    account_sockets(request).account_signed_out(me.account.id, keep_session=me.session.token_hash)
     return await _account_page(request, svc, me, done="Password changed. Your other sessions are signed out.")
 
 
@@ -163,6 +166,7 @@ async def sign_out_everywhere(request: Request, svc: ServicesDep) -> Response:
     if (me := await _me(request, svc)) is None:
         return _to_sign_in()
     await _run(service.sign_out_everywhere, svc.accounts, me.account.id)
+    account_sockets(request).account_signed_out(me.account.id)
     response = RedirectResponse("/signin", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
@@ -196,7 +200,7 @@ async def reset(request: Request, token: str, svc: ServicesDep, password: Passwo
         done = await _run(service.reset_password, svc.accounts, svc.passwords, token, password, now_ms())
     except AccountProblem as problem:
         return _page(request, "reset.html", 422, token=token[: service.MAX_TOKEN], error=str(problem))
-    if not done:
+    if done is None:
         limits.join_failed(address)
         return _problem(
             request,
@@ -204,6 +208,7 @@ async def reset(request: Request, token: str, svc: ServicesDep, password: Passwo
             "It has been used, or it is more than an hour old. Ask for a new one.",
             410,
         )
+    account_sockets(request).account_signed_out(done)
     return _page(request, "signin.html", done="Your password is changed: sign in with it.")
 
 
@@ -340,7 +345,10 @@ async def change_member(
         "member_error",
         lambda me: service.change_role(svc.accounts, me.account.id, organisation_id, account_id[:40], new_role),
     )
-    return changed if isinstance(changed, Response) else RedirectResponse(f"/o/{organisation_id}", status_code=303)
+    if isinstance(changed, Response):
+        return changed
+    account_sockets(request).membership_changed(account_id, organisation_id)
+    return RedirectResponse(f"/o/{organisation_id}", status_code=303)
 
 
 # -- invitations ------------------------------------------------------------------------------------------

@@ -61,16 +61,22 @@ class ApiError(HTTPException):
         self.code, self.message = code, message
 
 
-async def workshop_person(conn: HTTPConnection, svc: Services, workshop_id: str) -> Participant | None:
+async def workshop_access(
+    conn: HTTPConnection, svc: Services, workshop_id: str
+) -> tuple[Participant | None, accounts.MemberAccess | None]:
     """Whom a request speaks for on a workshop: the participant its token names, else the member of the
-    workshop's organisation its account session names (rule P53) — a viewer with role "viewer", who may only read."""
+    workshop's organisation its account session names (rule P53) — a viewer with role "viewer", who may only
+    read — with the membership it came through."""
     participant = await run_in_threadpool(authenticate, svc.storage, workshop_id, bearer_token(conn, workshop_id))
     session = conn.cookies.get(SESSION_COOKIE)
     if participant is not None or session is None:
-        return participant
-    return await run_in_threadpool(
-        accounts.member_participant, svc.storage, svc.accounts, workshop_id, session, now_ms()
-    )
+        return participant, None
+    access = await run_in_threadpool(accounts.member_access, svc.storage, svc.accounts, workshop_id, session, now_ms())
+    return (access.participant, access) if access else (None, None)
+
+
+async def workshop_person(conn: HTTPConnection, svc: Services, workshop_id: str) -> Participant | None:
+    return (await workshop_access(conn, svc, workshop_id))[0]
 
 
 READ_ONLY_MESSAGE = "you may view this organisation's maps but not change them: ask an owner to make you an editor"

@@ -21,7 +21,8 @@ from server.clock import now_ms
 from server.protocol import frames
 from server.protocol.codec import encode, peek_cid
 from server.web import throttle
-from server.web.deps import READ_ONLY_MESSAGE, Services, bearer_token, workshop_person
+from server.web.account_sockets import account_sockets
+from server.web.deps import READ_ONLY_MESSAGE, Services, bearer_token, workshop_access
 from server.web.security import change_allowed
 from server.workshops import was_removed
 
@@ -106,7 +107,7 @@ async def board_socket(ws: WebSocket, workshop_id: str) -> None:
         return
     token = bearer_token(ws, workshop_id)
     # A participant token, or an editor's or owner's account session (rule P53); a viewer reads over HTTP only.
-    participant = await workshop_person(ws, svc, workshop_id)
+    participant, access = await workshop_access(ws, svc, workshop_id)
     if participant is not None and participant.role == "viewer":
         await _refuse(ws, "unauthorized", f"{READ_ONLY_MESSAGE} (rule P53)", CLOSE_UNAUTHORIZED)
         return
@@ -123,6 +124,8 @@ async def board_socket(ws: WebSocket, workshop_id: str) -> None:
     conn = SocketConnection(ws, participant, svc.settings.max_queued_frames)
     gate = throttle.limits(ws).frame_gate(participant.id, throttle.client_address(ws))
     room.join(conn, since, ws.query_params.get("epoch"))
+    if access is not None:  # closes when the session or the membership that opened it ends
+        account_sockets(ws).add(access, conn)
     await run_in_threadpool(svc.storage.touch_participant, participant.id, now_ms())
     try:
         while True:
@@ -139,6 +142,7 @@ async def board_socket(ws: WebSocket, workshop_id: str) -> None:
         # RuntimeError: a failed send from the writer task already marked the socket disconnected.
         pass
     finally:
+        account_sockets(ws).discard(conn)
         room.leave(conn)
         await conn.finish()
         svc.rooms.release(room)

@@ -59,6 +59,8 @@ async def test_sign_up_create_invite_a_viewer_who_reads_the_map_and_cannot_edit(
     await expect(owner.locator(".note-row-text", has_text="Officials ask for evidence earlier")).to_be_visible()
 
     await owner.goto(f"{server.url}/account")
+    await owner.screenshot(path=str(SCREENSHOTS / "accounts-account.png"), full_page=True)
+    await no_sideways_scroll(owner)
     await owner.click("text=Centre for Evidence in Practice")
     await owner.fill("#invite-email", "viewer@example.org")
     await owner.select_option("#invite-role", "viewer")

@@ -4,6 +4,7 @@ page on another origin, and stale sessions and links."""
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import os
 import re
@@ -558,3 +559,82 @@ async def test_the_session_cookie_is_secure_over_https_or_when_settings_say_so(s
         async with browsers(configured, 1) as (b,):
             r = await b.post("/signup", {"email": "c@example.org", "password": PASSWORD, "organisation": "C"})
             assert r.status_code == 303 and "Secure" in r.headers["set-cookie"]
+
+
+@asynccontextmanager
+async def open_socket(server: ServerProcess, workshop_id: str, session: str | None) -> AsyncIterator[Any]:
+    headers = {"Origin": server.url, "Cookie": f"pw_session={session}"}
+    async with websockets.connect(f"{server.ws_url}/api/workshops/{workshop_id}/ws", additional_headers=headers) as ws:
+        assert orjson.loads(await ws.recv())["type"] == "welcome"
+        yield ws
+
+
+async def closed_by_server(ws: Any) -> tuple[int | None, list[str]]:
+    """Read until the server closes the socket: its close code and the error codes it sent first."""
+    errors: list[str] = []
+    try:
+        async with asyncio.timeout(10):
+            async for raw in ws:
+                frame = orjson.loads(raw)
+                if frame["type"] == "error":
+                    errors.append(frame["code"])
+    except TimeoutError:
+        return None, errors
+    except websockets.ConnectionClosed:
+        pass  # closed with a code other than 1000
+    return ws.close_code, errors
+
+
+async def still_open(ws: Any) -> bool:
+    """Whether the socket still answers: a ping comes back."""
+    pong = await ws.ping()
+    async with asyncio.timeout(10):
+        await pong
+    return True
+
+
+@pytest.mark.rule("P53")
+async def test_sockets_opened_by_a_session_close_when_it_ends(server: ServerProcess) -> None:
+    async with browsers(server, 2) as (laptop, phone):
+        organisation = await laptop.sign_up()
+        workshop = await laptop.create_workshop(organisation)
+        await phone.sign_in(laptop.email)
+        async with (
+            open_socket(server, workshop, laptop.session) as here,
+            open_socket(server, workshop, phone.session) as there,
+        ):
+            assert (await laptop.post("/signout")).status_code == 303
+            assert await closed_by_server(here) == (4001, ["unauthorized"])
+            assert await still_open(there)  # the phone's session goes on
+        await laptop.sign_in(laptop.email)
+        async with (
+            open_socket(server, workshop, laptop.session) as here,
+            open_socket(server, workshop, phone.session) as there,
+        ):
+            done = await laptop.post("/account/password", {"current": PASSWORD, "new": "a new password!"})
+            assert done.status_code == 200
+            assert await closed_by_server(there) == (4001, ["unauthorized"])  # other sessions end
+            assert await still_open(here)  # this one stays signed in
+            assert (await laptop.post("/account/signout-everywhere")).status_code == 303
+            assert await closed_by_server(here) == (4001, ["unauthorized"])
+
+
+@pytest.mark.rule("P53")
+async def test_a_members_sockets_close_when_they_are_removed_or_made_a_viewer(server: ServerProcess) -> None:
+    async with browsers(server, 2) as (owner, editor):
+        organisation = await owner.sign_up()
+        workshop = await owner.create_workshop(organisation)
+        await member(owner, organisation, "editor", editor)
+        page = (await owner.get(f"/o/{organisation}")).text
+        found = re.search(rf'data-member="{re.escape(editor.email)}".*?/members/([^"]+)"', page, re.S)
+        assert found
+        async with (
+            open_socket(server, workshop, editor.session) as ws,
+            open_socket(server, workshop, owner.session) as owners,
+        ):
+            assert (
+                await owner.post(f"/o/{organisation}/members/{found.group(1)}", {"role": "viewer"})
+            ).status_code == 303
+            assert await closed_by_server(ws) == (4001, ["unauthorized"])
+            assert await still_open(owners)
+        assert (await socket_answer(server, workshop, editor.session))["code"] == "unauthorized"

@@ -36,7 +36,8 @@ class AccountStorage(Protocol):
     def set_password(self, account_id: str, password_hash: str, keep_session: str | None) -> None:
         """Replace the password hash and end every session of the account but `keep_session` (a token hash)."""
 
-    def add_session(self, session: SessionRecord) -> None: ...
+    def add_session(self, session: SessionRecord) -> None:
+        """Store the session, and forget the account's sessions expired by its `created_at`, so they never pile up."""
 
     def session(self, token_hash: str) -> SessionRecord | None: ...
 

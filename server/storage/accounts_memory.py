@@ -55,6 +55,13 @@ class AccountsInMemory:
         with self._lock:
             if session.token_hash in self._sessions:
                 raise Conflict("session token hash already in use")
+            expired = [
+                h
+                for h, s in self._sessions.items()
+                if s.account_id == session.account_id and s.expires_at <= session.created_at
+            ]
+            for token_hash in expired:
+                del self._sessions[token_hash]
             self._sessions[session.token_hash] = copy.copy(session)
 
     def session(self, token_hash: str) -> SessionRecord | None:

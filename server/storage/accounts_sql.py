@@ -68,6 +68,11 @@ class AccountsInSql:
 
     def add_session(self, session: SessionRecord) -> None:
         with self._transaction(write=True) as conn:
+            conn.execute(
+                delete(_sessions).where(
+                    _sessions.c.account_id == session.account_id, _sessions.c.expires_at <= session.created_at
+                )
+            )
             conn.execute(insert(_sessions).values(**_fields(session)))
 
     def session(self, token_hash: str) -> SessionRecord | None:

@@ -76,6 +76,17 @@ def test_sessions_end_one_at_a_time_or_all_together(storage: Storage) -> None:
     assert store.session("s3") is not None  # another account's session is untouched
 
 
+def test_a_new_session_clears_the_accounts_expired_ones(storage: Storage) -> None:
+    store = accounts(storage)
+    store.add_account(account("a1"))
+    store.add_account(account("a2"))
+    store.add_session(session("old", "a1", expires_at=50))
+    store.add_session(session("theirs", "a2", expires_at=50))
+    store.add_session(SessionRecord(token_hash="new", account_id="a1", created_at=60, expires_at=1000))
+    assert store.session("old") is None and store.session("new") is not None
+    assert store.session("theirs") is not None  # another account's, left for its own next sign-in
+
+
 def test_a_new_password_ends_every_session_but_the_one_kept(storage: Storage) -> None:
     store = accounts(storage)
     store.add_account(account("a1"))

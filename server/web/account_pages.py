@@ -17,7 +17,6 @@ from server.accounts.rules import AccountProblem
 from server.accounts.service import NotAllowed, SignedIn
 from server.board import characters
 from server.clock import now_ms
-from server.storage.base import Conflict
 from server.web import throttle
 from server.web.account_sockets import account_sockets
 from server.web.deps import SESSION_COOKIE, Services, ServicesDep
@@ -56,10 +55,6 @@ def _to_sign_in() -> Response:
     return RedirectResponse("/signin", status_code=303)
 
 
-async def _run(call: Callable[..., T], *args: Any) -> T:
-    return await run_in_threadpool(call, *args)
-
-
 # -- signing up, in and out -------------------------------------------------------------------------------
 
 
@@ -86,7 +81,7 @@ async def sign_up(request: Request, svc: ServicesDep, email: Email, password: Pa
     if refused := throttle.limits(request).creation(throttle.client_address(request)):
         return throttle.too_many_page(request, refused)
     try:
-        _, made, token = await _run(
+        _, made, token = await run_in_threadpool(
             service.sign_up, svc.accounts, svc.passwords, email, password, organisation, now_ms()
         )
     except AccountProblem as problem:
@@ -101,7 +96,7 @@ async def _signed_in_or_refused(request: Request, svc: Services, email: str, pas
     limits, key = throttle.limits(request), email.strip().lower()[: rules.MAX_EMAIL]
     if refused := limits.sign_in(throttle.client_address(request), key):
         return throttle.too_many_page(request, refused)
-    token = await _run(service.sign_in, svc.accounts, svc.passwords, email, password, now_ms())
+    token = await run_in_threadpool(service.sign_in, svc.accounts, svc.passwords, email, password, now_ms())
     if token is None:
         limits.sign_in_failed(key)
         return _page(request, "signin.html", 401, error="That email and password do not match an account.")
@@ -125,7 +120,7 @@ async def sign_in(request: Request, svc: ServicesDep, email: Email, password: Pa
 
 @router.post("/signout")
 async def sign_out(request: Request, svc: ServicesDep) -> Response:
-    if ended := await _run(service.sign_out, svc.accounts, request.cookies.get(SESSION_COOKIE)):
+    if ended := await run_in_threadpool(service.sign_out, svc.accounts, request.cookies.get(SESSION_COOKIE)):
         account_sockets(request).session_ended(ended)
     response = RedirectResponse("/signin", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
@@ -136,7 +131,7 @@ async def sign_out(request: Request, svc: ServicesDep) -> Response:
 
 
 async def _account_page(request: Request, svc: Services, me: SignedIn, status: int = 200, **extra: Any) -> Response:
-    organisations = await _run(svc.accounts.organisations_of, me.account.id)
+    organisations = await run_in_threadpool(svc.accounts.organisations_of, me.account.id)
     return _page(request, "account.html", status, me=me.account, organisations=organisations, **extra)
 
 
@@ -154,7 +149,7 @@ async def change_password(request: Request, svc: ServicesDep, current: Password,
     if refused := throttle.limits(request).sign_in(throttle.client_address(request), me.account.email):
         return throttle.too_many_page(request, refused)
     try:
-        await _run(service.change_password, svc.accounts, svc.passwords, me, current, new)
+        await run_in_threadpool(service.change_password, svc.accounts, svc.passwords, me, current, new)
     except AccountProblem as problem:
         return await _account_page(request, svc, me, 422, password_error=str(problem))
     account_sockets(request).account_signed_out(me.account.id, keep_session=me.session.token_hash)
@@ -165,7 +160,7 @@ async def change_password(request: Request, svc: ServicesDep, current: Password,
 async def sign_out_everywhere(request: Request, svc: ServicesDep) -> Response:
     if (me := await _me(request, svc)) is None:
         return _to_sign_in()
-    await _run(service.sign_out_everywhere, svc.accounts, me.account.id)
+    await run_in_threadpool(service.sign_out_everywhere, svc.accounts, me.account.id)
     account_sockets(request).account_signed_out(me.account.id)
     response = RedirectResponse("/signin", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
@@ -177,7 +172,7 @@ async def new_organisation(request: Request, svc: ServicesDep, name: Text) -> Re
     if (me := await _me(request, svc)) is None:
         return _to_sign_in()
     try:
-        made = await _run(service.create_organisation, svc.accounts, me.account.id, name, now_ms())
+        made = await run_in_threadpool(service.create_organisation, svc.accounts, me.account.id, name, now_ms())
     except AccountProblem as problem:
         return await _account_page(request, svc, me, 422, organisation_error=str(problem))
     return RedirectResponse(f"/o/{made.id}", status_code=303)
@@ -197,7 +192,7 @@ async def reset(request: Request, token: str, svc: ServicesDep, password: Passwo
     if refused := limits.code_lookup(address):
         return throttle.too_many_page(request, refused)
     try:
-        done = await _run(service.reset_password, svc.accounts, svc.passwords, token, password, now_ms())
+        done = await run_in_threadpool(service.reset_password, svc.accounts, svc.passwords, token, password, now_ms())
     except AccountProblem as problem:
         return _page(request, "reset.html", 422, token=token[: service.MAX_TOKEN], error=str(problem))
     if done is None:
@@ -256,7 +251,7 @@ async def _act(
     try:
         return await run_in_threadpool(call, me)
     except NotAllowed as refused:
-        if await _run(svc.accounts.role, organisation_id, me.account.id) is None:
+        if await run_in_threadpool(svc.accounts.role, organisation_id, me.account.id) is None:
             return _problem(request, "Not your organisation", "You are not a member of this organisation.", 404)
         return await _organisation_page(request, svc, me, organisation_id, 403, **{error_key: str(refused)})
     except AccountProblem as problem:
@@ -410,18 +405,20 @@ async def accept_invitation(
     elif how == "signup":
         if refused := limits.creation(address):
             return throttle.too_many_page(request, refused)
-        if await _run(service.pending_invitation, svc.accounts, token, now_ms()) is None:
+        if await run_in_threadpool(service.pending_invitation, svc.accounts, token, now_ms()) is None:
             return await _invitation_page(request, svc, token)
         try:
-            account = await _run(service.create_account, svc.accounts, svc.passwords, email, password, now_ms())
-        except (AccountProblem, Conflict) as problem:
+            account = await run_in_threadpool(
+                service.create_account, svc.accounts, svc.passwords, email, password, now_ms()
+            )
+        except AccountProblem as problem:  # create_account turns a taken email into one
             return await _invitation_page(request, svc, token, 422, signup_error=str(problem))
-        session = await _run(service.start_session, svc.accounts, account.id, now_ms())
+        session = await run_in_threadpool(service.start_session, svc.accounts, account.id, now_ms())
     me = await run_in_threadpool(service.signed_in, svc.accounts, session, now_ms()) if session else None
     me = me or await _me(request, svc)
     if me is None:
         return _to_sign_in()
-    accepted = await _run(service.accept_invitation, svc.accounts, token, me.account.id, now_ms())
+    accepted = await run_in_threadpool(service.accept_invitation, svc.accounts, token, me.account.id, now_ms())
     if accepted is None:
         limits.join_failed(address)
         return await _invitation_page(request, svc, token)

@@ -6,16 +6,20 @@ import asyncio
 import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import cast
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from server import memory
+from server.accounts.passwords import Passwords
+from server.accounts.store import AccountStorage
 from server.config import Settings
 from server.room import RoomSettings
 from server.rooms import Rooms
 from server.storage import open_storage
-from server.web import checks, errors, exports, http, layout, pages, short_code_pages, throttle, ws
+from server.web import account_pages, checks, errors, exports, http, layout, pages, short_code_pages, throttle, ws
+from server.web.account_sockets import AccountSockets
 from server.web.deps import Services
 from server.web.security import BrowserDefences
 
@@ -30,7 +34,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             storage,
             RoomSettings(max_frame_bytes=settings.max_frame_bytes, recent_ids=settings.recent_ids),
         )
-        app.state.services = Services(settings=settings, storage=storage, rooms=rooms, secret_key=settings.secret_key())
+        app.state.account_sockets = AccountSockets()
+        app.state.services = Services(
+            settings=settings,
+            storage=storage,
+            rooms=rooms,
+            secret_key=settings.secret_key(),
+            accounts=cast(AccountStorage, storage),  # every store keeps accounts too (server/storage/accounts_*.py)
+            passwords=Passwords(settings.password_hashing),
+        )
         # Everything loaded so far lives as long as the process: keep the collector from walking it again and
         # again (a full collection over a large heap is a pause every connected client feels).
         gc.collect()
@@ -57,6 +69,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(ws.router)
     app.include_router(pages.router)
     app.include_router(short_code_pages.router)
+    app.include_router(account_pages.router)
     app.mount("/static", StaticFiles(directory=pages.ROOT / "static"), name="static")
     app.add_middleware(
         BrowserDefences, settings=settings, docs_paths=(app.docs_url, app.redoc_url, app.swagger_ui_oauth2_redirect_url)

@@ -1,4 +1,4 @@
-"""The `pathweaver` command: `serve`, `export` and `import`, on the same core the server uses."""
+"""The `pathweaver` command: `serve`, `export`, `import` and `user`, on the same core the server uses."""
 
 from __future__ import annotations
 
@@ -184,6 +184,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--database-url", default=None)
     p.add_argument("--base-url", default="http://127.0.0.1:8000", help="where the server runs, for the printed links")
     p.set_defaults(func=import_map)
+
+    from server import cli_users
+
+    cli_users.add_commands(sub)
     return parser
 
 

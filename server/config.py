@@ -43,6 +43,11 @@ class Settings:
     # Client operation ids and deleted ids each room holds exactly in memory; older ones are read from storage.
     recent_ids: int = 10_000
     secure_cookies: bool = False
+    # Whether anyone may make an account (and its first organisation) on the web; when closed, only invitations
+    # (and `pathweaver user add`) make accounts.
+    open_sign_up: bool = True
+    # How passwords are hashed (server/accounts/passwords.py): "standard"; tests use "cheapest".
+    password_hashing: str = "standard"
     # The key join codes are derived from. Keep it with the database: if it changes, join links change.
     secret_key_file: Path = DEFAULT_SECRET_KEY_FILE
 
@@ -72,6 +77,8 @@ class Settings:
             "trusted_proxies": _items(env.get("PATHWEAVER_TRUSTED_PROXIES", "")),
             "recent_ids": int(env.get("PATHWEAVER_RECENT_IDS", 10_000)),
             "secure_cookies": env.get("PATHWEAVER_SECURE_COOKIES", "") in ("1", "true", "yes"),
+            "open_sign_up": env.get("PATHWEAVER_OPEN_SIGN_UP", "1") not in ("0", "false", "no"),
+            "password_hashing": env.get("PATHWEAVER_PASSWORD_HASHING", "standard"),
             "secret_key_file": Path(env.get("PATHWEAVER_SECRET_KEY_FILE", DEFAULT_SECRET_KEY_FILE)),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})

@@ -128,6 +128,14 @@ class LimitSettings:
     # creating a few.
     address_creations_per_second: float = 0.5
     address_creation_burst: float = 60.0
+    # Signing in, per address: each try costs the server one argon2 hash (CPU time and 64 MiB of memory), so a
+    # room of facilitators signing in together fits in the burst and a script trying passwords does not.
+    address_sign_ins_per_second: float = 1.0
+    address_sign_in_burst: float = 30.0
+    # Failed sign-ins per email address, from anywhere: guessing one person's password is slowed to one try a
+    # minute after ten, while someone who mistypes a few times still gets in.
+    account_failed_sign_ins_per_second: float = 1 / 60
+    account_failed_sign_in_burst: float = 10.0
     # People per workshop (participants and facilitators who joined with a link).
     max_participants: int = 2000
     # Request bodies other than uploads: the largest legitimate one is an operation (a frame, at most 64 KiB).
@@ -203,6 +211,10 @@ class Limits:
         self.address_joins = KeyedBuckets(s.address_joins_per_second, s.address_join_burst)
         self.address_failed_joins = KeyedBuckets(s.address_failed_joins_per_second, s.address_failed_join_burst)
         self.address_creations = KeyedBuckets(s.address_creations_per_second, s.address_creation_burst)
+        self.address_sign_ins = KeyedBuckets(s.address_sign_ins_per_second, s.address_sign_in_burst)
+        self.account_failed_sign_ins = KeyedBuckets(
+            s.account_failed_sign_ins_per_second, s.account_failed_sign_in_burst
+        )
         self.failed_short_codes = TokenBucket(s.failed_short_codes_per_second, s.failed_short_code_burst, clock())
 
     def frame_gate(self, participant_id: str, address: str) -> FrameGate:
@@ -279,6 +291,26 @@ class Limits:
             (self.address_creations.bucket(address, now),),
             (f"{_rate(s.address_creations_per_second, 'new workshops')} from this network address",),
         )
+
+    def sign_in(self, address: str, email: str) -> Refused | None:
+        """One try at signing in: limited per address, and refused while the email has too many failed tries."""
+        s, now = self.settings, self.clock()
+        return _spend_one_from_each(
+            now,
+            (self.address_sign_ins.bucket(address, now),),
+            (f"{_rate(s.address_sign_ins_per_second, 'sign-ins')} from this network address",),
+            unspent=(
+                (
+                    self.account_failed_sign_ins.bucket(email, now),
+                    f"{_rate(s.account_failed_sign_ins_per_second, 'wrong passwords')} for this email address",
+                ),
+            ),
+        )
+
+    def sign_in_failed(self, email: str) -> None:
+        """Count a sign-in whose email and password matched no account."""
+        now = self.clock()
+        self.account_failed_sign_ins.bucket(email, now).take(now)
 
 
 def _rate(per_second: float, what: str) -> str:

@@ -74,6 +74,7 @@ def create_workshop(
     kinds: tuple[Kind, ...] | None = None,
     phases: tuple[Phase, ...] | None = None,
     lanes: tuple[Lane, ...] = (),
+    template: str | None = None,
 ) -> CreatedWorkshop:
     """Create a workshop with an empty board (and the plan of phases and the lanes a template brings, if any);
     return it with its freshly made secrets."""
@@ -89,6 +90,7 @@ def create_workshop(
         facilitator_key_hash=hash_secret(facilitator_key),
         join_code_hash=hash_secret(join_code),
         join_generation=0,
+        template=template,
     )
     info = WorkshopInfo(
         id=record.id,
@@ -181,7 +183,12 @@ _joining = threading.Lock()
 
 
 def join(
-    storage: Storage, workshop: WorkshopRecord, role: str, name: str, max_participants: int | None = None
+    storage: Storage,
+    workshop: WorkshopRecord,
+    role: str,
+    name: str,
+    max_participants: int | None = None,
+    account_id: str | None = None,
 ) -> Joined:
     """Make a new participant (no account: a random bearer token identifies them); WorkshopFull at the cap,
     JoiningClosed when the facilitator has closed joining (facilitators, holding the facilitator key, still may)."""
@@ -194,10 +201,12 @@ def join(
         if max_participants is not None and present >= max_participants:
             raise WorkshopFull(max_participants)
         # Colours go round in the order people joined, removed people included, as they always have.
-        return _add_participant(storage, workshop, role, name, len(everyone))
+        return _add_participant(storage, workshop, role, name, len(everyone), account_id)
 
 
-def _add_participant(storage: Storage, workshop: WorkshopRecord, role: str, name: str, count: int) -> Joined:
+def _add_participant(
+    storage: Storage, workshop: WorkshopRecord, role: str, name: str, count: int, account_id: str | None
+) -> Joined:
     token = secrets.token_urlsafe(32)
     now = now_ms()
     record = ParticipantRecord(
@@ -209,6 +218,7 @@ def _add_participant(storage: Storage, workshop: WorkshopRecord, role: str, name
         token_hash=hash_secret(token),
         joined_at=now,
         last_seen_at=now,
+        account_id=account_id,
     )
     storage.add_participant(record)
     return Joined(record, token)

@@ -33,6 +33,9 @@ class WorkshopRecord:
     short_code_hash: str | None = None
     short_generation: int = 0  # the short code is derived from it as the join code is from join_generation
     joining: bool = True  # whether new participants may join (the `workshop.joining` event sets it)
+    organisation_id: str | None = None  # the organisation it belongs to; None for a quick workshop without account
+    owner_id: str | None = None  # the account that made it in (or claimed it into) the organisation
+    template: str | None = None  # the built-in template it was made from, if any
 
 
 @dataclass(slots=True)
@@ -46,6 +49,7 @@ class ParticipantRecord:
     joined_at: int
     last_seen_at: int
     removed_at: int | None = None  # when the facilitator removed them (rule P50): their token no longer works
+    account_id: str | None = None  # the account facilitating as this participant (its session opens the board)
 
 
 @dataclass(slots=True)

@@ -12,11 +12,13 @@ from typing import Any
 
 from server.board.idfilter import IdFilter
 from server.board.model import Board, Event, deleted_by
+from server.storage.accounts_memory import AccountsInMemory
 from server.storage.base import Conflict, IdHistory, ParticipantRecord, StoredBoard, WorkshopRecord
 
 
-class MemoryStorage:
+class MemoryStorage(AccountsInMemory):
     def __init__(self) -> None:
+        super().__init__()
         self._lock = threading.Lock()
         self._workshops: dict[str, WorkshopRecord] = {}
         self._participants: dict[str, ParticipantRecord] = {}

@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from server.board.idfilter import FIRST_CAPACITY, IdFilter
 from server.board.model import Board, Event, deleted_by
 from server.clock import now_ms
+from server.storage.accounts_sql import AccountsInSql
 from server.storage.base import Conflict, IdHistory, ParticipantRecord, StoredBoard, WorkshopRecord
 from server.storage.tables import EventRow, ParticipantRow, SnapshotRow, TombstoneRow, WorkshopRow
 
@@ -69,7 +70,7 @@ def _sqlite_engine(url: str) -> Engine:
     return engine
 
 
-class SqlStorage:
+class SqlStorage(AccountsInSql):
     def __init__(self, url: str) -> None:
         url = normalize_url(url)
         if url.startswith("sqlite"):

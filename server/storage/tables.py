@@ -1,4 +1,5 @@
-"""The tables: workshops, participants, the event log, board snapshots, and deleted ids.
+"""The tables: workshops, participants, the event log, board snapshots, and deleted ids (accounts and
+organisations have theirs in account_tables.py).
 
 The event log is the record of truth; a snapshot is a shortcut that lets loading replay only the events after
 it. Migrations under `migrations/` create exactly these tables.
@@ -8,6 +9,8 @@ from __future__ import annotations
 
 from sqlalchemy import BigInteger, Boolean, Column, ForeignKey, Index, Integer, String, Text, text, true
 from sqlmodel import Field, SQLModel
+
+import server.storage.account_tables  # noqa: F401 - the tables workshops and participants point at
 
 
 class WorkshopRow(SQLModel, table=True):
@@ -25,6 +28,12 @@ class WorkshopRow(SQLModel, table=True):
     short_code_hash: str | None = Field(default=None, sa_column=Column(String(64), nullable=True))
     short_generation: int = Field(sa_column=Column(Integer, nullable=False, server_default="0"))
     joining: bool = Field(sa_column=Column(Boolean, nullable=False, server_default=true()))
+    # The organisation it belongs to (server/accounts); NULL for a quick workshop made without an account.
+    organisation_id: str | None = Field(
+        default=None, sa_column=Column(String(32), ForeignKey("organisation.id"), nullable=True, index=True)
+    )
+    owner_id: str | None = Field(default=None, sa_column=Column(String(32), ForeignKey("account.id"), nullable=True))
+    template: str | None = Field(default=None, sa_column=Column(String(60), nullable=True))
 
 
 class ParticipantRow(SQLModel, table=True):
@@ -40,6 +49,8 @@ class ParticipantRow(SQLModel, table=True):
     last_seen_at: int = Field(sa_column=Column(BigInteger, nullable=False))
     # When the facilitator removed them (rule P50); NULL while they take part. Their token stops working.
     removed_at: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    # The account that facilitates as this participant (its session, not a token, opens the board).
+    account_id: str | None = Field(default=None, sa_column=Column(String(32), ForeignKey("account.id"), nullable=True))
 
 
 class EventRow(SQLModel, table=True):

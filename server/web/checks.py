@@ -9,14 +9,14 @@ from fastapi import APIRouter
 from starlette.concurrency import run_in_threadpool
 
 from server.analysis import checks
-from server.web.deps import ApiError, ParticipantDep, ServicesDep
+from server.web.deps import ApiError, ReaderDep, ServicesDep
 from server.web.http import committed_map, problems
 
 router = APIRouter(prefix="/api")
 
 
 @router.get("/workshops/{workshop_id}/checks", responses=problems(401, 403, 404, 503))
-async def method_checks(workshop_id: str, participant: ParticipantDep, svc: ServicesDep) -> dict[str, Any]:
+async def method_checks(workshop_id: str, participant: ReaderDep, svc: ServicesDep) -> dict[str, Any]:
     """Where the map breaks its own logic: links that run backwards or skip steps, impacts no activity reaches,
     activities that reach no impact, outcomes and impacts without an indicator, links resting on assumption
     alone, assumptions attached to nothing, and feedback loops (information, not errors)."""

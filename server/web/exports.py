@@ -13,7 +13,7 @@ from server.board import characters
 from server.clock import now_ms
 from server.export import subset
 from server.web import throttle
-from server.web.deps import ApiError, ParticipantDep, ServicesDep
+from server.web.deps import ApiError, ReaderDep, ServicesDep
 from server.web.http import WorkshopCreated, committed_map, problems, set_token_cookie, workshop_created
 
 router = APIRouter(prefix="/api")
@@ -36,7 +36,7 @@ async def export_formats() -> list[dict[str, str]]:
 async def download(
     workshop_id: str,
     format_name: Annotated[str, Path(examples=list(export.FORMATS))],
-    participant: ParticipantDep,
+    participant: ReaderDep,
     svc: ServicesDep,
     impact: Annotated[
         str | None,
@@ -49,11 +49,13 @@ async def download(
     ] = None,
     names: Annotated[bool, Query(description="false: the reports without anyone's name")] = True,
 ) -> Response:
-    """The map as a file. Facilitator only, unless the facilitator has shared exports with participants."""
+    """The map as a file. Facilitator only, unless the facilitator has shared exports with participants; members
+    of the workshop's organisation may always export it (a viewer sees what participants see)."""
     if format_name not in export.FORMATS:
         raise ApiError(404, "unknown_format", f"no export format {format_name!r}; see /api/export-formats")
     snapshot = await committed_map(svc, workshop_id, participant)
-    if not participant.is_facilitator and not snapshot["workshop"].get("exports_for_participants"):
+    may_export = participant.is_facilitator or participant.role == "viewer"
+    if not may_export and not snapshot["workshop"].get("exports_for_participants"):
         raise ApiError(403, "facilitator_only", "the facilitator has not shared exports with participants")
     try:
         data = await run_in_threadpool(export.export, snapshot, format_name, now_ms(), impact, names)

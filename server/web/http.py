@@ -18,7 +18,7 @@ from server.board.rules import MAX_QUESTION, MAX_TITLE
 from server.protocol.codec import decode
 from server.room import StorageFailed
 from server.web import throttle
-from server.web.deps import ApiError, FacilitatorDep, ParticipantDep, Services, ServicesDep, cookie_name
+from server.web.deps import ApiError, FacilitatorDep, ParticipantDep, ReaderDep, Services, ServicesDep, cookie_name
 
 router = APIRouter(prefix="/api")
 
@@ -240,7 +240,7 @@ async def rotate_short_code(
 
 
 @router.get("/workshops/{workshop_id}/map", responses=problems(401, 404, 503))
-async def read_map(workshop_id: str, participant: ParticipantDep, svc: ServicesDep) -> dict[str, Any]:
+async def read_map(workshop_id: str, participant: ReaderDep, svc: ServicesDep) -> dict[str, Any]:
     """The whole map as JSON: workshop, participants, notes and links, and the sequence number it reflects."""
     return await committed_map(svc, workshop_id, participant)
 

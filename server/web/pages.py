@@ -18,7 +18,7 @@ from server import export, imports, short_codes, workshop_templates, workshops
 from server.board import characters
 from server.board.model import Participant
 from server.web import list_evidence, throttle
-from server.web.deps import ApiError, ServicesDep, bearer_token
+from server.web.deps import READ_ONLY_MESSAGE, ApiError, ServicesDep, bearer_token, workshop_person
 from server.web.http import committed_map, refusal_status, set_token_cookie
 from server.web.list_forms import ListFormProblem, list_frame, list_groups, list_stories
 
@@ -47,12 +47,21 @@ REMOVED_MESSAGE = (
 )
 
 
+async def _reader(request: Request, svc: Any, workshop_id: str) -> Participant | None:
+    """Whoever may see the board: a participant, or a member of the workshop's organisation (a viewer too)."""
+    return await workshop_person(request, svc, workshop_id)
+
+
 async def _viewer(request: Request, svc: Any, workshop_id: str) -> Participant | None:
-    return await run_in_threadpool(workshops.authenticate, svc.storage, workshop_id, bearer_token(request, workshop_id))
+    """Whoever may change the board: a participant, or an editor or owner of the workshop's organisation."""
+    person = await _reader(request, svc, workshop_id)
+    return person if person is not None and person.role != "viewer" else None
 
 
 async def _not_joined(request: Request, svc: Any, workshop_id: str) -> HTMLResponse:
     token = bearer_token(request, workshop_id)
+    if await _reader(request, svc, workshop_id) is not None:  # a viewer of the organisation
+        return _problem(request, "You can view this map, not change it", f"You {READ_ONLY_MESSAGE[4:]}.", 403)
     if await run_in_threadpool(workshops.was_removed, svc.storage, workshop_id, token):
         return _problem(request, "You were removed from this workshop", REMOVED_MESSAGE, 403)  # rule P50
     return _problem(
@@ -255,10 +264,12 @@ async def _board_context(request: Request, svc: Any, workshop_id: str, me: Parti
 
 
 async def _board_view(request: Request, svc: Any, workshop_id: str, template: str) -> Response:
-    me = await _viewer(request, svc, workshop_id)
+    me = await _reader(request, svc, workshop_id)
     if me is None:
         return await _not_joined(request, svc, workshop_id)
-    return await _render_board(request, svc, workshop_id, me, template)
+    if me.role == "viewer" and template != "list.html":  # viewers read the map in the list view, which can be static
+        return RedirectResponse(f"/w/{workshop_id}/list", status_code=303)
+    return await _render_board(request, svc, workshop_id, me, template, read_only=me.role == "viewer")
 
 
 async def _render_board(

@@ -21,9 +21,10 @@ from server.clock import now_ms
 from server.protocol import frames
 from server.protocol.codec import encode, peek_cid
 from server.web import throttle
-from server.web.deps import Services, bearer_token
+from server.web.account_sockets import account_sockets
+from server.web.deps import READ_ONLY_MESSAGE, Services, bearer_token, workshop_access
 from server.web.security import change_allowed
-from server.workshops import authenticate, was_removed
+from server.workshops import was_removed
 
 log = logging.getLogger(__name__)
 router = APIRouter()
@@ -105,7 +106,11 @@ async def board_socket(ws: WebSocket, workshop_id: str) -> None:
         )
         return
     token = bearer_token(ws, workshop_id)
-    participant = await run_in_threadpool(authenticate, svc.storage, workshop_id, token)
+    # A participant token, or an editor's or owner's account session (rule P54); a viewer reads over HTTP only.
+    participant, access = await workshop_access(ws, svc, workshop_id)
+    if participant is not None and participant.role == "viewer":
+        await _refuse(ws, "unauthorized", f"{READ_ONLY_MESSAGE} (rule P54)", CLOSE_UNAUTHORIZED)
+        return
     if participant is None and await run_in_threadpool(was_removed, svc.storage, workshop_id, token):
         await _refuse(ws, "participant_removed", people.REMOVED_MESSAGE, CLOSE_REMOVED)
         return
@@ -119,6 +124,8 @@ async def board_socket(ws: WebSocket, workshop_id: str) -> None:
     conn = SocketConnection(ws, participant, svc.settings.max_queued_frames)
     gate = throttle.limits(ws).frame_gate(participant.id, throttle.client_address(ws))
     room.join(conn, since, ws.query_params.get("epoch"))
+    if access is not None:  # closes when the session or the membership that opened it ends
+        account_sockets(ws).add(access, conn)
     await run_in_threadpool(svc.storage.touch_participant, participant.id, now_ms())
     try:
         while True:
@@ -135,6 +142,7 @@ async def board_socket(ws: WebSocket, workshop_id: str) -> None:
         # RuntimeError: a failed send from the writer task already marked the socket disconnected.
         pass
     finally:
+        account_sockets(ws).discard(conn)
         room.leave(conn)
         await conn.finish()
         svc.rooms.release(room)

@@ -14,6 +14,7 @@ from alembic import command
 from alembic.config import Config
 
 from server import workshops
+from server.accounts.records import AccountRecord, OrganisationRecord
 from server.board.model import Participant
 from server.board.rules import participant_join
 from server.room import Room, RoomSettings
@@ -164,5 +165,26 @@ def test_participants_of_an_old_database_keep_their_tokens_and_can_be_removed(db
         storage.append("w1", script.take())
         removed = storage.participant_by_token("tok-p1")
         assert removed is not None and removed.removed_at == removal.at
+    finally:
+        storage.close()
+
+
+def test_workshops_and_participants_of_an_old_database_have_no_organisation_and_can_be_claimed(db_url: str) -> None:
+    engine = schema_at(db_url, "0004")
+    old_workshop(engine)
+    record = participant("p1")
+    with engine.begin() as conn:
+        table = sa.Table("participant", sa.MetaData(), autoload_with=engine)
+        conn.execute(sa.insert(table).values(**{k: getattr(record, k) for k in record.__slots__ if k in table.c}))
+    engine.dispose()
+    storage = SqlStorage(db_url)  # upgrades to the newest schema
+    try:
+        found = storage.workshop("w1")
+        assert found is not None and (found.organisation_id, found.owner_id, found.template) == (None, None, None)
+        assert storage.participant_by_token("tok-p1") == record  # no account: account_id is NULL
+        storage.add_account(AccountRecord(id="a1", email="a1@example.org", password_hash="h", created_at=1))
+        storage.add_organisation(OrganisationRecord(id="o1", name="Centre", created_at=1), "a1")
+        assert storage.claim_workshop("w1", "o1", "a1")
+        assert [w.id for w in storage.organisation_workshops("o1")] == ["w1"]
     finally:
         storage.close()

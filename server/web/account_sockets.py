@@ -1,4 +1,4 @@
-"""The sockets an account session opened (rule P54), so that they close when what opened them ends: the session
+"""The sockets an account session opened (rule P53), so that they close when what opened them ends: the session
 (signing out), every session of the account (signing out everywhere, a new or reset password), or the account's
 membership of the workshop's organisation (removed, or made a viewer, who has no socket).
 
@@ -65,7 +65,7 @@ class AccountSockets:
         for key, opened in list(self._open.items()):
             if matches(opened.access):
                 del self._open[key]
-                message = f"{why}: sign in again to open this workshop (rule P54)"
+                message = f"{why}: sign in again to open this workshop (rule P53)"
                 opened.conn.send(encode(frames.error(refuse("unauthorized", message), None)))
                 opened.conn.close(CLOSE_SESSION_ENDED, "session ended")
 

@@ -65,7 +65,7 @@ async def workshop_access(
     conn: HTTPConnection, svc: Services, workshop_id: str
 ) -> tuple[Participant | None, accounts.MemberAccess | None]:
     """Whom a request speaks for on a workshop: the participant its token names, else the member of the
-    workshop's organisation its account session names (rule P54) — a viewer with role "viewer", who may only
+    workshop's organisation its account session names (rule P53) — a viewer with role "viewer", who may only
     read — with the membership it came through."""
     participant = await run_in_threadpool(authenticate, svc.storage, workshop_id, bearer_token(conn, workshop_id))
     session = conn.cookies.get(SESSION_COOKIE)

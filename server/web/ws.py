@@ -106,10 +106,10 @@ async def board_socket(ws: WebSocket, workshop_id: str) -> None:
         )
         return
     token = bearer_token(ws, workshop_id)
-    # A participant token, or an editor's or owner's account session (rule P54); a viewer reads over HTTP only.
+    # A participant token, or an editor's or owner's account session (rule P53); a viewer reads over HTTP only.
     participant, access = await workshop_access(ws, svc, workshop_id)
     if participant is not None and participant.role == "viewer":
-        await _refuse(ws, "unauthorized", f"{READ_ONLY_MESSAGE} (rule P54)", CLOSE_UNAUTHORIZED)
+        await _refuse(ws, "unauthorized", f"{READ_ONLY_MESSAGE} (rule P53)", CLOSE_UNAUTHORIZED)
         return
     if participant is None and await run_in_threadpool(was_removed, svc.storage, workshop_id, token):
         await _refuse(ws, "participant_removed", people.REMOVED_MESSAGE, CLOSE_REMOVED)

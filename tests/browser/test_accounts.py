@@ -51,7 +51,7 @@ async def test_sign_up_create_invite_a_viewer_who_reads_the_map_and_cannot_edit(
     await owner.click("button:has-text('Create and facilitate')")
     await owner.wait_for_url(re.compile(r"/w/[^/]+$"))
     workshop_id = owner.url.rsplit("/", 1)[1]
-    assert "/j/" not in owner.url  # no key in the address: the session opened it (rule P54)
+    assert "/j/" not in owner.url  # no key in the address: the session opened it (rule P53)
     await expect(owner.locator(".connection.live").first).to_be_attached()
     await owner.goto(f"{server.url}/w/{workshop_id}/list")
     await expect(owner.locator(".connection.live")).to_be_visible()

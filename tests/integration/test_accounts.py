@@ -202,7 +202,7 @@ async def test_passwords_out_of_bounds_are_refused_before_hashing(server: Server
 # -- who may do what -------------------------------------------------------------------------------------
 
 
-@pytest.mark.rule("P54")
+@pytest.mark.rule("P53")
 async def test_a_signed_out_browser_reaches_no_organisation_page_workshop_or_socket(server: ServerProcess) -> None:
     async with browsers(server, 2) as (owner, stranger):
         organisation = await owner.sign_up()
@@ -220,7 +220,7 @@ async def test_a_signed_out_browser_reaches_no_organisation_page_workshop_or_soc
         assert answer["type"] == "error" and answer["code"] == "unauthorized"
 
 
-@pytest.mark.rule("P54")
+@pytest.mark.rule("P53")
 async def test_another_organisations_member_reaches_nothing_of_this_one(server: ServerProcess) -> None:
     async with browsers(server, 2) as (owner, outsider):
         organisation = await owner.sign_up("Ours")
@@ -243,7 +243,7 @@ async def test_another_organisations_member_reaches_nothing_of_this_one(server: 
         assert "Planted" not in listed.text and outsider.email not in listed.text
 
 
-@pytest.mark.rule("P54")
+@pytest.mark.rule("P53")
 async def test_a_viewer_reads_and_exports_the_map_but_changes_nothing(server: ServerProcess) -> None:
     async with browsers(server, 2) as (owner, viewer):
         organisation = await owner.sign_up()
@@ -264,7 +264,7 @@ async def test_a_viewer_reads_and_exports_the_map_but_changes_nothing(server: Se
         assert ops.status_code == 403 and ops.json()["code"] == "read_only"
         assert form.status_code == 403 and rotate.status_code == 403
         answer = await socket_answer(server, workshop, viewer.session)
-        assert answer["type"] == "error" and answer["code"] == "unauthorized" and "P54" in answer["message"]
+        assert answer["type"] == "error" and answer["code"] == "unauthorized" and "P53" in answer["message"]
         for path, data in (
             (f"/o/{organisation}/workshops", {"title": "Viewer's"}),
             (f"/o/{organisation}/claim", {"link": "anything"}),
@@ -275,9 +275,9 @@ async def test_a_viewer_reads_and_exports_the_map_but_changes_nothing(server: Se
         assert stored["notes"] == [] and stored["head"] == 0  # nothing the viewer tried got in
 
 
-@pytest.mark.rule("P54")
+@pytest.mark.rule("P53")
 async def test_an_editor_facilitates_with_the_session_but_manages_no_members(server: ServerProcess) -> None:
-    """Rule P54: the account's session opens the facilitator's socket, as the same participant every time."""
+    """Rule P53: the account's session opens the facilitator's socket, as the same participant every time."""
     async with browsers(server, 2) as (owner, editor):
         organisation = await owner.sign_up()
         await member(owner, organisation, "editor", editor)
@@ -307,7 +307,7 @@ async def test_an_editor_facilitates_with_the_session_but_manages_no_members(ser
         assert owner.email in (await owner.get(f"/o/{organisation}")).text
 
 
-@pytest.mark.rule("P54")
+@pytest.mark.rule("P53")
 async def test_owners_change_roles_and_remove_members_but_not_the_last_owner(server: ServerProcess) -> None:
     async with browsers(server, 2) as (owner, colleague):
         organisation = await owner.sign_up()
@@ -370,7 +370,7 @@ async def test_a_quick_workshop_is_claimed_with_its_facilitator_link_into_one_or
             assert joined.status_code == 200 and joined.json()["participant"]["role"] == "facilitator"
 
 
-@pytest.mark.rule("P54")
+@pytest.mark.rule("P53")
 async def test_a_page_on_another_origin_cannot_use_the_session_cookie(server: ServerProcess) -> None:
     async with browsers(server, 1) as (owner,):
         organisation = await owner.sign_up()
@@ -404,7 +404,7 @@ async def socket_answer_from(server: ServerProcess, workshop_id: str, session: s
 # -- sessions ending, and reset links -------------------------------------------------------------------
 
 
-@pytest.mark.rule("P54")
+@pytest.mark.rule("P53")
 async def test_sign_out_everywhere_ends_every_session_and_what_they_opened(server: ServerProcess) -> None:
     async with browsers(server, 2) as (laptop, phone):
         organisation = await laptop.sign_up()
@@ -593,7 +593,7 @@ async def still_open(ws: Any) -> bool:
     return True
 
 
-@pytest.mark.rule("P54")
+@pytest.mark.rule("P53")
 async def test_sockets_opened_by_a_session_close_when_it_ends(server: ServerProcess) -> None:
     async with browsers(server, 2) as (laptop, phone):
         organisation = await laptop.sign_up()
@@ -619,7 +619,7 @@ async def test_sockets_opened_by_a_session_close_when_it_ends(server: ServerProc
             assert await closed_by_server(here) == (4001, ["unauthorized"])
 
 
-@pytest.mark.rule("P54")
+@pytest.mark.rule("P53")
 async def test_a_members_sockets_close_when_they_are_removed_or_made_a_viewer(server: ServerProcess) -> None:
     async with browsers(server, 2) as (owner, editor):
         organisation = await owner.sign_up()

@@ -15,7 +15,7 @@ from server.config import Settings
 from server.room import RoomSettings
 from server.rooms import Rooms
 from server.storage import open_storage
-from server.web import checks, errors, exports, http, layout, pages, short_code_pages, throttle, ws
+from server.web import checks, errors, exports, http, layout, pages, pathways, short_code_pages, throttle, ws
 from server.web.deps import Services
 from server.web.security import BrowserDefences
 
@@ -54,6 +54,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(exports.router)
     app.include_router(layout.router)
     app.include_router(checks.router)
+    app.include_router(pathways.router)
     app.include_router(ws.router)
     app.include_router(pages.router)
     app.include_router(short_code_pages.router)

@@ -1,0 +1,28 @@
+"""How strong each pathway is, live (rule P53): read as the checks are (P49) — the facilitator's always,
+everyone's once the facilitator shows the checks — and each reader gets the pathways of the map as they may
+see it (private notes stay private, rule P38)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from starlette.concurrency import run_in_threadpool
+
+from server.analysis import pathway_strength
+from server.web.deps import ApiError, ParticipantDep, ServicesDep
+from server.web.http import committed_map, problems
+
+router = APIRouter(prefix="/api")
+
+
+@router.get("/workshops/{workshop_id}/pathways", responses=problems(401, 403, 404, 503))
+async def pathway_strengths(workshop_id: str, participant: ParticipantDep, svc: ServicesDep) -> dict[str, Any]:
+    """Each impact's pathways from an activity, weakest first: the lowest evidence grade along each, the lowest
+    mean confidence, how many links nobody rated, its weakest links, the assumptions it rests on, its links on
+    assumption alone, and its contested links."""
+    snapshot = await committed_map(svc, workshop_id, participant)
+    if not participant.is_facilitator and not snapshot["workshop"].get("checks_for_everyone"):
+        raise ApiError(403, "facilitator_only", "the facilitator has not shown the checks to everyone")
+    found = await run_in_threadpool(pathway_strength.run, snapshot)
+    return {"head": snapshot["head"], **found}

@@ -47,7 +47,7 @@ def _depends_on(snapshot: Mapping[str, Any]) -> bytes:
 
 def _work_out(snapshot: Mapping[str, Any]) -> dict[str, Any]:
     view = MapView(dict(snapshot))
-    kinds = {n["id"]: n["kind"] for n in snapshot["notes"]}
+    kinds = {n["id"]: n["kind"] for n in view.notes}  # in the order the notes were made: the impacts' order
     # The bare graph: the pathway search needs no more, and the exports' graph (view.graph) takes longer to build.
     g = nx.DiGraph()
     g.add_nodes_from(kinds)

@@ -21,7 +21,7 @@ async def pathway_strengths(workshop_id: str, participant: ParticipantDep, svc: 
     """Each impact's pathways from an activity, weakest first: the lowest evidence grade along each, the lowest
     mean confidence, how many links nobody rated, its weakest links, the assumptions it rests on, its links on
     assumption alone, and its contested links."""
-    snapshot = await committed_map(svc, workshop_id, participant)
+    snapshot = await committed_map(svc, workshop_id, participant, shared=True)  # only read
     if not participant.is_facilitator and not snapshot["workshop"].get("checks_for_everyone"):
         raise ApiError(403, "facilitator_only", "the facilitator has not shown the checks to everyone")
     found = await run_in_threadpool(pathway_strength.run, snapshot)

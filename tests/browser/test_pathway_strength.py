@@ -82,6 +82,12 @@ async def test_the_pathways_panel_lists_the_weakest_first_follows_a_new_grade_an
     weakest = fac.locator(".link.strength-pathway.strength-weakest")  # moderate, 3: the briefings' middle link
     await expect(weakest).to_have_count(1)
     await fac.screenshot(path=str(SCREENSHOTS / "pathways-1920.png"))
+    await fac.click("[data-action=present]")  # on the projector: the board fills the screen, the pathway still lit
+    await expect(fac.locator(".sidebar")).to_be_hidden()
+    await expect(fac.locator(".note.strength-pathway")).to_have_count(4)
+    await fac.screenshot(path=str(SCREENSHOTS / "pathways-1920-presenting.png"))
+    await fac.keyboard.press("Escape")
+    await expect(fac.locator(".sidebar")).to_be_visible()
     await pathways.first.locator("[data-key]").click()  # chosen again: let go
     await expect(fac.locator(".note.strength-pathway")).to_have_count(0)
 

@@ -48,18 +48,15 @@ function el(tag, attrs, ...children) {
   return node;
 }
 
-/** "Weakest link: A → B", each link a button that chooses it on the board, where its evidence can be given. */
-function weakestLine(view, p) {
-  const links = p.weakest.filter((id) => view.links.has(id));
-  if (!links.length) return null;
-  const line = el("p", { className: "strength-more", textContent: links.length === 1 ? "Weakest link: " : "Weakest links: " });
-  links.forEach((id, i) => {
-    const go = el("button", { type: "button", className: "link-button", textContent: linkWords(view, p, id) });
+/** "Weakest link: A → B", a button for each that chooses the link on the board, where its evidence is given. */
+function weakestLines(view, p) {
+  return p.weakest.filter((id) => view.links.has(id)).map((id) => {
+    const words = linkWords(view, p, id);
+    const go = el("button", { type: "button", className: "link-button", textContent: `Weakest link: ${words}` });
     go.dataset.link = id;
-    go.setAttribute("aria-label", `Choose the weakest link ${go.textContent}, to weigh its evidence`);
-    line.append(...(i ? ["; ", go] : [go]));
+    go.setAttribute("aria-label", `Choose the weakest link ${words}, to weigh its evidence`);
+    return el("p", { className: "strength-more" }, go);
   });
-  return line;
 }
 
 function pathwayItem(view, p) {
@@ -68,7 +65,7 @@ function pathwayItem(view, p) {
   go.dataset.key = key;
   go.setAttribute("aria-pressed", String(shown === key));
   const more = [contestedWords(view, p), restsOn(view, p)].filter(Boolean);
-  const li = el("li", {}, go, el("p", { className: "strength-line", textContent: strengthLine(p) }), weakestLine(view, p),
+  const li = el("li", {}, go, el("p", { className: "strength-line", textContent: strengthLine(p) }), ...weakestLines(view, p),
     ...more.map((text) => el("p", { className: "strength-more", textContent: text })));
   if (p.grade === "ungraded" || p.grade === "none" || p.grade === "weak") li.className = "strength-weak";
   return li;

@@ -10,6 +10,7 @@ import pytest
 from playwright.async_api import expect
 
 from tests.browser.conftest import SCREENSHOTS
+from tests.browser.test_accessibility import describe, scan
 from tests.browser.test_board_in_browser import SETTLE, join, start_workshop
 from tests.support.server import ServerProcess
 
@@ -65,6 +66,7 @@ async def test_the_pathways_panel_lists_the_weakest_first_follows_a_new_grade_an
     await expect(pathways.nth(1)).to_contain_text("moderate evidence · confidence 3 of 5 · 1 link unrated")
     await expect(pathways.nth(1)).to_contain_text("assumes “Advisers have time to read”")
     await expect(fac.locator("[data-pathway-strength-count]")).to_have_text("(2)")
+    assert not (found := await scan(fac)), describe(found)
 
     # The weakest link, chosen from the panel, gets its evidence: the order follows, live.
     await pathways.first.get_by_role("button", name="Choose the weakest link").click()
@@ -111,6 +113,7 @@ async def test_a_participant_on_a_phone_sees_the_pathways_once_shown_also_in_the
     await expect(first.locator("[data-key]")).to_have_text(TRAINING, timeout=SETTLE)
     await first.scroll_into_view_if_needed()
     await phone.screenshot(path=str(SCREENSHOTS / "pathways-390-panel.png"))
+    assert not (found := await scan(phone)), describe(found)  # on a touch phone: targets big enough
     await first.locator("[data-key]").click()
     await expect(phone.locator("[data-drawer-toggle]")).to_have_attribute("aria-expanded", "false")  # board shown
     await expect(phone.locator(".note.strength-pathway")).to_have_count(4)
@@ -127,5 +130,6 @@ async def test_a_participant_on_a_phone_sees_the_pathways_once_shown_also_in_the
         "Weakest link: Analysts use the evidence toolkit → Ministers"
     )
     await phone.screenshot(path=str(SCREENSHOTS / "pathways-390-list.png"), full_page=True)
+    assert not (found := await scan(phone)), describe(found)
     await fac.uncheck("[data-action=checks-for-everyone]")  # hidden again: the list view's list goes too
     await expect(phone.locator("[data-list-strength]")).to_be_hidden(timeout=SETTLE)

@@ -1,10 +1,10 @@
 """How strong each activity-to-impact pathway is, live (rule P53): the contribution report's own strengths
 (server/export/strength.py, one definition), as the board's Pathways panel and the list view read them.
 
-A large map is costly to search (about half a second for 5,000 notes and hundreds of impacts) and every open
-panel asks again after each change, so the answer is kept for the last few maps by what it depends on: the
-notes' kinds and the links with their grades, confidence, support and assumptions. Moving a note, editing its
-text or voting changes none of that, and people who see the same map share one answer.
+A large map is costly to search (about a second for 5,000 notes and hundreds of impacts) and every open panel
+asks again after each change, so the answer is kept for the last few maps by what it depends on: the notes'
+kinds (and when they were made) and the links with their grades, confidence, support and assumptions. Moving
+a note, editing its text or voting changes none of that, and people who see the same map share one answer.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ _lock = threading.Lock()
 
 
 def _depends_on(snapshot: Mapping[str, Any]) -> bytes:
-    notes = sorted((n["id"], n["kind"]) for n in snapshot["notes"])
+    notes = sorted((n["id"], n["kind"], n["created_at"]) for n in snapshot["notes"])  # made: the impacts' order
     links = sorted(
         (
             lk["id"],

@@ -2,8 +2,9 @@
 
 The generated map (tests/support/maps.py) is imported as a JSON export (without evidence on its links: with it,
 5,000 notes are more JSON values than an import may hold; grades change the order, not the search), and the
-endpoint is asked: once on a map it has not seen (the search), once more on the same map (kept), and once after
-a link's confidence changed (the search again). Each is timed from the client, request to parsed answer.
+endpoint is asked: on a map it has not seen (the search), on the same map again (kept), and on the same map for
+the ten weakest pathways of each impact, as the board's panel asks; then a link's confidence changes, and
+again. Each is timed from the client, request to parsed answer.
 
     .venv/bin/python -m bench.pathways [--notes 5000] [--links 10000] [--repeat 3]
 """
@@ -24,10 +25,10 @@ from tests.support.maps import generated_map
 from tests.support.server import ServerProcess
 
 
-async def timed(http: httpx.AsyncClient, url: str, token: str) -> tuple[float, int, int]:
+async def timed(http: httpx.AsyncClient, url: str, token: str, **params: int) -> tuple[float, int, int]:
     """(seconds, pathways listed, bytes)."""
     start = time.perf_counter()
-    r = await http.get(url, headers={"Authorization": f"Bearer {token}"})
+    r = await http.get(url, params=params, headers={"Authorization": f"Bearer {token}"})
     r.raise_for_status()
     listed = sum(len(i["pathways"]) for i in r.json()["impacts"])
     return time.perf_counter() - start, listed, len(r.content)
@@ -51,15 +52,20 @@ async def run(notes: int, links: int, repeat: int) -> str:
                 url, token = f"/api/workshops/{created['id']}/pathways", created["token"]
                 client = await BoardClient(server.ws_url, created["id"], token, "bench").connect()
                 link_id = snapshot["links"][0]["id"]
-                results: dict[str, list[tuple[float, int, int]]] = {"new": [], "kept": []}
+                results: dict[str, list[tuple[float, int, int]]] = {"new": [], "kept": [], "ten": []}
                 for value in range(1, repeat + 1):
                     await client.do("confidence.set", id=link_id, value=value)  # a map the server has not seen
                     results["new"].append(await timed(http, url, token))
                     results["kept"].append(await timed(http, url, token))
+                    results["ten"].append(await timed(http, url, token, per_impact=10))
                 await client.disconnect()
         finally:
             server.stop()
-    for name, label in [("new", "a map not seen before (the search)"), ("kept", "the same map again (kept)")]:
+    for name, label in [
+        ("new", "a map not seen before (the search)"),
+        ("kept", "the same map again (kept)"),
+        ("ten", "the same map, ten per impact (the board's panel)"),
+    ]:
         seconds, listed, size = min(results[name])
         rows.append(f"| {label} | {seconds:.3f} | {listed} | {size / 1024:,.0f} |")
     return "\n".join(rows)

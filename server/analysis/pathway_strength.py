@@ -21,8 +21,9 @@ import orjson
 
 from server.export import strength
 from server.export.mapview import MapView
-from server.export.pathways import analyse
+from server.export.pathways import MAX_PATHS_PER_IMPACT, analyse
 
+MAX_PER_IMPACT = MAX_PATHS_PER_IMPACT  # pathways listed into one impact, as the contribution report lists them
 KEPT = 8  # answers kept: a few people's differing views (private notes, rule P38) of the latest maps
 _kept: OrderedDict[bytes, dict[str, Any]] = OrderedDict()
 _lock = threading.Lock()
@@ -58,7 +59,7 @@ def _work_out(snapshot: Mapping[str, Any]) -> dict[str, Any]:
         pathways = [
             {**asdict(p), "contested": [lk for lk in p.links if strength.contested(links[lk])]} for p in found.pathways
         ]
-        impacts.append({"impact": found.impact, "capped": found.capped, "pathways": pathways})
+        impacts.append({"impact": found.impact, "capped": found.capped, "count": len(pathways), "pathways": pathways})
     return {"impacts": impacts}
 
 

@@ -22,10 +22,10 @@ export function listenForStrength(root, live, isFacilitator) {
     const fingerprint = JSON.stringify([impacts, [...view.notes.values()].map((n) => n.text)]);
     if (fingerprint === drawn) return;
     drawn = fingerprint;
-    const reached = impacts.filter((i) => i.pathways.length);
+    const reached = impacts.filter((i) => i.count);
     if (!reached.length) { items.replaceChildren(h("p", { class: "hint" }, "No pathway from an activity reaches an impact yet.")); return; }
     items.replaceChildren(...reached.map((i) => h("section", {},
-      h("h3", {}, `Into “${view.notes.get(i.impact)?.text ?? "(deleted since)"}” (${i.pathways.length}${i.capped ? ", and more the search did not reach" : ""})`),
+      h("h3", {}, `Into “${view.notes.get(i.impact)?.text ?? "(deleted since)"}” (${i.count}${i.capped || i.count > i.pathways.length ? ", and more not listed" : ""})`),
       h("ol", {}, ...i.pathways.map((p) => {
         const lines = [weakestWords(view, p), contestedWords(view, p), restsOn(view, p)].filter(Boolean);
         const weak = ["ungraded", "none", "weak"].includes(p.grade);

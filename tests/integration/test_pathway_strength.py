@@ -65,6 +65,13 @@ async def test_pathways_come_weakest_first_and_follow_grades_and_confidence_as_t
         assert first["notes"] == ["act1", "out1", "imp1"] and (first["confidence"], first["weakest"]) == (1, ["upp1"])
         assert second["confidence"] == 3.5
 
+        url, auth = f"/api/workshops/{workshop.id}/pathways", {"Authorization": f"Bearer {token}"}
+        (impact,) = (await http.get(url, params={"per_impact": 1}, headers=auth)).json()["impacts"]
+        assert impact["count"] == 2 and [p["notes"] for p in impact["pathways"]] == [first["notes"]]  # the weakest
+        for bad in ("0", "51", "many"):
+            r = await http.get(url, params={"per_impact": bad}, headers=auth)
+            assert 400 <= r.status_code < 500 and r.json()["code"], (bad, r.status_code)
+
 
 @pytest.mark.rule("P53")
 async def test_pathways_reach_a_participant_only_once_shown_and_never_through_notes_they_may_not_see(

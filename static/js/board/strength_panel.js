@@ -31,7 +31,7 @@ async function refresh() {
   asked = head;
   let r;
   try {
-    r = await fetch(`/api/workshops/${live.workshopId}/pathways`, { headers: { Accept: "application/json" } });
+    r = await fetch(`/api/workshops/${live.workshopId}/pathways?per_impact=${SHOWN_PER_IMPACT}`, { headers: { Accept: "application/json" } });
   } catch { asked = -1; return; } // offline: try again on the next change
   if (!r.ok) { asked = -1; impacts = []; drawn = ""; say("Pathways are not shown to participants."); return; }
   impacts = (await r.json()).impacts;
@@ -78,17 +78,18 @@ function render() {
   if (fingerprint !== drawn) {
     drawn = fingerprint;
     const focused = document.activeElement?.closest?.("[data-pathway-strength-list] [data-key]")?.dataset.key;
-    const reached = impacts.filter((i) => i.pathways.length);
-    const total = reached.reduce((n, i) => n + i.pathways.length, 0);
+    const reached = impacts.filter((i) => i.count);
+    const total = reached.reduce((n, i) => n + i.count, 0);
     panel.querySelector("[data-pathway-strength-count]").textContent = `(${total})`;
     if (!reached.length) say("No pathway from an activity reaches an impact yet.");
     else list.replaceChildren(...reached.map((i) => {
       const title = view.notes.get(i.impact)?.text ?? "(deleted since)";
-      const items = el("ol", {}, ...i.pathways.slice(0, SHOWN_PER_IMPACT).map((p) => pathwayItem(view, p)));
-      const more = i.pathways.length > SHOWN_PER_IMPACT || i.capped
-        ? el("p", { className: "hint", textContent: `${i.capped ? "More" : i.pathways.length - SHOWN_PER_IMPACT} more: the list view lists every pathway the search found.` })
+      const items = el("ol", {}, ...i.pathways.map((p) => pathwayItem(view, p)));
+      const left = i.count - i.pathways.length;
+      const more = left > 0 || i.capped
+        ? el("p", { className: "hint", textContent: `${left > 0 ? `${left} more` : "More"}: the list view lists every pathway the search found.` })
         : null;
-      return el("section", {}, el("h3", { textContent: `${title} (${i.pathways.length}${i.capped ? "+" : ""})` }), items, more);
+      return el("section", {}, el("h3", { textContent: `${title} (${i.count}${i.capped ? "+" : ""})` }), items, more);
     }));
     if (focused) list.querySelector(`[data-key="${CSS.escape(focused)}"]`)?.focus();
   }

@@ -1,4 +1,4 @@
-"""How long GET /api/workshops/{id}/pathways (rule P53) takes on a large map, from a real server.
+"""How long GET /api/workshops/{id}/pathways (rule P54) takes on a large map, from a real server.
 
 The generated map (tests/support/maps.py) is imported as a JSON export (without evidence on its links: with it,
 5,000 notes are more JSON values than an import may hold; grades change the order, not the search), and the

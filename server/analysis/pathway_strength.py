@@ -1,4 +1,4 @@
-"""How strong each activity-to-impact pathway is, live (rule P53): the contribution report's own strengths
+"""How strong each activity-to-impact pathway is, live (rule P54): the contribution report's own strengths
 (server/export/strength.py, one definition), as the board's Pathways panel and the list view read them.
 
 A large map is costly to search (about a second for 5,000 notes and hundreds of impacts) and every open panel

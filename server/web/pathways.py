@@ -1,4 +1,4 @@
-"""How strong each pathway is, live (rule P53): read as the checks are (P49) — the facilitator's always,
+"""How strong each pathway is, live (rule P54): read as the checks are (P49) — the facilitator's always,
 everyone's once the facilitator shows the checks — and each reader gets the pathways of the map as they may
 see it (private notes stay private, rule P38)."""
 

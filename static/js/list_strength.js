@@ -1,4 +1,4 @@
-// How strong each pathway is (rule P53), in the list view: under each impact, its pathways from an activity,
+// How strong each pathway is (rule P54), in the list view: under each impact, its pathways from an activity,
 // weakest first, each named by its notes with its grade and confidence in words, its weakest and contested
 // links and what it rests on — so that someone with a screen reader finds the weakest pathway by its heading.
 // Read as the board's Pathways panel reads it (GET /api/workshops/{id}/pathways): the facilitator's always,

@@ -1,4 +1,4 @@
-// How strong a pathway is, in words (rule P53), for the board's Pathways panel and the list view alike. The
+// How strong a pathway is, in words (rule P54), for the board's Pathways panel and the list view alike. The
 // strength itself is the server's (GET /api/workshops/{id}/pathways, worked out by server/export/strength.py):
 // this only says it. Pure: no page, no socket.
 

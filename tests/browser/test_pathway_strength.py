@@ -1,4 +1,4 @@
-"""How strong each pathway is, in the browser (P53): the facilitator's Pathways panel lists each impact's
+"""How strong each pathway is, in the browser (P54): the facilitator's Pathways panel lists each impact's
 pathways weakest first, follows a grade given to the weakest link, and lights a chosen pathway on the board; a
 participant on a phone sees the same once the checks are shown, and the list view lists them under headings."""
 
@@ -50,7 +50,7 @@ TRAINING = (
 )
 
 
-@pytest.mark.rule("P53")
+@pytest.mark.rule("P54")
 async def test_the_pathways_panel_lists_the_weakest_first_follows_a_new_grade_and_lights_a_pathway(
     browser: Any, server: ServerProcess
 ) -> None:
@@ -94,7 +94,7 @@ async def test_the_pathways_panel_lists_the_weakest_first_follows_a_new_grade_an
     await expect(fac.locator(".note.strength-pathway")).to_have_count(0)
 
 
-@pytest.mark.rule("P53")
+@pytest.mark.rule("P54")
 async def test_a_participant_on_a_phone_sees_the_pathways_once_shown_also_in_the_list_view(
     browser: Any, server: ServerProcess
 ) -> None:

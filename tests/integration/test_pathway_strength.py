@@ -1,4 +1,4 @@
-"""How strong each pathway is, over HTTP from a real server (P53): weakest first, following the group's grades
+"""How strong each pathway is, over HTTP from a real server (P54): weakest first, following the group's grades
 and confidence as they change; the facilitator's always, a participant's only once the checks are shown, never
 through notes the participant may not see, and nobody else's at all."""
 
@@ -32,7 +32,7 @@ async def pathways(http: httpx.AsyncClient, workshop: Workshop, token: str) -> l
     return impact["pathways"]  # type: ignore[no-any-return]
 
 
-@pytest.mark.rule("P53")
+@pytest.mark.rule("P54")
 async def test_pathways_come_weakest_first_and_follow_grades_and_confidence_as_they_change(
     workshop: Workshop,
 ) -> None:
@@ -73,7 +73,7 @@ async def test_pathways_come_weakest_first_and_follow_grades_and_confidence_as_t
             assert 400 <= r.status_code < 500 and r.json()["code"], (bad, r.status_code)
 
 
-@pytest.mark.rule("P53")
+@pytest.mark.rule("P54")
 async def test_pathways_reach_a_participant_only_once_shown_and_never_through_notes_they_may_not_see(
     workshop: Workshop,
 ) -> None:

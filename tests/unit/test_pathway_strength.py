@@ -1,4 +1,4 @@
-"""The live pathways (P53) are the contribution report's strengths (server/export/strength.py), with each
+"""The live pathways (P54) are the contribution report's strengths (server/export/strength.py), with each
 pathway's contested links; worked out again only when what they depend on changes."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from tests.support.maps import BEN, MapBuilder
 from tests.unit.test_strength import graded_map
 
 
-@pytest.mark.rule("P53")
+@pytest.mark.rule("P54")
 def test_the_live_pathways_are_the_reports_strengths_with_their_contested_links() -> None:
     snapshot = graded_map()
     (impact,) = pathway_strength.run(snapshot)["impacts"]

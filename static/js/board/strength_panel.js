@@ -1,4 +1,4 @@
-// How strong each pathway is (rule P53), in a panel: for each impact its pathways from an activity, weakest
+// How strong each pathway is (rule P54), in a panel: for each impact its pathways from an activity, weakest
 // first, each with its evidence grade and confidence in words, its weakest and contested links, and what it
 // rests on. The server works them out (one definition, for this and the contribution report) from the map
 // this person may see; the panel asks again a moment after the map changes, while it is open, as the checks

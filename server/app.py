@@ -18,7 +18,19 @@ from server.config import Settings
 from server.room import RoomSettings
 from server.rooms import Rooms
 from server.storage import open_storage
-from server.web import account_pages, checks, errors, exports, http, layout, pages, short_code_pages, throttle, ws
+from server.web import (
+    account_pages,
+    checks,
+    errors,
+    exports,
+    http,
+    layout,
+    pages,
+    pathways,
+    short_code_pages,
+    throttle,
+    ws,
+)
 from server.web.account_sockets import AccountSockets
 from server.web.deps import Services
 from server.web.security import BrowserDefences
@@ -66,6 +78,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(exports.router)
     app.include_router(layout.router)
     app.include_router(checks.router)
+    app.include_router(pathways.router)
     app.include_router(ws.router)
     app.include_router(pages.router)
     app.include_router(short_code_pages.router)

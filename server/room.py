@@ -198,10 +198,14 @@ class Room:
             else:
                 self._joining.append(joiner)
 
-    async def committed_map(self, viewer: Participant | None = None, timeout: float = 10.0) -> dict[str, Any]:
+    async def committed_map(
+        self, viewer: Participant | None = None, timeout: float = 10.0, *, shared: bool = False
+    ) -> dict[str, Any]:
         """The map as `Board.to_dict` gives it, once everything in it is stored (raises StorageFailed); cut to what
-        `viewer` may see when given (rule P38)."""
-        view = self.board.to_dict()
+        `viewer` may see when given (rule P38). `shared`: the map this head's snapshot frames are made from, not a
+        copy of its own — for readers that change nothing in it, asked by many people after each change (the
+        checks, the pathways: a 5,000-note map takes half a second to make, with the room waiting)."""
+        view = self._board_at_head() if shared else self.board.to_dict()
         if viewer is not None:
             view = privacy.map_for(view, viewer)
         if view["head"] > self.committed_head:
@@ -215,15 +219,21 @@ class Room:
                 raise StorageFailed(f"changes up to {view['head']} were not stored within {timeout:g} s") from None
         return view
 
-    def _snapshot_frame(self, viewer: Participant) -> str:
-        """The board as `viewer` may see it, as a frame, encoded once per head and per view: a hall full of
-        people joining at once costs one (a few in a private phase; one each while dots are being cast)."""
+    def _board_at_head(self) -> dict[str, Any]:
+        """The board as a map at its head, made once per head (read only: snapshot frames are made from it)."""
         if self._snapshot_cache is None or self._snapshot_cache[0] != self.board.head:
             board = self.board.to_dict()
             private_notes = [n for n in board["notes"] if n.get("private")]
             ballots = any(v["closed_at"] is None and v["ballots"] for v in board["votes"])
             self._snapshot_cache = (self.board.head, board, private_notes, ballots, {})
-        _, board, private_notes, ballots, frames_by_view = self._snapshot_cache
+        return self._snapshot_cache[1]
+
+    def _snapshot_frame(self, viewer: Participant) -> str:
+        """The board as `viewer` may see it, as a frame, encoded once per head and per view: a hall full of
+        people joining at once costs one (a few in a private phase; one each while dots are being cast)."""
+        board = self._board_at_head()
+        assert self._snapshot_cache is not None
+        _, _, private_notes, ballots, frames_by_view = self._snapshot_cache
         view = (privacy.hidden_from(private_notes, viewer), viewer.id if ballots else "")
         if view not in frames_by_view:
             frames_by_view[view] = encode(frames.snapshot(privacy.map_for(board, viewer, view[0])))

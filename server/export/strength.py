@@ -15,8 +15,8 @@ rated ones at its grade). What a pathway rests on: the
 assumption notes attached to its links (in pathway order, each once), and its links whose only support is
 assumption.
 
-Which chains are pathways is server/board/pathways.py and server/export/pathways.py (one definition); only
-those that start at an activity count here.
+Which chains are pathways is server/board/pathways.py and server/export/pathways.py (one definition); here,
+from each activity along a chain to its impact (`from_activities`), at most MAX_PATHS_PER_IMPACT into one.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from typing import Any
 
 from server.board import pathways as pathway_rules
 from server.export.mapview import MapView
-from server.export.pathways import Analysis, analyse
+from server.export.pathways import MAX_PATHS_PER_IMPACT, Analysis, analyse
 
 GRADE_SCALE = ("ungraded", "none", "weak", "moderate", "strong")  # weakest first
 CONTESTED_SPREAD = 3  # as static/js/evidence_summary.js: two or more ratings from 1 to 4, or 2 to 5
@@ -101,15 +101,25 @@ def link_between(view: MapView) -> dict[tuple[str, str], dict[str, Any]]:
     return {(lk["source"], lk["target"]): lk for lk in view.links}
 
 
+def from_activities(view: MapView, chains: list[list[str]]) -> list[list[str]]:
+    """The pathways from an activity along the search's chains, each once: a chain starts where nothing leads in
+    (an input, or a funder's note, before the activity), and from each activity on it to its end is a pathway,
+    as P48 has it and the board lists them (static/js/pathways.js)."""
+    found: dict[tuple[str, ...], None] = {}
+    for chain in chains:
+        for i, note in enumerate(chain[:-1]):
+            if view.by_id[note]["kind"] == pathway_rules.START_KIND:
+                found.setdefault(tuple(chain[i:]))
+    return [list(path) for path in found]
+
+
 def by_impact(view: MapView, analysis: Analysis | None = None) -> list[ImpactPathways]:
     """Every impact's activity-to-impact pathways with their strength, weakest first (then shortest)."""
     analysis = analysis or analyse(view.graph, {n["id"]: n["kind"] for n in view.notes})
     between = link_between(view)
     result = []
     for found in analysis.pathways:
-        strengths = [
-            strength(path, between) for path in found.paths if view.by_id[path[0]]["kind"] == pathway_rules.START_KIND
-        ]
+        strengths = [strength(path, between) for path in from_activities(view, found.paths)]
         strengths.sort(
             key=lambda s: (
                 GRADE_SCALE.index(s.grade),
@@ -118,5 +128,6 @@ def by_impact(view: MapView, analysis: Analysis | None = None) -> list[ImpactPat
                 s.notes,
             )
         )
-        result.append(ImpactPathways(found.target, strengths, found.capped))
+        listed = strengths[:MAX_PATHS_PER_IMPACT]  # a chain can hold several activities: still the weakest 50
+        result.append(ImpactPathways(found.target, listed, found.capped or len(strengths) > len(listed)))
     return result

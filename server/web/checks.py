@@ -20,7 +20,7 @@ async def method_checks(workshop_id: str, participant: ReaderDep, svc: ServicesD
     """Where the map breaks its own logic: links that run backwards or skip steps, impacts no activity reaches,
     activities that reach no impact, outcomes and impacts without an indicator, links resting on assumption
     alone, assumptions attached to nothing, and feedback loops (information, not errors)."""
-    snapshot = await committed_map(svc, workshop_id, participant)
+    snapshot = await committed_map(svc, workshop_id, participant, shared=True)  # only read
     if not participant.is_facilitator and not snapshot["workshop"].get("checks_for_everyone"):
         raise ApiError(403, "facilitator_only", "the facilitator has not shown the checks to everyone")
     found = await run_in_threadpool(checks.run, snapshot)

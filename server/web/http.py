@@ -245,13 +245,16 @@ async def read_map(workshop_id: str, participant: ReaderDep, svc: ServicesDep) -
     return await committed_map(svc, workshop_id, participant)
 
 
-async def committed_map(svc: Services, workshop_id: str, viewer: Participant) -> dict[str, Any]:
+async def committed_map(
+    svc: Services, workshop_id: str, viewer: Participant, *, shared: bool = False
+) -> dict[str, Any]:
     """The map as stored, as `viewer` may see it (rule P38): a live room's once its pending changes are
-    committed, else storage's own."""
+    committed, else storage's own. `shared`: the caller only reads it, so a live room may hand out the map it
+    keeps for this head rather than make a copy (Room.committed_map)."""
     room = svc.rooms.get(workshop_id)
     if room is not None:
         try:
-            return await room.committed_map(viewer)
+            return await room.committed_map(viewer, shared=shared)
         except StorageFailed:
             raise ApiError(503, "server_error", "the server could not store the latest changes; try again") from None
     stored = await run_in_threadpool(svc.storage.load_board, workshop_id)

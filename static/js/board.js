@@ -2,7 +2,7 @@
 // Each concern is a module under board/: context (shared elements and state), viewport, render, panels,
 // editing and input; notes' measured sizes, arrows, presentation mode, following a shared view, regions;
 // keys for arrows, the notes' reading order, and others' changes said aloud; the workshop's phases, plan
-// and timer, and dot votes.
+// and timer, dot votes, the method's checks and how strong each pathway is.
 
 import { listenForOthersChanges } from "./board/announce.js";
 import { changedBoard, live, queueRender, setRenderer } from "./board/context.js";
@@ -22,6 +22,7 @@ import { listenForClusters } from "./board/clusters.js";
 import { listenForLanes } from "./board/lanes.js";
 import { listenForEvidence } from "./board/evidence_panel.js";
 import { listenForChecks } from "./board/checks_panel.js";
+import { listenForStrength } from "./board/strength_panel.js";
 import { listenForNoteDetails } from "./board/note_details.js";
 import { listenForLanesEditor } from "./board/lanes_editor.js";
 import { listenForProxies } from "./board/proxies.js";
@@ -65,6 +66,7 @@ listenForProxies();
 listenForLanes();
 listenForEvidence();
 listenForChecks();
+listenForStrength();
 listenForNoteDetails();
 listenForLanesEditor();
 listenForClusters();

@@ -11,6 +11,7 @@ import { ListView } from "./list_render.js";
 import { ListPathwayVotes } from "./list_pathway_votes.js";
 import { ListSelection } from "./list_selection.js";
 import { renderStories } from "./list_stories.js";
+import { listenForStrength } from "./list_strength.js";
 import { ListVotes } from "./list_votes.js";
 
 const MESSAGES = {
@@ -241,6 +242,7 @@ root.addEventListener("submit", (e) => {
 // -- start --------------------------------------------------------------------------------------------------
 
 live.addEventListener("change", queueRender);
+listenForStrength(root, live, isFacilitator);
 live.addEventListener("pending", () => { renderConnection(); queueRender(); });
 live.addEventListener("connection", renderConnection);
 live.addEventListener("problem", (e) => {

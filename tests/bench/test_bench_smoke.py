@@ -75,3 +75,8 @@ def test_hostile_benchmark_refuses_every_case_with_its_expected_answer() -> None
     rows = [line for line in out.splitlines() if line.startswith("| ") and not line.startswith("| hostile input")]
     assert len(rows) >= 10 and all("| yes |" in row for row in rows), out
     assert "all refused as expected: yes" in out
+
+
+def test_pathways_benchmark_runs_and_prints_its_table() -> None:
+    out = run_bench("pathways", "--notes", "60", "--links", "90", "--repeat", "1")
+    assert "| a map not seen before (the search) |" in out and "| the same map again (kept) |" in out

@@ -62,3 +62,16 @@ def test_only_pathways_from_an_activity_count() -> None:
     m.link("l1xx", "s1xx", "i1xx")
     (impact,) = by_impact(MapView(m.snapshot()))
     assert impact.pathways == []
+
+
+def test_a_pathway_starts_at_every_activity_along_a_chain_even_one_something_leads_into() -> None:
+    m = MapBuilder("Fed activities", "?")
+    m.note("in1x", "output", "Funding secured")  # leads into the first activity: the search's chain starts here
+    m.note("a1xx", "activity", "Train analysts")
+    m.note("a2xx", "activity", "Brief ministers")
+    m.note("i1xx", "impact", "Policies cite research")
+    m.link("l0xx", "in1x", "a1xx")
+    m.link("l1xx", "a1xx", "a2xx")
+    m.link("l2xx", "a2xx", "i1xx")
+    (impact,) = by_impact(MapView(m.snapshot()))
+    assert sorted(p.notes for p in impact.pathways) == [["a1xx", "a2xx", "i1xx"], ["a2xx", "i1xx"]]

@@ -44,6 +44,8 @@ def _text(parent: ET.Element, value: str, left: float, right: float, y: float, *
 
 
 def _path(a: Arrow) -> str:
+    if a.via:
+        return "M " + " L ".join(f"{x:.1f} {y:.1f}" for x, y in a.points)
     if a.curved:
         return f"M {a.x1:.1f} {a.y1:.1f} Q {a.cx:.1f} {a.cy:.1f} {a.x2:.1f} {a.y2:.1f}"
     return f"M {a.x1:.1f} {a.y1:.1f} L {a.x2:.1f} {a.y2:.1f}"

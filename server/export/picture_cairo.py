@@ -133,6 +133,8 @@ def _legend(ctx: Any, write: _Writer, legend: list[LegendItem]) -> None:
 
 def _angle(a: Arrow) -> float:
     """The arrow's direction where it meets its target."""
+    if a.via:
+        return math.atan2(a.y2 - a.via[-1][1], a.x2 - a.via[-1][0])
     if a.curved:
         return math.atan2(a.y2 - a.cy, a.x2 - a.cx)
     return math.atan2(a.y2 - a.y1, a.x2 - a.x1)
@@ -143,7 +145,11 @@ def _arrow_line(ctx: Any, a: Arrow) -> None:
     angle = _angle(a)
     end_x, end_y = a.x2 - 9 * math.cos(angle), a.y2 - 9 * math.sin(angle)
     ctx.move_to(a.x1, a.y1)
-    if a.curved:  # the quadratic as a cubic
+    if a.via:
+        for x, y in a.via:
+            ctx.line_to(x, y)
+        ctx.line_to(end_x, end_y)
+    elif a.curved:  # the quadratic as a cubic
         c1 = (a.x1 + 2 / 3 * (a.cx - a.x1), a.y1 + 2 / 3 * (a.cy - a.y1))
         c2 = (end_x + 2 / 3 * (a.cx - end_x), end_y + 2 / 3 * (a.cy - end_y))
         ctx.curve_to(*c1, *c2, end_x, end_y)
@@ -351,7 +357,7 @@ def _extent(lay: Layout) -> Rect:
 
 
 def _arrow_rect(a: Arrow) -> Rect:
-    xs, ys = (a.x1, a.cx, a.x2), (a.y1, a.cy, a.y2)
+    xs, ys = [x for x, _ in a.points], [y for _, y in a.points]
     x0, y0 = min(xs) - 12, min(ys) - 12
     return Rect(x0, y0, max(xs) + 12 - x0, max(ys) + 12 - y0)
 
@@ -435,7 +441,7 @@ def _crosses(a: Arrow, bounds: Rect, r: Rect) -> bool:
     segment to it), by its bounding box for a curved one."""
     if not bounds.overlaps(r):
         return False
-    if a.curved:
+    if a.curved or a.via:
         return True
     low, high = 0.0, 1.0
     dx, dy = a.x2 - a.x1, a.y2 - a.y1

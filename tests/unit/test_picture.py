@@ -259,3 +259,82 @@ def test_a_small_map_png_keeps_its_link_labels() -> None:
     for a in lay.arrows:  # the label's box is drawn: its white inside framed by grey
         assert a.label_box is not None
         assert image.getpixel((int(a.label_box.x), int(a.label_box.y + a.label_box.h / 2))) != (255, 255, 255)
+
+
+def drawn_segments(svg: bytes) -> dict[str, list[tuple[float, float, float, float]]]:
+    """Each drawn arrow's path in the SVG, by link id, as straight segments (a curve as eight of them)."""
+    root = ET.fromstring(svg)
+    paths = {}
+    for group in root.findall(f".//{SVG}g[@class='link']"):
+        words = group.find(f"{SVG}path").get("d", "").split()  # type: ignore[union-attr]
+        points: list[tuple[float, float]] = []
+        k = 0
+        while k < len(words):
+            if words[k] in ("M", "L"):
+                points.append((float(words[k + 1]), float(words[k + 2])))
+                k += 3
+            elif words[k] == "Q":
+                (sx, sy), cx, cy, tx, ty = points[-1], *map(float, words[k + 1 : k + 5])
+                for n in range(1, 9):
+                    t, u = n / 8, 1 - n / 8
+                    points.append((u * u * sx + 2 * u * t * cx + t * t * tx, u * u * sy + 2 * u * t * cy + t * t * ty))
+                k += 5
+            else:
+                raise AssertionError(f"unexpected path command {words[k]!r}")
+        paths[group.get("data-id", "")] = [(*points[n], *points[n + 1]) for n in range(len(points) - 1)]
+    return paths
+
+
+def crossed_notes(snapshot: dict[str, Any]) -> list[tuple[str, str]]:
+    """(link, note) for every drawn arrow segment through the inside of a note that is not the link's end."""
+    lay = layout(MapView(snapshot))
+    ends = {lk["id"]: (lk["source"], lk["target"]) for lk in snapshot["links"]}
+    crossed = []
+    for link_id, segments in drawn_segments(export.export(snapshot, "svg", 0)).items():
+        for b in lay.boxes:
+            inside = Rect(b.x + 1.5, b.y + 1.5, b.w - 3, b.h - 3)  # the SVG rounds to a tenth
+            if b.id not in ends[link_id] and any(segment_enters(s, inside) for s in segments):
+                crossed.append((link_id, b.id))
+    return crossed
+
+
+def segment_enters(segment: tuple[float, float, float, float], r: Rect) -> bool:
+    """Whether a segment passes through the inside of a rectangle (clipped to it, Liang–Barsky)."""
+    x1, y1, x2, y2 = segment
+    low, high, dx, dy = 0.0, 1.0, x2 - x1, y2 - y1
+    for p, q in ((-dx, x1 - r.x), (dx, r.x + r.w - x1), (-dy, y1 - r.y), (dy, r.y + r.h - y1)):
+        if p == 0:
+            if q <= 0:
+                return False
+            continue
+        low, high = (max(low, q / p), high) if p < 0 else (low, min(high, q / p))
+        if low >= high:
+            return False
+    return True
+
+
+@pytest.mark.parametrize("seed", [3, 5, 11])
+def test_no_arrow_passes_behind_a_note_on_generated_maps(seed: int) -> None:
+    snapshot = generated_map(120, 200, seed=seed)
+    assert crossed_notes(snapshot) == []
+
+
+def test_an_arrow_goes_around_a_note_between_its_ends() -> None:
+    m = MapBuilder()
+    m.note("n0001", "activity", "Train officials", x=0.0, y=0.0)
+    m.note("n0002", "output", "Officials trained", x=300.0, y=0.0)
+    m.note("n0003", "outcome", "Officials ask for evidence", x=600.0, y=0.0)
+    m.link("l0001", "n0001", "n0002", "leads to")
+    m.link("l0002", "n0002", "n0003", "leads to")
+    m.link("l0003", "n0001", "n0003", "also leads to")
+    snapshot = m.snapshot()
+    straight = [
+        (lk["source"], lk["target"]) for lk in snapshot["links"] if lk["id"] == "l0003"
+    ]  # drawn straight, it would run under n0002
+    assert straight == [("n0001", "n0003")]
+    assert crossed_notes(snapshot) == []
+    arrow = next(a for a in layout(MapView(snapshot)).arrows if a.id == "l0003")
+    assert arrow.via, "the arrow is bent around the note in its way"
+    lay = layout(MapView(snapshot))
+    for a in lay.arrows:  # its label stays in free space
+        assert a.label_box is not None and not any(a.label_box.overlaps(b.rect) for b in lay.boxes)

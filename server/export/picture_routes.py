@@ -21,7 +21,7 @@ EDGE = 1.0  # a segment touching a note's border, or inside it by less than this
 MAX_EXPANSIONS = 600  # corners a search may take before it gives up on an arrow
 # Corners all the searches of one picture may take: a workshop's map is routed whole; a map of thousands of
 # notes linked at random across it (a benchmark's) would take minutes, and keeps its later arrows straight.
-TOTAL_EXPANSIONS = 12_000
+TOTAL_EXPANSIONS = 6_000
 REACH = 2  # a corner's neighbours are the corners within this many cells of it
 
 Box = tuple[float, float, float, float, str]  # x0, y0, x1, y1, note id

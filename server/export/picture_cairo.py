@@ -140,10 +140,32 @@ def _angle(a: Arrow) -> float:
     return math.atan2(a.y2 - a.y1, a.x2 - a.x1)
 
 
-def _arrow_line(ctx: Any, a: Arrow) -> None:
-    """The arrow's line, stopping short of its head."""
+def _clipped(x1: float, y1: float, x2: float, y2: float, r: Rect) -> tuple[float, float, float, float] | None:
+    """The part of a segment inside a rectangle (Liang–Barsky), None when there is none."""
+    low, high, dx, dy = 0.0, 1.0, x2 - x1, y2 - y1
+    for p, q in ((-dx, x1 - r.x), (dx, r.x + r.w - x1), (-dy, y1 - r.y), (dy, r.y + r.h - y1)):
+        if p == 0:
+            if q < 0:
+                return None
+            continue
+        low, high = (max(low, q / p), high) if p < 0 else (low, min(high, q / p))
+        if low > high:
+            return None
+    return x1 + low * dx, y1 + low * dy, x1 + high * dx, y1 + high * dy
+
+
+def _arrow_line(ctx: Any, a: Arrow, within: Rect | None = None) -> None:
+    """The arrow's line, stopping short of its head; a straight or bent one only where it is `within`: Cairo's
+    PDF surface pays for every coordinate of a long line drawn on a tile that shows a little of it."""
     angle = _angle(a)
     end_x, end_y = a.x2 - 9 * math.cos(angle), a.y2 - 9 * math.sin(angle)
+    if within is not None and not a.curved:
+        points = [(a.x1, a.y1), *a.via, (end_x, end_y)]
+        for k in range(len(points) - 1):
+            if part := _clipped(*points[k], *points[k + 1], within):
+                ctx.move_to(part[0], part[1])
+                ctx.line_to(part[2], part[3])
+        return
     ctx.move_to(a.x1, a.y1)
     if a.via:
         for x, y in a.via:
@@ -174,6 +196,7 @@ def _map(
     text: bool = True,
     hairline: float | None = None,
     heads: set[int] | None = None,
+    within: Rect | None = None,
 ) -> None:
     """Arrows, then notes over them, then the labels of `labelled` (all of `arrows` when None) over everything:
     they sit in free space. `hairline`: the width of a pixel, when arrows are drawn one pixel wide (the caller
@@ -181,23 +204,29 @@ def _map(
     `id()`) whose heads are drawn, when not all (a tile draws the heads that point into it)."""
     wanted = {id(a.label_box) for a in labelled or ()}
     if hairline is None:
+        # One path for all the lines, one for all the heads and one for all the leaders: each drawing operation
+        # costs Cairo's PDF surface as much again when it writes the page, and a tile of a large map has
+        # thousands of arrows.
         ctx.set_line_width(2)
-        ctx.set_source_rgb(*_rgb(ARROW))  # the leaders below change it within save() and restore()
+        ctx.set_source_rgb(*_rgb(ARROW))
         for a in arrows:
-            _arrow_line(ctx, a)
-            ctx.stroke()
+            _arrow_line(ctx, a, within)
+        ctx.stroke()
+        for a in arrows:
             if heads is None or id(a) in heads:
                 _arrow_head(ctx, a)
-                ctx.fill()
-            if text and (labelled is None or id(a.label_box) in wanted) and (leader := a.leader()):
-                ctx.save()
-                ctx.set_source_rgb(0.53, 0.53, 0.53)
-                ctx.set_line_width(1)
-                ctx.set_dash([3, 3])
-                ctx.move_to(leader[0], leader[1])
-                ctx.line_to(leader[2], leader[3])
-                ctx.stroke()
-                ctx.restore()
+        ctx.fill()
+        if text:
+            ctx.save()
+            ctx.set_source_rgb(0.53, 0.53, 0.53)
+            ctx.set_line_width(1)
+            ctx.set_dash([3, 3])
+            for a in arrows:
+                if (labelled is None or id(a.label_box) in wanted) and (leader := a.leader()):
+                    ctx.move_to(leader[0], leader[1])
+                    ctx.line_to(leader[2], leader[3])
+            ctx.stroke()
+            ctx.restore()
     else:  # one path for all the lines and one for all the heads: without antialiasing, much the quickest
         ctx.set_line_width(hairline)
         ctx.set_source_rgb(*_rgb(HAIRLINE))
@@ -579,5 +608,6 @@ def _tile(
     ctx.clip()
     ctx.translate(tile.left - visible.x * tile.scale, tile.top - visible.y * tile.scale)
     ctx.scale(tile.scale, tile.scale)
-    _map(ctx, write, contents.arrows, contents.boxes, contents.labelled, heads=contents.heads)
+    around_tile = Rect(visible.x - 20, visible.y - 20, visible.w + 40, visible.h + 40)
+    _map(ctx, write, contents.arrows, contents.boxes, contents.labelled, heads=contents.heads, within=around_tile)
     ctx.restore()

@@ -17,6 +17,8 @@ from server.export.picture_layout import LABEL_HEIGHT, LINE_HEIGHT, MARGIN, Arro
 
 FONT_FAMILY = "DejaVu Sans"
 INK, ARROW, BORDER = "#111111", "#444444", "#555555"
+UNDER_STYLE: dict[str, Any] = {"fill": "none", "stroke": ARROW, "stroke_width": 2, "marker_end": "url(#arrow)"}
+OVER_STYLE: dict[str, Any] = {**UNDER_STYLE, "stroke_width": 1.5, "stroke_opacity": 0.6}
 
 
 def rtl(text: str) -> bool:
@@ -97,15 +99,8 @@ def svg(view: MapView) -> bytes:
         _el(entry, "text", item.label, x=f"{item.x + 20:.1f}", y=f"{item.y:.1f}", font_size=13, fill=INK)
     links = _el(root, "g", class_="links")
     for a in lay.arrows:
-        _el(
-            _el(links, "g", class_="link", data_id=a.id),
-            "path",
-            d=_path(a),
-            fill="none",
-            stroke=ARROW,
-            stroke_width=2,
-            marker_end="url(#arrow)",
-        )
+        if not a.over:
+            _el(_el(links, "g", class_="link", data_id=a.id), "path", d=_path(a), **UNDER_STYLE)
         if leader := a.leader():
             x1, y1, x2, y2 = leader
             _el(
@@ -155,6 +150,13 @@ def svg(view: MapView) -> bytes:
         )
         for i, line in enumerate(b.lines):
             _el(body, "tspan", line, x=f"{b.x + (b.w - 10 if right else 10):.1f}", dy=0 if i == 0 else LINE_HEIGHT)
+    # Arrows that cross a note other than their ends (no way around it was found) go over the notes, thin and
+    # half transparent so that the note's text still reads through them: under a note they would show a step
+    # through it that is not there.
+    over = _el(root, "g", class_="links-over")
+    for a in lay.arrows:
+        if a.over:
+            _el(_el(over, "g", class_="link", data_id=a.id), "path", d=_path(a), **OVER_STYLE)
     labels = _el(root, "g", class_="link-labels")  # drawn last, in free space: no note hides a label, nor it a note
     for a in lay.arrows:
         if a.label and a.label_box:

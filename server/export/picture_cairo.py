@@ -20,6 +20,7 @@ from server.export.picture_layout import LABEL_PAD, LINE_HEIGHT, MARGIN, Arrow, 
 
 FONT_FAMILY = "DejaVu Sans"
 INK, ARROW, BORDER = "#111111", "#444444", "#555555"
+OVER_WIDTH, OVER_ALPHA = 1.5, 0.6  # an arrow drawn over the notes it crosses: thin and see-through, text reads
 HAIRLINE = "#8a8a8a"  # an arrow one pixel wide, as light as a 2 px arrow drawn at a quarter of its size
 MAX_PNG_PIXELS = 12_000_000  # a bigger board is scaled down: no one reads a 100-megapixel picture
 
@@ -187,6 +188,23 @@ def _arrow_head(ctx: Any, a: Arrow) -> None:
     ctx.close_path()
 
 
+def _arrows(
+    ctx: Any, arrows: list[Arrow], width: float, colour: str, alpha: float, heads: set[int] | None, within: Rect | None
+) -> None:
+    """Lines in one path, then heads in another (`heads`: by `id()`, when not all are drawn)."""
+    if not arrows:
+        return
+    ctx.set_line_width(width)
+    ctx.set_source_rgba(*_rgb(colour), alpha)
+    for a in arrows:
+        _arrow_line(ctx, a, within)
+    ctx.stroke()
+    for a in arrows:
+        if heads is None or id(a) in heads:
+            _arrow_head(ctx, a)
+    ctx.fill()
+
+
 def _map(
     ctx: Any,
     write: _Writer,
@@ -198,24 +216,18 @@ def _map(
     heads: set[int] | None = None,
     within: Rect | None = None,
 ) -> None:
-    """Arrows, then notes over them, then the labels of `labelled` (all of `arrows` when None) over everything:
-    they sit in free space. `hairline`: the width of a pixel, when arrows are drawn one pixel wide (the caller
-    turns antialiasing off) and kinds' names are left out (a large map's overview). `heads`: the arrows (by
-    `id()`) whose heads are drawn, when not all (a tile draws the heads that point into it)."""
+    """Arrows, then notes over them, then the arrows that cross notes (`Arrow.over`), then the labels of
+    `labelled` (all of `arrows` when None) over everything: they sit in free space. `hairline`: the width of a
+    pixel, when arrows are drawn one pixel wide (the caller turns antialiasing off) and kinds' names are left out
+    (a large map's overview). `heads`: the arrows (by `id()`) whose heads are drawn, when not all (a tile draws
+    the heads that point into it)."""
     wanted = {id(a.label_box) for a in labelled or ()}
+    under = [a for a in arrows if not a.over]
     if hairline is None:
         # One path for all the lines, one for all the heads and one for all the leaders: each drawing operation
         # costs Cairo's PDF surface as much again when it writes the page, and a tile of a large map has
         # thousands of arrows.
-        ctx.set_line_width(2)
-        ctx.set_source_rgb(*_rgb(ARROW))
-        for a in arrows:
-            _arrow_line(ctx, a, within)
-        ctx.stroke()
-        for a in arrows:
-            if heads is None or id(a) in heads:
-                _arrow_head(ctx, a)
-        ctx.fill()
+        _arrows(ctx, under, 2, ARROW, 1.0, heads, within)
         if text:
             ctx.save()
             ctx.set_source_rgb(0.53, 0.53, 0.53)
@@ -228,14 +240,7 @@ def _map(
             ctx.stroke()
             ctx.restore()
     else:  # one path for all the lines and one for all the heads: without antialiasing, much the quickest
-        ctx.set_line_width(hairline)
-        ctx.set_source_rgb(*_rgb(HAIRLINE))
-        for a in arrows:
-            _arrow_line(ctx, a)
-        ctx.stroke()
-        for a in arrows:
-            _arrow_head(ctx, a)
-        ctx.fill()
+        _arrows(ctx, under, hairline, HAIRLINE, 1.0, None, None)
     ctx.set_line_width(1 if hairline is None else hairline)
     for b in boxes:
         _rounded(ctx, b.x, b.y, b.w, b.h, 8)
@@ -247,6 +252,12 @@ def _map(
             write.text(b.kind_label, b.x + 10, b.y + 5, b.w - 20, 11, bold=True, colour="#222222")
         if text:
             write.text(b.text, b.x + 10, b.y + 25, b.w - 20, 13, lines=b.lines, max_lines=len(b.lines))
+    # Arrows across notes other than their ends, over the notes: under one they would show a step through it.
+    over = [a for a in arrows if a.over]
+    if hairline is None:
+        _arrows(ctx, over, OVER_WIDTH, ARROW, OVER_ALPHA, heads, within)
+    else:
+        _arrows(ctx, over, hairline, HAIRLINE, OVER_ALPHA, None, None)
     if not text:
         return
     for a in arrows if labelled is None else labelled:  # last, in free space: no note hides a label, nor it a note

@@ -7,6 +7,7 @@ tried along and beside the arrow, then further out with a leader line — never 
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import unicodedata
 from collections import defaultdict
@@ -76,6 +77,9 @@ class Arrow:
     label: str
     label_box: Rect | None = None
     via: tuple[tuple[float, float], ...] = ()  # waypoints of an arrow bent around notes: a polyline, not a curve
+    # Crosses a note other than its ends (no way around was found): drawn over the notes, never under one, so
+    # that it cannot be read as a step through that note.
+    over: bool = False
 
     @cached_property
     def points(self) -> list[tuple[float, float]]:
@@ -275,13 +279,17 @@ def _arrows(view: MapView, boxes: dict[str, Box]) -> list[Arrow]:
             target.y + target.h / 2,
         )
         mx, my = (sx + tx) / 2, (sy + ty) / 2
-        if pairs[frozenset((lk["source"], lk["target"]))] > 1:
+        bent = pairs[frozenset((lk["source"], lk["target"]))] > 1
+        if bent:
             # Bend to the arrow's own left: the arrow back, going the other way, bends to the other side.
             length = math.hypot(tx - sx, ty - sy) or 1.0
             mx, my = mx + (ty - sy) / length * BEND * 2, my - (tx - sx) / length * BEND * 2
         label = " ".join(lk["label"].split())
         label = label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1] + "…"
-        if notes.path_blocked(_curve(sx, sy, mx, my, tx, ty), ends):
+        x1, y1 = _border_point(source, mx, my)
+        x2, y2 = _border_point(target, mx, my)
+        blocked = notes.path_blocked(_curve(x1, y1, mx, my, x2, y2) if bent else [(x1, y1), (x2, y2)], ends)
+        if blocked:
             via = notes.route((sx, sy), (tx, ty), ends)
             if via:  # around the notes in the way: leave the source towards the first waypoint
                 x1, y1 = _border_point(source, *via[0])
@@ -289,9 +297,7 @@ def _arrows(view: MapView, boxes: dict[str, Box]) -> list[Arrow]:
                 middle = via[len(via) // 2]
                 arrows.append(Arrow(lk["id"], x1, y1, middle[0], middle[1], x2, y2, label, via=tuple(via)))
                 continue
-        x1, y1 = _border_point(source, mx, my)
-        x2, y2 = _border_point(target, mx, my)
-        arrows.append(Arrow(lk["id"], x1, y1, mx, my, x2, y2, label))
+        arrows.append(Arrow(lk["id"], x1, y1, mx, my, x2, y2, label, over=blocked))
     return arrows
 
 
@@ -333,7 +339,7 @@ def layout(view: MapView, place_labels: bool = True) -> Layout:
         if a.label and place_labels:
             box = _place_label(a, obstacles)
             obstacles.add(box)
-            a = Arrow(a.id, a.x1, a.y1, a.cx, a.cy, a.x2, a.y2, a.label, box, a.via)
+            a = dataclasses.replace(a, label_box=box)
         arrows.append(a)
     labels = [a.label_box for a in arrows if a.label_box]
     right = max([b.x + b.w for b in boxes] + [r.x + r.w for r in labels], default=0.0)

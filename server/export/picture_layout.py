@@ -268,7 +268,8 @@ def _arrows(view: MapView, boxes: dict[str, Box]) -> list[Arrow]:
     for lk in view.links:
         pairs[frozenset((lk["source"], lk["target"]))] += 1
     notes = picture_routes.Notes((b.x, b.y, b.x + b.w, b.y + b.h, b.id) for b in boxes.values())
-    arrows = []
+    arrows: list[Arrow] = []
+    in_the_way: list[tuple[float, int, Box, Box, bool]] = []  # arrows crossing notes: length, index, ends, bent
     for lk in view.links:
         source, target = boxes[lk["source"]], boxes[lk["target"]]
         ends = (source.id, target.id)
@@ -290,14 +291,25 @@ def _arrows(view: MapView, boxes: dict[str, Box]) -> list[Arrow]:
         x2, y2 = _border_point(target, mx, my)
         blocked = notes.path_blocked(_curve(x1, y1, mx, my, x2, y2) if bent else [(x1, y1), (x2, y2)], ends)
         if blocked:
-            via = notes.route((sx, sy), (tx, ty), ends)
-            if via:  # around the notes in the way: leave the source towards the first waypoint
-                x1, y1 = _border_point(source, *via[0])
-                x2, y2 = _border_point(target, *via[-1])
-                middle = via[len(via) // 2]
-                arrows.append(Arrow(lk["id"], x1, y1, middle[0], middle[1], x2, y2, label, via=tuple(via)))
-                continue
+            in_the_way.append((math.hypot(tx - sx, ty - sy), len(arrows), source, target, bent))
         arrows.append(Arrow(lk["id"], x1, y1, mx, my, x2, y2, label, over=blocked))
+    notes.budget = picture_routes.budget(len(in_the_way))
+    # The shortest first: routing's bound for the picture then goes to as many arrows as it can, and the same
+    # map always gets the same routes.
+    for _, k, source, target, bent in sorted(in_the_way, key=lambda item: item[:2]):
+        if notes.exhausted():
+            break
+        start, goal = (
+            (source.x + source.w / 2, source.y + source.h / 2),
+            (target.x + target.w / 2, target.y + target.h / 2),
+        )
+        via = notes.route(start, goal, (source.id, target.id), bend=bent)
+        if via:  # around the notes in the way: leave the source towards the first waypoint
+            x1, y1 = _border_point(source, *via[0])
+            x2, y2 = _border_point(target, *via[-1])
+            middle = via[len(via) // 2]
+            a = arrows[k]
+            arrows[k] = Arrow(a.id, x1, y1, middle[0], middle[1], x2, y2, a.label, via=tuple(via))
     return arrows
 
 

@@ -4,8 +4,8 @@ is not there, so such an arrow is bent around the notes in its way.
 Notes sit in a grid of cells, so that "does this segment cross a note?" walks only the cells along it and stops
 at the first note it meets. A blocked arrow gets waypoints found by a search over the notes' corners (moved a
 little away from each note): from one corner to any other it can see, towards the target, the shortest way
-first. The search is bounded, for each arrow and for the whole picture; an arrow it cannot route within its
-bound is left straight.
+first. The search is bounded, for each arrow and for the whole picture, and takes the shortest arrows first; an
+arrow it cannot route within its bound is left straight and drawn over the notes (Arrow.over).
 """
 
 from __future__ import annotations
@@ -19,9 +19,14 @@ CELL = 120.0  # the grid's cell, about half a note
 CLEARANCE = 9.0  # how far a waypoint stays from the corner of a note
 EDGE = 1.0  # a segment touching a note's border, or inside it by less than this, does not cross it
 MAX_EXPANSIONS = 600  # corners a search may take before it gives up on an arrow
-# Corners all the searches of one picture may take: a workshop's map is routed whole; a map of thousands of
-# notes linked at random across it (a benchmark's) would take minutes, and keeps its later arrows straight.
-TOTAL_EXPANSIONS = 6_000
+# Corners all the searches of one picture may take (a corner costs about 0.25 ms), a bound on work rather than
+# on time so that the same map always gives the same picture. A workshop's map (300 notes, 600 links between
+# neighbours: up to about 3,300 corners) is routed whole. On a tangle, where more than TANGLED arrows cross
+# notes (5,000 notes linked at random: nearly all of their 10,000 arrows), bends for a few would not make it
+# readable: its search stops at TANGLED_EXPANSIONS, about 0.25 s, and the rest are drawn over the notes.
+TOTAL_EXPANSIONS = 5_000
+TANGLED = 1_000
+TANGLED_EXPANSIONS = 1_000
 REACH = 2  # a corner's neighbours are the corners within this many cells of it
 
 Box = tuple[float, float, float, float, str]  # x0, y0, x1, y1, note id
@@ -49,6 +54,11 @@ def _crosses(box: Box, ax: float, ay: float, bx: float, by: float) -> bool:
     return True
 
 
+def budget(crossing: int) -> int:
+    """Corners the searches of a picture may take, when `crossing` of its arrows cross notes."""
+    return TOTAL_EXPANSIONS if crossing <= TANGLED else TANGLED_EXPANSIONS
+
+
 class Notes:
     """The notes' boxes in a grid of cells, and the corners a route may bend at."""
 
@@ -57,6 +67,7 @@ class Notes:
         self.corners: dict[tuple[int, int], list[Point]] = defaultdict(list)
         boxes = list(boxes)
         self.expansions = 0  # taken by all the searches so far
+        self.budget = TOTAL_EXPANSIONS  # corners all the searches may take
         for box in boxes:
             for i in range(math.floor(box[0] / CELL), math.floor(box[2] / CELL) + 1):
                 for j in range(math.floor(box[1] / CELL), math.floor(box[3] / CELL) + 1):
@@ -96,19 +107,25 @@ class Notes:
                         return True
         return False
 
+    def exhausted(self) -> bool:
+        """Whether the searches have taken all the corners a picture may take."""
+        return self.expansions >= self.budget
+
     def path_blocked(self, points: list[Point], ends: tuple[str, str]) -> bool:
         return any(self.blocked(*points[k], *points[k + 1], ends) for k in range(len(points) - 1))
 
-    def route(self, start: Point, goal: Point, ends: tuple[str, str]) -> list[Point] | None:
+    def route(self, start: Point, goal: Point, ends: tuple[str, str], bend: bool = False) -> list[Point] | None:
         """Waypoints from `start` to `goal` (not included) that keep clear of every note but `ends`: the
-        shortest the search finds, None if it finds none within its bound."""
-        if not self.blocked(*start, *goal, ends):
+        shortest the search finds, None if it finds none within its bound. With `bend`, at least one waypoint
+        even when the straight line is clear: for one of two arrows between the same notes, whose curve apart
+        from the other crosses a note."""
+        if not bend and not self.blocked(*start, *goal, ends):
             return []
         parents: dict[Point, Point | None] = {start: None}
         best = {start: 0.0}
         queue = [(math.dist(start, goal), 0.0, start)]
         expansions = 0
-        while queue and expansions < MAX_EXPANSIONS and self.expansions < TOTAL_EXPANSIONS:
+        while queue and expansions < MAX_EXPANSIONS and self.expansions < self.budget:
             _, cost, point = heapq.heappop(queue)
             if cost > best.get(point, math.inf):
                 continue

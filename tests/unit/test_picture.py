@@ -363,7 +363,7 @@ def test_no_arrow_passes_behind_a_note_on_generated_maps(seed: int, monkeypatch:
     assert_no_arrow_behind_a_note(generated_map(120, 200, seed=seed))
     # A bigger map, with routing's bound for a picture made small enough that it is reached: the arrows it
     # leaves straight go over the notes.
-    monkeypatch.setattr(picture_routes, "TOTAL_EXPANSIONS", 300)
+    monkeypatch.setattr(picture_routes, "budget", lambda crossing: 300)
     snapshot = generated_map(600, 1200, seed=seed)
     assert any(a.over for a in layout(MapView(snapshot)).arrows), "the bound is reached"
     assert assert_no_arrow_behind_a_note(snapshot), "some arrows cross notes, over them"
@@ -404,7 +404,7 @@ def a_note_between_two_linked_notes() -> dict[str, Any]:
 def test_an_arrow_left_across_a_note_is_drawn_over_it(
     make: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(picture_routes, "TOTAL_EXPANSIONS", 0)  # no route: the arrow stays straight
+    monkeypatch.setattr(picture_routes, "budget", lambda crossing: 0)  # no route: the arrow stays straight
     snapshot = a_note_between_two_linked_notes()
     lay = layout(MapView(snapshot))
     (arrow,) = lay.arrows
@@ -432,3 +432,12 @@ def test_an_arrow_left_across_a_note_is_drawn_over_it(
     colour = tuple(int(note.fill[k : k + 2], 16) for k in (1, 3, 5))
     assert all(abs(a - b) <= 8 for a, b in zip(fill, colour, strict=True)), f"the note's fill beside the arrow: {fill}"
     assert sum(darkest) < sum(fill) - 150, f"the arrow shows over the note: {darkest} on {fill}"
+
+
+@pytest.mark.parametrize(("seed", "reach"), [(1, 2), (2, 3), (3, 4)])
+def test_a_workshop_sized_map_has_every_arrow_in_the_way_of_a_note_routed_around_it(seed: int, reach: int) -> None:
+    snapshot = generated_map(300, 600, seed=seed, reach=reach)  # links between notes near each other
+    arrows = layout(MapView(snapshot), place_labels=False).arrows
+    assert sum(1 for a in arrows if a.via) > 100, "many arrows had a note in their way"
+    assert [a.id for a in arrows if a.over] == [], "every one of them is routed around it"
+    assert crossed_notes(snapshot) == []

@@ -7,6 +7,7 @@ own text drawing is used (Latin scripts look right; others may not).
 
 from __future__ import annotations
 
+import functools
 import io
 import math
 import struct
@@ -45,9 +46,21 @@ def _rgb(colour: str) -> tuple[float, float, float]:
 class _Writer:
     """Draws text in a box: with Pango (shaped, bidirectional, wrapped) or with Cairo's toy text."""
 
-    def __init__(self, ctx: Any) -> None:
+    def __init__(self, ctx: Any, keep: bool = False) -> None:
         self.ctx = ctx
         self.layouts: dict[tuple[float, bool, bool], Any] = {}  # one Pango layout per style, reused
+        # With `keep`, a laid out text is kept for when it is drawn again: a PDF draws a note on every tile it
+        # is on, and on the overview, and Pango laying out thousands of notes again was much of its time.
+        self.kept: dict[tuple[str, float, float, bool, bool, int], Any] | None = {} if keep else None
+
+    @functools.cache  # noqa: B019 - a writer lives for one picture
+    def _font(self, size: float, bold: bool) -> Any:
+        assert pangocffi is not None
+        font = pangocffi.FontDescription()
+        font.family = FONT_FAMILY  # fontconfig falls back, character by character, to fonts for other scripts
+        font.size = pangocffi.units_from_double(size * 0.75)  # Pango sizes are in points, at 96 dpi for Cairo
+        font.weight = pangocffi.Weight.BOLD if bold else pangocffi.Weight.NORMAL
+        return font
 
     def text(
         self,
@@ -78,14 +91,19 @@ class _Writer:
                 ctx.move_to(x + offset, top + size + i * LINE_HEIGHT)
                 ctx.show_text(line)
             return
-        layout = self.layouts.get((size, bold, centre))
+        key = (value, width, size, bold, centre, max_lines)
+        if self.kept is not None and (kept := self.kept.get(key)) is not None:
+            ctx.move_to(x, top)
+            pangocairocffi.show_layout(ctx, kept)
+            return
+        layout = None if self.kept is not None else self.layouts.get((size, bold, centre))
         if layout is None:
-            layout = self.layouts[(size, bold, centre)] = pangocairocffi.create_layout(ctx)
-            font = pangocffi.FontDescription()
-            font.family = FONT_FAMILY  # fontconfig falls back, character by character, to fonts for other scripts
-            font.size = pangocffi.units_from_double(size * 0.75)  # Pango sizes are in points, at 96 dpi for Cairo
-            font.weight = pangocffi.Weight.BOLD if bold else pangocffi.Weight.NORMAL
-            layout.font_description = font
+            layout = pangocairocffi.create_layout(ctx)
+            if self.kept is None:
+                self.layouts[(size, bold, centre)] = layout
+            else:
+                self.kept[key] = layout
+            layout.font_description = self._font(size, bold)
             layout.wrap = pangocffi.WrapMode.WORD_CHAR
             layout.ellipsize = pangocffi.EllipsizeMode.END
             if centre:
@@ -457,7 +475,7 @@ def pdf(lay: Layout) -> bytes:
     surface = cairo.PDFSurface(out, pages[0].width, pages[0].height)
     surface.set_metadata(cairo.PDF_METADATA_TITLE, lay.title)
     ctx = cairo.Context(surface)
-    write = _Writer(ctx)
+    write = _Writer(ctx, keep=True)
     if len(pages) == 1:
         page = pages[0]
         ctx.translate(page.left, page.top)

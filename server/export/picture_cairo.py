@@ -7,7 +7,6 @@ own text drawing is used (Latin scripts look right; others may not).
 
 from __future__ import annotations
 
-import functools
 import io
 import math
 import struct
@@ -49,14 +48,17 @@ class _Writer:
     def __init__(self, ctx: Any, keep: bool = False) -> None:
         self.ctx = ctx
         self.layouts: dict[tuple[float, bool, bool], Any] = {}  # one Pango layout per style, reused
+        self.fonts: dict[tuple[float, bool], Any] = {}
         # With `keep`, a laid out text is kept for when it is drawn again: a PDF draws a note on every tile it
         # is on, and on the overview, and Pango laying out thousands of notes again was much of its time.
         self.kept: dict[tuple[str, float, float, bool, bool, int], Any] | None = {} if keep else None
 
-    @functools.cache  # noqa: B019 - a writer lives for one picture
     def _font(self, size: float, bold: bool) -> Any:
+        """One font description per style, for every layout of that style."""
         assert pangocffi is not None
-        font = pangocffi.FontDescription()
+        if (size, bold) in self.fonts:
+            return self.fonts[(size, bold)]
+        font = self.fonts[(size, bold)] = pangocffi.FontDescription()
         font.family = FONT_FAMILY  # fontconfig falls back, character by character, to fonts for other scripts
         font.size = pangocffi.units_from_double(size * 0.75)  # Pango sizes are in points, at 96 dpi for Cairo
         font.weight = pangocffi.Weight.BOLD if bold else pangocffi.Weight.NORMAL

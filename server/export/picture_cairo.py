@@ -20,6 +20,7 @@ from server.export.picture_layout import LABEL_PAD, LINE_HEIGHT, MARGIN, Arrow, 
 
 FONT_FAMILY = "DejaVu Sans"
 INK, ARROW, BORDER = "#111111", "#444444", "#555555"
+OVER_WIDTH, OVER_ALPHA = 1.5, 0.6  # an arrow drawn over the notes it crosses: thin and see-through, text reads
 HAIRLINE = "#8a8a8a"  # an arrow one pixel wide, as light as a 2 px arrow drawn at a quarter of its size
 MAX_PNG_PIXELS = 12_000_000  # a bigger board is scaled down: no one reads a 100-megapixel picture
 
@@ -44,9 +45,24 @@ def _rgb(colour: str) -> tuple[float, float, float]:
 class _Writer:
     """Draws text in a box: with Pango (shaped, bidirectional, wrapped) or with Cairo's toy text."""
 
-    def __init__(self, ctx: Any) -> None:
+    def __init__(self, ctx: Any, keep: bool = False) -> None:
         self.ctx = ctx
         self.layouts: dict[tuple[float, bool, bool], Any] = {}  # one Pango layout per style, reused
+        self.fonts: dict[tuple[float, bool], Any] = {}
+        # With `keep`, a laid out text is kept for when it is drawn again: a PDF draws a note on every tile it
+        # is on, and on the overview, and Pango laying out thousands of notes again was much of its time.
+        self.kept: dict[tuple[str, float, float, bool, bool, int], Any] | None = {} if keep else None
+
+    def _font(self, size: float, bold: bool) -> Any:
+        """One font description per style, for every layout of that style."""
+        assert pangocffi is not None
+        if (size, bold) in self.fonts:
+            return self.fonts[(size, bold)]
+        font = self.fonts[(size, bold)] = pangocffi.FontDescription()
+        font.family = FONT_FAMILY  # fontconfig falls back, character by character, to fonts for other scripts
+        font.size = pangocffi.units_from_double(size * 0.75)  # Pango sizes are in points, at 96 dpi for Cairo
+        font.weight = pangocffi.Weight.BOLD if bold else pangocffi.Weight.NORMAL
+        return font
 
     def text(
         self,
@@ -77,14 +93,19 @@ class _Writer:
                 ctx.move_to(x + offset, top + size + i * LINE_HEIGHT)
                 ctx.show_text(line)
             return
-        layout = self.layouts.get((size, bold, centre))
+        key = (value, width, size, bold, centre, max_lines)
+        if self.kept is not None and (kept := self.kept.get(key)) is not None:
+            ctx.move_to(x, top)
+            pangocairocffi.show_layout(ctx, kept)
+            return
+        layout = None if self.kept is not None else self.layouts.get((size, bold, centre))
         if layout is None:
-            layout = self.layouts[(size, bold, centre)] = pangocairocffi.create_layout(ctx)
-            font = pangocffi.FontDescription()
-            font.family = FONT_FAMILY  # fontconfig falls back, character by character, to fonts for other scripts
-            font.size = pangocffi.units_from_double(size * 0.75)  # Pango sizes are in points, at 96 dpi for Cairo
-            font.weight = pangocffi.Weight.BOLD if bold else pangocffi.Weight.NORMAL
-            layout.font_description = font
+            layout = pangocairocffi.create_layout(ctx)
+            if self.kept is None:
+                self.layouts[(size, bold, centre)] = layout
+            else:
+                self.kept[key] = layout
+            layout.font_description = self._font(size, bold)
             layout.wrap = pangocffi.WrapMode.WORD_CHAR
             layout.ellipsize = pangocffi.EllipsizeMode.END
             if centre:
@@ -133,17 +154,45 @@ def _legend(ctx: Any, write: _Writer, legend: list[LegendItem]) -> None:
 
 def _angle(a: Arrow) -> float:
     """The arrow's direction where it meets its target."""
+    if a.via:
+        return math.atan2(a.y2 - a.via[-1][1], a.x2 - a.via[-1][0])
     if a.curved:
         return math.atan2(a.y2 - a.cy, a.x2 - a.cx)
     return math.atan2(a.y2 - a.y1, a.x2 - a.x1)
 
 
-def _arrow_line(ctx: Any, a: Arrow) -> None:
-    """The arrow's line, stopping short of its head."""
+def _clipped(x1: float, y1: float, x2: float, y2: float, r: Rect) -> tuple[float, float, float, float] | None:
+    """The part of a segment inside a rectangle (Liang–Barsky), None when there is none."""
+    low, high, dx, dy = 0.0, 1.0, x2 - x1, y2 - y1
+    for p, q in ((-dx, x1 - r.x), (dx, r.x + r.w - x1), (-dy, y1 - r.y), (dy, r.y + r.h - y1)):
+        if p == 0:
+            if q < 0:
+                return None
+            continue
+        low, high = (max(low, q / p), high) if p < 0 else (low, min(high, q / p))
+        if low > high:
+            return None
+    return x1 + low * dx, y1 + low * dy, x1 + high * dx, y1 + high * dy
+
+
+def _arrow_line(ctx: Any, a: Arrow, within: Rect | None = None) -> None:
+    """The arrow's line, stopping short of its head; a straight or bent one only where it is `within`: Cairo's
+    PDF surface pays for every coordinate of a long line drawn on a tile that shows a little of it."""
     angle = _angle(a)
     end_x, end_y = a.x2 - 9 * math.cos(angle), a.y2 - 9 * math.sin(angle)
+    if within is not None and not a.curved:
+        points = [(a.x1, a.y1), *a.via, (end_x, end_y)]
+        for k in range(len(points) - 1):
+            if part := _clipped(*points[k], *points[k + 1], within):
+                ctx.move_to(part[0], part[1])
+                ctx.line_to(part[2], part[3])
+        return
     ctx.move_to(a.x1, a.y1)
-    if a.curved:  # the quadratic as a cubic
+    if a.via:
+        for x, y in a.via:
+            ctx.line_to(x, y)
+        ctx.line_to(end_x, end_y)
+    elif a.curved:  # the quadratic as a cubic
         c1 = (a.x1 + 2 / 3 * (a.cx - a.x1), a.y1 + 2 / 3 * (a.cy - a.y1))
         c2 = (end_x + 2 / 3 * (a.cx - end_x), end_y + 2 / 3 * (a.cy - end_y))
         ctx.curve_to(*c1, *c2, end_x, end_y)
@@ -159,6 +208,23 @@ def _arrow_head(ctx: Any, a: Arrow) -> None:
     ctx.close_path()
 
 
+def _arrows(
+    ctx: Any, arrows: list[Arrow], width: float, colour: str, alpha: float, heads: set[int] | None, within: Rect | None
+) -> None:
+    """Lines in one path, then heads in another (`heads`: by `id()`, when not all are drawn)."""
+    if not arrows:
+        return
+    ctx.set_line_width(width)
+    ctx.set_source_rgba(*_rgb(colour), alpha)
+    for a in arrows:
+        _arrow_line(ctx, a, within)
+    ctx.stroke()
+    for a in arrows:
+        if heads is None or id(a) in heads:
+            _arrow_head(ctx, a)
+    ctx.fill()
+
+
 def _map(
     ctx: Any,
     write: _Writer,
@@ -168,39 +234,33 @@ def _map(
     text: bool = True,
     hairline: float | None = None,
     heads: set[int] | None = None,
+    within: Rect | None = None,
 ) -> None:
-    """Arrows, then notes over them, then the labels of `labelled` (all of `arrows` when None) over everything:
-    they sit in free space. `hairline`: the width of a pixel, when arrows are drawn one pixel wide (the caller
-    turns antialiasing off) and kinds' names are left out (a large map's overview). `heads`: the arrows (by
-    `id()`) whose heads are drawn, when not all (a tile draws the heads that point into it)."""
+    """Arrows, then notes over them, then the arrows that cross notes (`Arrow.over`), then the labels of
+    `labelled` (all of `arrows` when None) over everything: they sit in free space. `hairline`: the width of a
+    pixel, when arrows are drawn one pixel wide (the caller turns antialiasing off) and kinds' names are left out
+    (a large map's overview). `heads`: the arrows (by `id()`) whose heads are drawn, when not all (a tile draws
+    the heads that point into it)."""
     wanted = {id(a.label_box) for a in labelled or ()}
+    under = [a for a in arrows if not a.over]
     if hairline is None:
-        ctx.set_line_width(2)
-        ctx.set_source_rgb(*_rgb(ARROW))  # the leaders below change it within save() and restore()
-        for a in arrows:
-            _arrow_line(ctx, a)
+        # One path for all the lines, one for all the heads and one for all the leaders: each drawing operation
+        # costs Cairo's PDF surface as much again when it writes the page, and a tile of a large map has
+        # thousands of arrows.
+        _arrows(ctx, under, 2, ARROW, 1.0, heads, within)
+        if text:
+            ctx.save()
+            ctx.set_source_rgb(0.53, 0.53, 0.53)
+            ctx.set_line_width(1)
+            ctx.set_dash([3, 3])
+            for a in arrows:
+                if (labelled is None or id(a.label_box) in wanted) and (leader := a.leader()):
+                    ctx.move_to(leader[0], leader[1])
+                    ctx.line_to(leader[2], leader[3])
             ctx.stroke()
-            if heads is None or id(a) in heads:
-                _arrow_head(ctx, a)
-                ctx.fill()
-            if text and (labelled is None or id(a.label_box) in wanted) and (leader := a.leader()):
-                ctx.save()
-                ctx.set_source_rgb(0.53, 0.53, 0.53)
-                ctx.set_line_width(1)
-                ctx.set_dash([3, 3])
-                ctx.move_to(leader[0], leader[1])
-                ctx.line_to(leader[2], leader[3])
-                ctx.stroke()
-                ctx.restore()
+            ctx.restore()
     else:  # one path for all the lines and one for all the heads: without antialiasing, much the quickest
-        ctx.set_line_width(hairline)
-        ctx.set_source_rgb(*_rgb(HAIRLINE))
-        for a in arrows:
-            _arrow_line(ctx, a)
-        ctx.stroke()
-        for a in arrows:
-            _arrow_head(ctx, a)
-        ctx.fill()
+        _arrows(ctx, under, hairline, HAIRLINE, 1.0, None, None)
     ctx.set_line_width(1 if hairline is None else hairline)
     for b in boxes:
         _rounded(ctx, b.x, b.y, b.w, b.h, 8)
@@ -212,6 +272,12 @@ def _map(
             write.text(b.kind_label, b.x + 10, b.y + 5, b.w - 20, 11, bold=True, colour="#222222")
         if text:
             write.text(b.text, b.x + 10, b.y + 25, b.w - 20, 13, lines=b.lines, max_lines=len(b.lines))
+    # Arrows across notes other than their ends, over the notes: under one they would show a step through it.
+    over = [a for a in arrows if a.over]
+    if hairline is None:
+        _arrows(ctx, over, OVER_WIDTH, ARROW, OVER_ALPHA, heads, within)
+    else:
+        _arrows(ctx, over, hairline, HAIRLINE, OVER_ALPHA, None, None)
     if not text:
         return
     for a in arrows if labelled is None else labelled:  # last, in free space: no note hides a label, nor it a note
@@ -351,7 +417,7 @@ def _extent(lay: Layout) -> Rect:
 
 
 def _arrow_rect(a: Arrow) -> Rect:
-    xs, ys = (a.x1, a.cx, a.x2), (a.y1, a.cy, a.y2)
+    xs, ys = [x for x, _ in a.points], [y for _, y in a.points]
     x0, y0 = min(xs) - 12, min(ys) - 12
     return Rect(x0, y0, max(xs) + 12 - x0, max(ys) + 12 - y0)
 
@@ -411,7 +477,7 @@ def pdf(lay: Layout) -> bytes:
     surface = cairo.PDFSurface(out, pages[0].width, pages[0].height)
     surface.set_metadata(cairo.PDF_METADATA_TITLE, lay.title)
     ctx = cairo.Context(surface)
-    write = _Writer(ctx)
+    write = _Writer(ctx, keep=True)
     if len(pages) == 1:
         page = pages[0]
         ctx.translate(page.left, page.top)
@@ -435,7 +501,7 @@ def _crosses(a: Arrow, bounds: Rect, r: Rect) -> bool:
     segment to it), by its bounding box for a curved one."""
     if not bounds.overlaps(r):
         return False
-    if a.curved:
+    if a.curved or a.via:
         return True
     low, high = 0.0, 1.0
     dx, dy = a.x2 - a.x1, a.y2 - a.y1
@@ -573,5 +639,6 @@ def _tile(
     ctx.clip()
     ctx.translate(tile.left - visible.x * tile.scale, tile.top - visible.y * tile.scale)
     ctx.scale(tile.scale, tile.scale)
-    _map(ctx, write, contents.arrows, contents.boxes, contents.labelled, heads=contents.heads)
+    around_tile = Rect(visible.x - 20, visible.y - 20, visible.w + 40, visible.h + 40)
+    _map(ctx, write, contents.arrows, contents.boxes, contents.labelled, heads=contents.heads, within=around_tile)
     ctx.restore()

@@ -7,6 +7,7 @@ tried along and beside the arrow, then further out with a leader line — never 
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import unicodedata
 from collections import defaultdict
@@ -14,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
+from server.export import picture_routes
 from server.export.mapview import MapView
 
 MIN_WIDTH, MAX_WIDTH = 160, 240  # notes are as wide as their text between these, as on the board
@@ -74,8 +76,29 @@ class Arrow:
     y2: float
     label: str
     label_box: Rect | None = None
+    via: tuple[tuple[float, float], ...] = ()  # waypoints of an arrow bent around notes: a polyline, not a curve
+    # Crosses a note other than its ends (no way around was found): drawn over the notes, never under one, so
+    # that it cannot be read as a step through that note.
+    over: bool = False
+
+    @cached_property
+    def points(self) -> list[tuple[float, float]]:
+        """The arrow as a polyline: its ends and waypoints; a curve's ends and control point."""
+        if self.via:
+            return [(self.x1, self.y1), *self.via, (self.x2, self.y2)]
+        return [(self.x1, self.y1), (self.cx, self.cy), (self.x2, self.y2)]
 
     def point(self, t: float) -> tuple[float, float]:
+        if self.via:  # the point `t` of the way along the polyline
+            points = self.points
+            lengths = [math.dist(points[k], points[k + 1]) for k in range(len(points) - 1)]
+            left = t * sum(lengths)
+            for k, length in enumerate(lengths):
+                if left <= length or k == len(lengths) - 1:
+                    f = min(1.0, left / length) if length else 0.0
+                    (ax, ay), (bx, by) = points[k], points[k + 1]
+                    return ax + (bx - ax) * f, ay + (by - ay) * f
+                left -= length
         u = 1 - t
         return (
             u * u * self.x1 + 2 * u * t * self.cx + t * t * self.x2,
@@ -92,7 +115,9 @@ class Arrow:
 
     @cached_property  # asked for again and again while drawing; the arrow never changes
     def curved(self) -> bool:
-        """Whether the control point is off the straight line between the ends."""
+        """Whether the control point is off the straight line between the ends (never, for a routed arrow)."""
+        if self.via:
+            return False
         dx, dy = self.x2 - self.x1, self.y2 - self.y1
         length = math.hypot(dx, dy)
         return length > 0 and abs(dx * (self.cy - self.y1) - dy * (self.cx - self.x1)) / length > 0.5
@@ -228,13 +253,26 @@ def _place_label(a: Arrow, obstacles: _Obstacles) -> Rect:
     return Rect(mx - w / 2, my - h / 2, w, h)
 
 
+def _curve(sx: float, sy: float, cx: float, cy: float, tx: float, ty: float) -> list[tuple[float, float]]:
+    """A quadratic Bézier as a polyline of eight segments, to test it against the notes."""
+    points = []
+    for k in range(9):
+        t = k / 8
+        u = 1 - t
+        points.append((u * u * sx + 2 * u * t * cx + t * t * tx, u * u * sy + 2 * u * t * cy + t * t * ty))
+    return points
+
+
 def _arrows(view: MapView, boxes: dict[str, Box]) -> list[Arrow]:
     pairs: dict[frozenset[str], int] = defaultdict(int)
     for lk in view.links:
         pairs[frozenset((lk["source"], lk["target"]))] += 1
-    arrows = []
+    notes = picture_routes.Notes((b.x, b.y, b.x + b.w, b.y + b.h, b.id) for b in boxes.values())
+    arrows: list[Arrow] = []
+    in_the_way: list[tuple[float, int, Box, Box, bool]] = []  # arrows crossing notes: length, index, ends, bent
     for lk in view.links:
         source, target = boxes[lk["source"]], boxes[lk["target"]]
+        ends = (source.id, target.id)
         sx, sy, tx, ty = (
             source.x + source.w / 2,
             source.y + source.h / 2,
@@ -242,15 +280,36 @@ def _arrows(view: MapView, boxes: dict[str, Box]) -> list[Arrow]:
             target.y + target.h / 2,
         )
         mx, my = (sx + tx) / 2, (sy + ty) / 2
-        if pairs[frozenset((lk["source"], lk["target"]))] > 1:
+        bent = pairs[frozenset((lk["source"], lk["target"]))] > 1
+        if bent:
             # Bend to the arrow's own left: the arrow back, going the other way, bends to the other side.
             length = math.hypot(tx - sx, ty - sy) or 1.0
             mx, my = mx + (ty - sy) / length * BEND * 2, my - (tx - sx) / length * BEND * 2
-        x1, y1 = _border_point(source, mx, my)
-        x2, y2 = _border_point(target, mx, my)
         label = " ".join(lk["label"].split())
         label = label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1] + "…"
-        arrows.append(Arrow(lk["id"], x1, y1, mx, my, x2, y2, label))
+        x1, y1 = _border_point(source, mx, my)
+        x2, y2 = _border_point(target, mx, my)
+        blocked = notes.path_blocked(_curve(x1, y1, mx, my, x2, y2) if bent else [(x1, y1), (x2, y2)], ends)
+        if blocked:
+            in_the_way.append((math.hypot(tx - sx, ty - sy), len(arrows), source, target, bent))
+        arrows.append(Arrow(lk["id"], x1, y1, mx, my, x2, y2, label, over=blocked))
+    notes.budget = picture_routes.budget(len(in_the_way))
+    # The shortest first: routing's bound for the picture then goes to as many arrows as it can, and the same
+    # map always gets the same routes.
+    for _, k, source, target, bent in sorted(in_the_way, key=lambda item: item[:2]):
+        if notes.exhausted():
+            break
+        start, goal = (
+            (source.x + source.w / 2, source.y + source.h / 2),
+            (target.x + target.w / 2, target.y + target.h / 2),
+        )
+        via = notes.route(start, goal, (source.id, target.id), bend=bent)
+        if via:  # around the notes in the way: leave the source towards the first waypoint
+            x1, y1 = _border_point(source, *via[0])
+            x2, y2 = _border_point(target, *via[-1])
+            middle = via[len(via) // 2]
+            a = arrows[k]
+            arrows[k] = Arrow(a.id, x1, y1, middle[0], middle[1], x2, y2, a.label, via=tuple(via))
     return arrows
 
 
@@ -292,7 +351,7 @@ def layout(view: MapView, place_labels: bool = True) -> Layout:
         if a.label and place_labels:
             box = _place_label(a, obstacles)
             obstacles.add(box)
-            a = Arrow(a.id, a.x1, a.y1, a.cx, a.cy, a.x2, a.y2, a.label, box)
+            a = dataclasses.replace(a, label_box=box)
         arrows.append(a)
     labels = [a.label_box for a in arrows if a.label_box]
     right = max([b.x + b.w for b in boxes] + [r.x + r.w for r in labels], default=0.0)

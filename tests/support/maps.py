@@ -82,8 +82,15 @@ def awkward_map() -> dict[str, Any]:
     return m.snapshot()
 
 
-def generated_map(notes: int, links: int, seed: int = 1, evidence: bool = False) -> dict[str, Any]:
+COLUMNS = 80  # a generated map's notes, in rows of this many
+
+
+def generated_map(
+    notes: int, links: int, seed: int = 1, evidence: bool = False, reach: int | None = None
+) -> dict[str, Any]:
     """A large random map (for benchmarks): kinds in pathway proportions, links mostly pointing 'forward'.
+    Links join notes anywhere on the map, or with `reach`, notes at most that many columns and one row apart
+    (as on a workshop's map, where a step leads to a note nearby).
     With `evidence`, every link has a mechanism, support, a source, a grade and two people's confidence, a third
     of them rest on an assumption, and every outcome and impact has an indicator."""
     rng = random.Random(seed)
@@ -99,13 +106,15 @@ def generated_map(notes: int, links: int, seed: int = 1, evidence: bool = False)
                 rng.choice(["evidence", "policy", "trust", "data", "practice", "training"])
                 for _ in range(rng.randint(2, 12))
             ),
-            x=float(i % 80) * 220,
-            y=float(i // 80) * 150,
+            x=float(i % COLUMNS) * 220,
+            y=float(i // COLUMNS) * 150,
         )
     made = 0
     while made < links:
         a, b = rng.randrange(notes), rng.randrange(notes)
-        if a == b or (ids[a], ids[b]) in m.board.pairs:
+        if reach is not None:
+            b = a + rng.randint(-1, 1) * COLUMNS + rng.randint(-reach, reach)
+        if a == b or not 0 <= b < notes or (ids[a], ids[b]) in m.board.pairs:
             continue
         m.link(f"l{made:06}", ids[a], ids[b], rng.choice(["", "leads to", "contributes to", "enables"]))
         made += 1

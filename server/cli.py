@@ -1,4 +1,4 @@
-"""The `pathweaver` command: `serve`, `export` and `import`, on the same core the server uses."""
+"""The `pathweaver` command: `serve`, `export`, `import` and `index`, on the same core the server uses."""
 
 from __future__ import annotations
 
@@ -144,6 +144,21 @@ def import_map(args: argparse.Namespace) -> int:
     return 0
 
 
+def index(args: argparse.Namespace) -> int:
+    from server.library import indexer
+
+    _, storage = _storage(args)
+    try:
+        report = indexer.refresh(storage)
+    finally:
+        storage.close()
+    print(f"indexed {report.workshops} workshops ({report.documents} items) in {report.seconds:.1f} s")
+    if report.failed:
+        print(f"{report.failed} workshops could not be indexed (see the log above)", file=sys.stderr)
+        return 1
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="pathweaver", description="Live participatory impact-pathway mapping.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -184,6 +199,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--database-url", default=None)
     p.add_argument("--base-url", default="http://127.0.0.1:8000", help="where the server runs, for the printed links")
     p.set_defaults(func=import_map)
+
+    p = sub.add_parser("index", help="bring the library's search index up to date now (the server does it itself)")
+    p.add_argument("--database-url", default=None)
+    p.set_defaults(func=index)
     return parser
 
 

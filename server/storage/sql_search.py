@@ -1,0 +1,178 @@
+"""The search index over SQL: SQLite FTS5 and PostgreSQL full-text search, each dialect's SQL in this module.
+
+Both index the same thing: server/library/text.py's folded tokens joined by spaces. SQLite keeps them in an
+FTS5 table with the `ascii` tokenizer (which, on such text, splits at the spaces and nowhere else) whose rowid is
+the item's; PostgreSQL keeps a tsvector built from a literal (lexemes and positions given, no parser, no text
+search configuration, no extension) under a GIN index. Queries are built as literals from parsed terms, so
+nothing a person types is ever read by a database as query syntax. Tables: migration 0006.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from typing import Any
+
+import orjson
+from sqlalchemy import Connection, text
+
+from server.library.text import MAX_POSITIONS, Query, Term, index_text
+from server.storage.base import SearchDocument, SearchFilters, SearchHit, StaleWorkshop
+
+_STALE = text(
+    """
+    SELECT id, head FROM (
+        SELECT w.id AS id, COALESCE((SELECT MAX(e.seq) FROM event e WHERE e.workshop_id = w.id), 0) AS head,
+               s.head AS indexed
+        FROM workshop w LEFT JOIN search_state s ON s.workshop_id = w.id
+    ) AS heads
+    WHERE indexed IS NULL OR indexed < head
+    UNION ALL
+    SELECT s.workshop_id, NULL FROM search_state s
+    WHERE NOT EXISTS (SELECT 1 FROM workshop w WHERE w.id = s.workshop_id)
+    ORDER BY 1
+    LIMIT :limit
+    """
+)
+
+
+def stale(conn: Connection, limit: int) -> list[StaleWorkshop]:
+    return [StaleWorkshop(w, None if head is None else int(head)) for w, head in conn.execute(_STALE, {"limit": limit})]
+
+
+def replace(conn: Connection, workshop_id: str, head: int | None, documents: Sequence[SearchDocument]) -> None:
+    """Make `documents` the workshop's whole index (in the caller's transaction)."""
+    sqlite = conn.dialect.name == "sqlite"
+    of_workshop = {"workshop_id": workshop_id}
+    if sqlite:
+        conn.execute(
+            text(
+                "DELETE FROM search_terms WHERE rowid IN (SELECT id FROM search_item WHERE workshop_id = :workshop_id)"
+            ),
+            of_workshop,
+        )
+    conn.execute(text("DELETE FROM search_item WHERE workshop_id = :workshop_id"), of_workshop)
+    conn.execute(text("DELETE FROM search_state WHERE workshop_id = :workshop_id"), of_workshop)
+    if head is None:
+        return
+    conn.execute(
+        text("INSERT INTO search_state (workshop_id, head) VALUES (:workshop_id, :head)"), {**of_workshop, "head": head}
+    )
+    if not documents:
+        return
+    rows = [_row(d) for d in documents]
+    if sqlite:  # the write lock is held (BEGIN IMMEDIATE): no one else takes these ids meanwhile
+        first = conn.execute(text("SELECT COALESCE(MAX(id), 0) + 1 FROM search_item")).scalar_one()
+        for row, item_id in zip(rows, itertools.count(first), strict=False):
+            row["id"] = item_id
+        conn.execute(
+            text(
+                "INSERT INTO search_item (id, workshop_id, item_kind, item_id, note_kind, template, at, text)"
+                " VALUES (:id, :workshop_id, :item_kind, :item_id, :note_kind, :template, :at, :text)"
+            ),
+            rows,
+        )
+        conn.execute(text("INSERT INTO search_terms (rowid, terms) VALUES (:id, :terms)"), rows)
+    else:
+        for row in rows:
+            row["terms"] = _tsvector(row["terms"])
+        conn.execute(
+            text(
+                "INSERT INTO search_item (workshop_id, item_kind, item_id, note_kind, template, at, text, terms)"
+                " VALUES (:workshop_id, :item_kind, :item_id, :note_kind, :template, :at, :text,"
+                " CAST(:terms AS tsvector))"
+            ),
+            rows,
+        )
+
+
+def _row(d: SearchDocument) -> dict[str, Any]:
+    return {
+        "workshop_id": d.workshop_id,
+        "item_kind": d.item_kind,
+        "item_id": d.item_id,
+        "note_kind": d.note_kind,
+        "template": d.template,
+        "at": d.at,
+        "text": d.text,
+        "terms": index_text(d.text),
+    }
+
+
+def _quoted(word: str) -> str:
+    return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def _tsvector(terms: str) -> str:
+    """A tsvector literal: each folded word with the positions it has (PostgreSQL keeps positions up to 16,383)."""
+    positions: dict[str, list[str]] = {}
+    for position, word in enumerate(terms.split()[:MAX_POSITIONS], start=1):
+        positions.setdefault(word, []).append(str(position))
+    return " ".join(f"{_quoted(word)}:{','.join(at)}" for word, at in positions.items())
+
+
+def _tsquery(query: Query) -> str:
+    def term(t: Term) -> str:
+        if len(t.words) == 1:
+            return _quoted(t.words[0]) + (":*" if t.prefix else "")
+        return "(" + " <-> ".join(_quoted(w) for w in t.words) + ")"
+
+    return " & ".join(term(t) for t in query.terms)
+
+
+def _fts5_query(query: Query) -> str:
+    """An FTS5 expression: each term a quoted string (a phrase when it has several words), all required."""
+
+    def term(t: Term) -> str:
+        quoted = '"' + " ".join(w.replace('"', '""') for w in t.words) + '"'
+        return quoted + ("*" if t.prefix else "")
+
+    return " ".join(term(t) for t in query.terms)
+
+
+def search(conn: Connection, query: Query, filters: SearchFilters, limit: int, offset: int) -> list[SearchHit]:
+    if not query or limit <= 0:
+        return []
+    sqlite = conn.dialect.name == "sqlite"
+    params: dict[str, Any] = {"limit": limit, "offset": offset}
+    where: list[str] = []
+    for name, column in (
+        ("workshops", "workshop_id"),
+        ("item_kinds", "item_kind"),
+        ("note_kinds", "note_kind"),
+        ("templates", "template"),
+    ):
+        allowed = getattr(filters, name)
+        if allowed is None:
+            continue
+        # One parameter however many: a JSON array on SQLite, an array on PostgreSQL.
+        params[name] = orjson.dumps(sorted(allowed)).decode() if sqlite else sorted(allowed)
+        where.append(
+            f"i.{column} IN (SELECT value FROM json_each(:{name}))" if sqlite else f"i.{column} = ANY(:{name})"
+        )
+    if filters.since is not None:
+        params["since"] = filters.since
+        where.append("i.at >= :since")
+    if filters.until is not None:
+        params["until"] = filters.until
+        where.append("i.at < :until")
+    narrowed = "".join(f" AND {w}" for w in where)
+    if sqlite:
+        params["match"] = _fts5_query(query)
+        sql = (
+            "SELECT i.workshop_id, i.item_kind, i.item_id, i.note_kind, i.text, -bm25(search_terms) AS rank"
+            " FROM search_terms JOIN search_item i ON i.id = search_terms.rowid"
+            f" WHERE search_terms MATCH :match{narrowed}"
+        )
+    else:
+        params["match"] = _tsquery(query)
+        sql = (
+            "SELECT i.workshop_id, i.item_kind, i.item_id, i.note_kind, i.text, ts_rank(i.terms, q.q) AS rank"
+            " FROM search_item i, CAST(:match AS tsquery) AS q(q)"
+            f" WHERE i.terms @@ q.q{narrowed}"
+        )
+    sql += " ORDER BY rank DESC, i.workshop_id, i.item_kind, i.item_id LIMIT :limit OFFSET :offset"
+    return [
+        SearchHit(w, kind, item, note_kind, body, float(rank))
+        for w, kind, item, note_kind, body, rank in conn.execute(text(sql), params)
+    ]

@@ -15,6 +15,8 @@ from server.storage.base import ITEM_KINDS, SearchFilters, Storage
 MAX_LIMIT = 100
 MAX_OFFSET = 1000  # deeper pages cost the database more than anyone reads: refine the query instead
 MAX_FILTER_VALUES = 10_000
+# Matches ranked per query: beyond it, the most recently indexed (server/storage/base.py, Storage.search).
+MAX_RANKED = 10_000
 
 
 class SearchRefused(ValueError):
@@ -54,15 +56,7 @@ def search(
     query = parse(typed)
     if not query:
         return []
-    hits = storage.search(query, filters, limit, offset)
-    titles: dict[str, str] = {}
-    for hit in hits:
-        if hit.workshop_id not in titles:
-            record = storage.workshop(hit.workshop_id)
-            titles[hit.workshop_id] = record.title if record is not None else ""
     return [
-        Result(
-            h.workshop_id, titles[h.workshop_id], h.item_kind, h.item_id, h.note_kind, snippet(h.text, query), h.rank
-        )
-        for h in hits
+        Result(h.workshop_id, h.workshop_title, h.item_kind, h.item_id, h.note_kind, snippet(h.text, query), h.rank)
+        for h in storage.search(query, filters, limit, offset, MAX_RANKED)
     ]

@@ -13,9 +13,10 @@ database's Unicode tables, locale or extensions.
   (A trigram index was the other way; it cannot find the two-character words most Chinese words are, and
   needs newer SQLite to fold accents. Single characters as a phrase find every such word on all three stores.)
 - Emoji and other symbols separate words as punctuation does: "🌱growth" is found by "growth".
-- A query is words in any order, all required; "quoted words" are a phrase; the last bare word also matches
-  as a prefix (typing "evalu" finds "evaluation"). Everything else the databases would read as syntax
-  (`*`, `-`, NEAR, AND, parentheses, a lone quote) is ordinary text or a separator, never an error.
+- A query is words in any order, all required; "quoted words" are a phrase; the last bare word, of three
+  letters or more, also matches as a prefix (typing "evalu" finds "evaluation"). Everything else the
+  databases would read as syntax (`*`, `-`, NEAR, AND, parentheses, a lone quote) is ordinary text or a
+  separator, never an error.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from dataclasses import dataclass
 MAX_QUERY_CHARS = 400  # a longer query is cut here before anything else reads it
 MAX_TERMS = 12  # words and phrases in one query; the rest are ignored
 MAX_PHRASE_TOKENS = 16
+MIN_PREFIX_CHARS = 3  # a shorter last word is a whole word: "e" as a prefix is most of the index
 MAX_TOKEN_CHARS = 60  # a longer run is cut: PostgreSQL refuses lexemes over 2 KB, and no word is this long
 MAX_POSITIONS = 16_000  # words of one item that are indexed (PostgreSQL counts positions only to 16,383)
 SNIPPET_CHARS = 160  # about two lines of a result list
@@ -136,7 +138,8 @@ def parse(raw: str) -> Query:
             words = tuple(t.text for t in tokens(piece))[:MAX_PHRASE_TOKENS]
             if words:  # several from one piece ("e-mail", "AI影响", "影响") are adjacent words, as written
                 terms.append(Term(words))
-                last_is_bare_word = len(words) == 1 and not _is_ideograph(words[0][0])
+                last_is_bare_word = len(words) == 1 and len(words[0]) >= MIN_PREFIX_CHARS
+                last_is_bare_word = last_is_bare_word and not _is_ideograph(words[0][0])
     if last_is_bare_word and not raw[-1:].isspace():  # the word being typed matches the words it begins
         terms[-1] = Term(terms[-1].words, prefix=True)
     return Query(tuple(dict.fromkeys(terms))[:MAX_TERMS])

@@ -101,6 +101,7 @@ class SearchFilters:
 @dataclass(frozen=True, slots=True)
 class SearchHit:
     workshop_id: str
+    workshop_title: str  # as the workshop record has it now
     item_kind: str
     item_id: str
     note_kind: str | None
@@ -176,8 +177,11 @@ class Storage(Protocol):
     def replace_search_documents(self, workshop_id: str, head: int | None, documents: Sequence[SearchDocument]) -> None:
         """In one transaction, make `documents` the workshop's whole index, as of `head`; `head` None forgets it."""
 
-    def search(self, query: Query, filters: SearchFilters, limit: int, offset: int) -> list[SearchHit]:
-        """The indexed items holding every term of `query` and passing `filters`: best first (ties by
-        workshop, kind and id), `offset` of them skipped, at most `limit`."""
+    def search(self, query: Query, filters: SearchFilters, limit: int, offset: int, ranked: int) -> list[SearchHit]:
+        """The indexed items of existing workshops holding every term of `query` and passing `filters`: best
+        first (ties by workshop, kind and id), `offset` of them skipped, at most `limit`.
+
+        Only the `ranked` most recently indexed of the matches are ranked and returned: a word in most of the
+        library costs no more than one in `ranked` items (what changed lately comes first in that case)."""
 
     def close(self) -> None: ...

@@ -174,9 +174,10 @@ class MemoryStorage:
         with self._lock:
             self._search.replace(workshop_id, head, documents)
 
-    def search(self, query: Query, filters: SearchFilters, limit: int, offset: int) -> list[SearchHit]:
+    def search(self, query: Query, filters: SearchFilters, limit: int, offset: int, ranked: int) -> list[SearchHit]:
         with self._lock:
-            return self._search.search(query, filters, limit, offset)
+            titles = {w.id: w.title for w in self._workshops.values()}
+            return self._search.search(query, filters, limit, offset, ranked, titles)
 
     def close(self) -> None:
         pass

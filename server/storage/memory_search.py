@@ -18,6 +18,7 @@ from server.storage.base import SearchDocument, SearchFilters, SearchHit
 class _Indexed:
     document: SearchDocument
     words: list[str]
+    order: int  # when it was indexed: the SQL stores' item id
 
 
 class MemorySearchIndex:
@@ -26,6 +27,7 @@ class MemorySearchIndex:
     def __init__(self) -> None:
         self.heads: dict[str, int] = {}
         self._documents: dict[str, list[_Indexed]] = {}
+        self._indexed = 0
 
     def replace(self, workshop_id: str, head: int | None, documents: Sequence[SearchDocument]) -> None:
         if head is None:
@@ -33,14 +35,20 @@ class MemorySearchIndex:
             self._documents.pop(workshop_id, None)
             return
         self.heads[workshop_id] = head
-        self._documents[workshop_id] = [_Indexed(d, index_text(d.text).split()) for d in documents]
+        first, self._indexed = self._indexed, self._indexed + len(documents)
+        self._documents[workshop_id] = [
+            _Indexed(d, index_text(d.text).split(), first + n) for n, d in enumerate(documents, start=1)
+        ]
 
-    def search(self, query: Query, filters: SearchFilters, limit: int, offset: int) -> list[SearchHit]:
+    def search(
+        self, query: Query, filters: SearchFilters, limit: int, offset: int, ranked: int, titles: dict[str, str]
+    ) -> list[SearchHit]:
+        """Matches among the workshops in `titles` (id -> title: those that exist)."""
         if not query:
             return []
-        hits: list[SearchHit] = []
+        hits: list[tuple[int, SearchHit]] = []
         for workshop_id, indexed in self._documents.items():
-            if filters.workshops is not None and workshop_id not in filters.workshops:
+            if workshop_id not in titles or filters.workshops is not None and workshop_id not in filters.workshops:
                 continue
             for item in indexed:
                 if not _passes(item.document, filters):
@@ -49,9 +57,12 @@ class MemorySearchIndex:
                 if all(counts):
                     d = item.document
                     rank = sum(counts) / math.sqrt(len(item.words) + 1)
-                    hits.append(SearchHit(d.workshop_id, d.item_kind, d.item_id, d.note_kind, d.text, rank))
-        hits.sort(key=lambda h: (-h.rank, h.workshop_id, h.item_kind, h.item_id))
-        return hits[offset : offset + limit]
+                    title = titles[workshop_id]
+                    hit = SearchHit(workshop_id, title, d.item_kind, d.item_id, d.note_kind, d.text, rank)
+                    hits.append((item.order, hit))
+        latest = [hit for _, hit in sorted(hits, key=lambda h: h[0], reverse=True)[:ranked]]
+        latest.sort(key=lambda h: (-h.rank, h.workshop_id, h.item_kind, h.item_id))
+        return latest[offset : offset + limit]
 
 
 def _passes(document: SearchDocument, filters: SearchFilters) -> bool:

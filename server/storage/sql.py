@@ -330,9 +330,9 @@ class SqlStorage:
         with self._transaction(write=True) as conn:
             sql_search.replace(conn, workshop_id, head, documents)
 
-    def search(self, query: Query, filters: SearchFilters, limit: int, offset: int) -> list[SearchHit]:
+    def search(self, query: Query, filters: SearchFilters, limit: int, offset: int, ranked: int) -> list[SearchHit]:
         with self._transaction() as conn:
-            return sql_search.search(conn, query, filters, limit, offset)
+            return sql_search.search(conn, query, filters, limit, offset, ranked)
 
 
 def _filter_for(count: int) -> IdFilter:

@@ -130,7 +130,9 @@ def _fts5_query(query: Query) -> str:
     return " ".join(term(t) for t in query.terms)
 
 
-def search(conn: Connection, query: Query, filters: SearchFilters, limit: int, offset: int) -> list[SearchHit]:
+def search(
+    conn: Connection, query: Query, filters: SearchFilters, limit: int, offset: int, ranked: int
+) -> list[SearchHit]:
     if not query or limit <= 0:
         return []
     sqlite = conn.dialect.name == "sqlite"
@@ -157,22 +159,29 @@ def search(conn: Connection, query: Query, filters: SearchFilters, limit: int, o
         params["until"] = filters.until
         where.append("i.at < :until")
     narrowed = "".join(f" AND {w}" for w in where)
+    params["ranked"] = ranked
+    # The inner query walks the matches newest first and stops at `ranked`; only those are scored and sorted.
     if sqlite:
         params["match"] = _fts5_query(query)
-        sql = (
-            "SELECT i.workshop_id, i.item_kind, i.item_id, i.note_kind, i.text, -bm25(search_terms) AS rank"
-            " FROM search_terms JOIN search_item i ON i.id = search_terms.rowid"
-            f" WHERE search_terms MATCH :match{narrowed}"
+        candidates = (
+            "SELECT i.id AS id, w.title AS title, -bm25(search_terms) AS rank"
+            " FROM search_terms JOIN search_item i ON i.id = search_terms.rowid JOIN workshop w ON w.id = i.workshop_id"
+            f" WHERE search_terms MATCH :match{narrowed} ORDER BY search_terms.rowid DESC LIMIT :ranked"
         )
+        rank = "c.rank"
     else:
         params["match"] = _tsquery(query)
-        sql = (
-            "SELECT i.workshop_id, i.item_kind, i.item_id, i.note_kind, i.text, ts_rank(i.terms, q.q) AS rank"
-            " FROM search_item i, CAST(:match AS tsquery) AS q(q)"
-            f" WHERE i.terms @@ q.q{narrowed}"
+        candidates = (
+            "SELECT i.id AS id, w.title AS title FROM search_item i JOIN workshop w ON w.id = i.workshop_id"
+            f" WHERE i.terms @@ CAST(:match AS tsquery){narrowed} ORDER BY i.id DESC LIMIT :ranked"
         )
-    sql += " ORDER BY rank DESC, i.workshop_id, i.item_kind, i.item_id LIMIT :limit OFFSET :offset"
+        rank = "ts_rank(i.terms, CAST(:match AS tsquery))"
+    sql = (
+        f"SELECT i.workshop_id, c.title, i.item_kind, i.item_id, i.note_kind, i.text, {rank} AS rank"
+        f" FROM ({candidates}) AS c JOIN search_item i ON i.id = c.id"
+        " ORDER BY rank DESC, i.workshop_id, i.item_kind, i.item_id LIMIT :limit OFFSET :offset"
+    )
     return [
-        SearchHit(w, kind, item, note_kind, body, float(rank))
-        for w, kind, item, note_kind, body, rank in conn.execute(text(sql), params)
+        SearchHit(w, title, kind, item, note_kind, body, float(rank))
+        for w, title, kind, item, note_kind, body, rank in conn.execute(text(sql), params)
     ]

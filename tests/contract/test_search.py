@@ -173,15 +173,21 @@ def test_filter_by_template(storage: Storage) -> None:
     assert found(storage, "policy", templates=frozenset({"blank"})) == {"policy_brief", "brief_policy"}
 
 
-def test_limit_and_offset_page_through_the_same_order(library: Storage) -> None:
-    everything = [r.item_id for r in search(library, "a", limit=MAX_LIMIT)]
-    pages = [r.item_id for offset in range(0, 12, 3) for r in search(library, "a", limit=3, offset=offset)]
-    assert pages == everything[:12]
+def test_limit_and_offset_page_through_the_same_order(storage: Storage) -> None:
+    script = notes_workshop(storage, "w1")
+    for n in range(15):
+        script.op("note.add", id=f"page{n:02d}", kind="outcome", text="paged " * (1 + n % 4), x=0.0, y=0.0)
+    storage.append("w1", script.take())
+    indexer.refresh(storage)
+    everything = [r.item_id for r in search(storage, "paged", limit=MAX_LIMIT)]
+    assert sorted(everything) == [f"page{n:02d}" for n in range(15)]
+    pages = [r.item_id for offset in range(0, 15, 4) for r in search(storage, "paged", limit=4, offset=offset)]
+    assert pages == everything
     for bad in ({"limit": 0}, {"limit": MAX_LIMIT + 1}, {"offset": -1}, {"offset": 10**9}):
         with pytest.raises(SearchRefused):
-            search(library, "a", **bad)  # type: ignore[arg-type]
+            search(storage, "paged", **bad)  # type: ignore[arg-type]
     with pytest.raises(SearchRefused):
-        search(library, "a", SearchFilters(item_kinds=frozenset({"secret"})))
+        search(storage, "paged", SearchFilters(item_kinds=frozenset({"secret"})))
 
 
 def test_links_and_stories_are_searched(storage: Storage) -> None:
@@ -235,3 +241,20 @@ def test_unrevealed_private_notes_are_not_indexed_until_revealed(storage: Storag
     storage.append("w1", script.take())
     indexer.refresh(storage)
     assert found(storage, "aspiration") == {"open", "secret", "secret_link"}
+
+
+def test_a_word_in_more_items_than_are_ranked_ranks_the_latest(storage: Storage) -> None:
+    for wid in ("w1", "w2", "w3"):
+        script = notes_workshop(storage, wid)
+        script.op("note.add", id=f"common_{wid}", kind="impact", text="common common", x=0.0, y=0.0)
+        storage.append(wid, script.take())
+        indexer.refresh(storage)  # one at a time: w3's items are the latest indexed
+    hits = storage.search(parse("common"), SearchFilters(), limit=10, offset=0, ranked=1)
+    assert [h.item_id for h in hits] == ["common_w3"]
+    everything = storage.search(parse("common"), SearchFilters(), limit=10, offset=0, ranked=100)
+    assert {h.item_id for h in everything} == {"common_w1", "common_w2", "common_w3"}
+
+
+def test_a_short_last_word_is_a_whole_word_not_a_prefix(library: Storage) -> None:
+    assert found(library, "gr") == set()  # no word "gr": two letters are not a prefix of every word with them
+    assert found(library, "gro") == {"emoji"}

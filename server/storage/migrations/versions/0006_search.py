@@ -41,6 +41,7 @@ def upgrade() -> None:
 
         op.create_table(
             "search_item",
+            sa.Column("id", sa.BigInteger, sa.Identity(), nullable=False, unique=True),  # the order indexed
             *columns,
             sa.Column("terms", TSVECTOR, nullable=False),
             sa.PrimaryKeyConstraint("workshop_id", "item_kind", "item_id"),

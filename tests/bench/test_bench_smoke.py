@@ -75,3 +75,9 @@ def test_hostile_benchmark_refuses_every_case_with_its_expected_answer() -> None
     rows = [line for line in out.splitlines() if line.startswith("| ") and not line.startswith("| hostile input")]
     assert len(rows) >= 10 and all("| yes |" in row for row in rows), out
     assert "all refused as expected: yes" in out
+
+
+def test_search_benchmark_runs_on_sqlite() -> None:
+    out = run_bench("search", "--workshops", "6", "--notes", "60", "--repeat", "3", "--databases", "sqlite")
+    assert "| common word: `impact` |" in out and "| **all queries** |" in out
+    assert "| baseline: workshop by primary key |" in out and "6 workshops, 60 notes" in out

@@ -178,8 +178,9 @@ class Storage(Protocol):
         """In one transaction, make `documents` the workshop's whole index, as of `head`; `head` None forgets it."""
 
     def search(self, query: Query, filters: SearchFilters, limit: int, offset: int, ranked: int) -> list[SearchHit]:
-        """The indexed items of existing workshops holding every term of `query` and passing `filters`: best
-        first (ties by workshop, kind and id), `offset` of them skipped, at most `limit`.
+        """The indexed items holding every term of `query` and passing `filters`: best first (ties: the most
+        recently indexed first), `offset` of them skipped, at most `limit`; less any of a workshop that no
+        longer exists (until the indexer forgets it).
 
         Only the `ranked` most recently indexed of the matches are ranked and returned: a word in most of the
         library costs no more than one in `ranked` items (what changed lately comes first in that case)."""

@@ -35,34 +35,38 @@ class MemorySearchIndex:
             self._documents.pop(workshop_id, None)
             return
         self.heads[workshop_id] = head
-        first, self._indexed = self._indexed, self._indexed + len(documents)
-        self._documents[workshop_id] = [
-            _Indexed(d, index_text(d.text).split(), first + n) for n, d in enumerate(documents, start=1)
-        ]
+        # As the SQL stores do: an unchanged item keeps its place in the order indexed; a changed one is new.
+        kept = {i.document: i for i in self._documents.get(workshop_id, [])}
+        indexed = [kept[d] for d in documents if d in kept]
+        for d in documents:
+            if d not in kept:
+                self._indexed += 1
+                indexed.append(_Indexed(d, index_text(d.text).split(), self._indexed))
+        self._documents[workshop_id] = indexed
 
     def search(
         self, query: Query, filters: SearchFilters, limit: int, offset: int, ranked: int, titles: dict[str, str]
     ) -> list[SearchHit]:
-        """Matches among the workshops in `titles` (id -> title: those that exist)."""
+        """The page of matches, less those of workshops not in `titles` (id -> title: those that exist)."""
         if not query:
             return []
-        hits: list[tuple[int, SearchHit]] = []
+        hits: list[tuple[int, _Indexed, float]] = []
         for workshop_id, indexed in self._documents.items():
-            if workshop_id not in titles or filters.workshops is not None and workshop_id not in filters.workshops:
+            if filters.workshops is not None and workshop_id not in filters.workshops:
                 continue
             for item in indexed:
                 if not _passes(item.document, filters):
                     continue
                 counts = [occurrences(item.words, term) for term in query.terms]
                 if all(counts):
-                    d = item.document
-                    rank = sum(counts) / math.sqrt(len(item.words) + 1)
-                    title = titles[workshop_id]
-                    hit = SearchHit(workshop_id, title, d.item_kind, d.item_id, d.note_kind, d.text, rank)
-                    hits.append((item.order, hit))
-        latest = [hit for _, hit in sorted(hits, key=lambda h: h[0], reverse=True)[:ranked]]
-        latest.sort(key=lambda h: (-h.rank, h.workshop_id, h.item_kind, h.item_id))
-        return latest[offset : offset + limit]
+                    hits.append((item.order, item, sum(counts) / math.sqrt(len(item.words) + 1)))
+        latest = sorted(hits, key=lambda h: h[0], reverse=True)[:ranked]
+        page = sorted(latest, key=lambda h: (h[2], h[0]), reverse=True)[offset : offset + limit]
+        return [
+            SearchHit(d.workshop_id, titles[d.workshop_id], d.item_kind, d.item_id, d.note_kind, d.text, rank)
+            for _, item, rank in page
+            if (d := item.document).workshop_id in titles
+        ]
 
 
 def _passes(document: SearchDocument, filters: SearchFilters) -> bool:

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, text
+from sqlalchemy import BindParameter, Connection, bindparam, text
 
 from server.library.text import MAX_POSITIONS, Query, Term, index_text
 from server.storage.base import SearchDocument, SearchFilters, SearchHit, StaleWorkshop
@@ -41,27 +41,48 @@ def stale(conn: Connection, limit: int) -> list[StaleWorkshop]:
 
 
 def replace(conn: Connection, workshop_id: str, head: int | None, documents: Sequence[SearchDocument]) -> None:
-    """Make `documents` the workshop's whole index (in the caller's transaction)."""
+    """Make `documents` the workshop's whole index (in the caller's write transaction).
+
+    Only what changed is written: an edit between two runs of the indexer rewrites one item, not the workshop,
+    so the write lock the room's commits share is held briefly, and the words of unchanged items are not
+    worked out again."""
     sqlite = conn.dialect.name == "sqlite"
     of_workshop = {"workshop_id": workshop_id}
-    if sqlite:
-        conn.execute(
-            text(
-                "DELETE FROM search_terms WHERE rowid IN (SELECT id FROM search_item WHERE workshop_id = :workshop_id)"
-            ),
-            of_workshop,
-        )
-    conn.execute(text("DELETE FROM search_item WHERE workshop_id = :workshop_id"), of_workshop)
     conn.execute(text("DELETE FROM search_state WHERE workshop_id = :workshop_id"), of_workshop)
-    if head is None:
-        return
-    conn.execute(
-        text("INSERT INTO search_state (workshop_id, head) VALUES (:workshop_id, :head)"), {**of_workshop, "head": head}
-    )
-    if not documents:
-        return
-    rows = [_row(d) for d in documents]
-    if sqlite:  # the write lock is held (BEGIN IMMEDIATE): no one else takes these ids meanwhile
+    if head is not None:
+        conn.execute(
+            text("INSERT INTO search_state (workshop_id, head) VALUES (:workshop_id, :head)"),
+            {**of_workshop, "head": head},
+        )
+    wanted = {(d.item_kind, d.item_id): d for d in documents} if head is not None else {}
+    gone: list[int] = []
+    for item_id, kind, item, note_kind, template, at, body in conn.execute(
+        text(
+            "SELECT id, item_kind, item_id, note_kind, template, at, text FROM search_item"
+            " WHERE workshop_id = :workshop_id"
+        ),
+        of_workshop,
+    ):
+        kept = wanted.get((kind, item))
+        if kept is not None and (kept.note_kind, kept.template, kept.at, kept.text) == (note_kind, template, at, body):
+            del wanted[(kind, item)]
+        else:
+            gone.append(item_id)
+    for start in range(0, len(gone), 500):
+        ids = {"ids": gone[start : start + 500]}
+        if sqlite:
+            conn.execute(text("DELETE FROM search_terms WHERE rowid IN :ids").bindparams(_IDS), ids)
+        conn.execute(text("DELETE FROM search_item WHERE id IN :ids").bindparams(_IDS), ids)
+    if wanted:
+        _insert(conn, [_row(d) for d in wanted.values()])
+
+
+_IDS: BindParameter[list[int]] = bindparam("ids", expanding=True)
+
+
+def _insert(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """New items, numbered in the order given (newest last: the order `search` walks them back in)."""
+    if conn.dialect.name == "sqlite":  # the write lock is held (BEGIN IMMEDIATE): no one else takes these ids
         first = conn.execute(text("SELECT COALESCE(MAX(id), 0) + 1 FROM search_item")).scalar_one()
         for row, item_id in zip(rows, itertools.count(first), strict=False):
             row["id"] = item_id
@@ -160,26 +181,27 @@ def search(
         where.append("i.at < :until")
     narrowed = "".join(f" AND {w}" for w in where)
     params["ranked"] = ranked
-    # The inner query walks the matches newest first and stops at `ranked`; only those are scored and sorted.
+    # Innermost: the matches, newest first, stopping at `ranked`; then only those are scored and the page cut
+    # from them; only the page's items are read whole, with their workshop's title.
     if sqlite:
         params["match"] = _fts5_query(query)
+        joined = " JOIN search_item i ON i.id = search_terms.rowid" if narrowed else ""
         candidates = (
-            "SELECT i.id AS id, w.title AS title, -bm25(search_terms) AS rank"
-            " FROM search_terms JOIN search_item i ON i.id = search_terms.rowid JOIN workshop w ON w.id = i.workshop_id"
+            f"SELECT search_terms.rowid AS id, -bm25(search_terms) AS rank FROM search_terms{joined}"
             f" WHERE search_terms MATCH :match{narrowed} ORDER BY search_terms.rowid DESC LIMIT :ranked"
         )
-        rank = "c.rank"
     else:
         params["match"] = _tsquery(query)
         candidates = (
-            "SELECT i.id AS id, w.title AS title FROM search_item i JOIN workshop w ON w.id = i.workshop_id"
-            f" WHERE i.terms @@ CAST(:match AS tsquery){narrowed} ORDER BY i.id DESC LIMIT :ranked"
+            "SELECT c.id, ts_rank(c.terms, CAST(:match AS tsquery)) AS rank FROM ("
+            " SELECT i.id, i.terms FROM search_item i"
+            f" WHERE i.terms @@ CAST(:match AS tsquery){narrowed} ORDER BY i.id DESC LIMIT :ranked) AS c"
         )
-        rank = "ts_rank(i.terms, CAST(:match AS tsquery))"
+    page = f"SELECT id, rank FROM ({candidates}) AS m ORDER BY rank DESC, id DESC LIMIT :limit OFFSET :offset"
     sql = (
-        f"SELECT i.workshop_id, c.title, i.item_kind, i.item_id, i.note_kind, i.text, {rank} AS rank"
-        f" FROM ({candidates}) AS c JOIN search_item i ON i.id = c.id"
-        " ORDER BY rank DESC, i.workshop_id, i.item_kind, i.item_id LIMIT :limit OFFSET :offset"
+        "SELECT i.workshop_id, w.title, i.item_kind, i.item_id, i.note_kind, i.text, p.rank"
+        f" FROM ({page}) AS p JOIN search_item i ON i.id = p.id JOIN workshop w ON w.id = i.workshop_id"
+        " ORDER BY p.rank DESC, p.id DESC"
     )
     return [
         SearchHit(w, title, kind, item, note_kind, body, float(rank))

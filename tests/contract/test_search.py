@@ -226,6 +226,7 @@ def test_the_indexer_follows_edits_deletes_and_only_stale_workshops(storage: Sto
     assert found(storage, "brief") == set()
 
 
+@pytest.mark.rule("P38")
 def test_unrevealed_private_notes_are_not_indexed_until_revealed(storage: Storage) -> None:
     script = notes_workshop(storage, "w1")
     secret = {"id": "secret", "kind": "impact", "text": "Confidential aspiration", "x": 0.0, "y": 0.0, "colour": None,
@@ -253,6 +254,15 @@ def test_a_word_in_more_items_than_are_ranked_ranks_the_latest(storage: Storage)
     assert [h.item_id for h in hits] == ["common_w3"]
     everything = storage.search(parse("common"), SearchFilters(), limit=10, offset=0, ranked=100)
     assert {h.item_id for h in everything} == {"common_w1", "common_w2", "common_w3"}
+    script = notes_workshop(storage, "w4")  # an edit makes an item the latest; the rest keep their places
+    script.op("note.add", id="common_w4", kind="impact", text="common", x=0.0, y=0.0)
+    storage.append("w4", script.take())
+    indexer.refresh(storage)
+    script.op("note.update", id="common_w4", text="common again")
+    storage.append("w4", script.take())
+    indexer.refresh(storage)
+    hits = storage.search(parse("common"), SearchFilters(), limit=10, offset=0, ranked=2)
+    assert {h.item_id for h in hits} == {"common_w4", "common_w3"}
 
 
 def test_a_short_last_word_is_a_whole_word_not_a_prefix(library: Storage) -> None:

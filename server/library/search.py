@@ -16,7 +16,7 @@ MAX_LIMIT = 100
 MAX_OFFSET = 1000  # deeper pages cost the database more than anyone reads: refine the query instead
 MAX_FILTER_VALUES = 10_000
 # Matches ranked per query: beyond it, the most recently indexed (server/storage/base.py, Storage.search).
-MAX_RANKED = 10_000
+MAX_RANKED = 2_000
 
 
 class SearchRefused(ValueError):

@@ -21,6 +21,7 @@ database's Unicode tables, locale or extensions.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -56,6 +57,15 @@ class Token:
     end: int
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _folded(ch: str) -> tuple[tuple[str, str, bool], ...]:
+    """A character's folded parts, each with its Unicode category and whether it is an ideograph (cached: the
+    same few thousand characters make up most text)."""
+    return tuple(
+        (part, unicodedata.category(part), _is_ideograph(part)) for part in unicodedata.normalize("NFKD", ch).casefold()
+    )
+
+
 def tokens(text: str) -> list[Token]:
     """The folded words of `text`, each with its place in the original (for snippets)."""
     if text.isascii():
@@ -72,14 +82,13 @@ def tokens(text: str) -> list[Token]:
             word.clear()
 
     for index, ch in enumerate(text):
-        for part in unicodedata.normalize("NFKD", ch).casefold():
-            category = unicodedata.category(part)
+        for part, category, ideograph in _folded(ch):
             if category == "Mn" and (base < _DROPPED_MARKS_BELOW or part == "\u0640"):
                 continue  # an accent: part of the word, folded away
             if category[0] == "M" and word:
                 word.append(part)
             elif category[0] in "LN" and part != "\u0640":  # the Arabic tatweel only stretches a word
-                if _is_ideograph(part):
+                if ideograph:
                     close(index)
                     found.append(Token(part, index, index + 1))
                     base = 0

@@ -93,7 +93,9 @@ def _insert(conn: Connection, rows: list[dict[str, Any]]) -> None:
             ),
             rows,
         )
-        conn.execute(text("INSERT INTO search_terms (rowid, terms) VALUES (:id, :terms)"), rows)
+        for row in rows:
+            row["facets"] = _facets(row)
+        conn.execute(text("INSERT INTO search_terms (rowid, terms, facets) VALUES (:id, :terms, :facets)"), rows)
     else:
         for row in rows:
             row["terms"] = _tsvector(row["terms"])
@@ -118,6 +120,43 @@ def _row(d: SearchDocument) -> dict[str, Any]:
         "text": d.text,
         "terms": index_text(d.text),
     }
+
+
+# SQLite: what a search may be narrowed to is also indexed, as words in a second column, so a filter is one
+# more term of the full-text query (intersected in the index) rather than a look-up of every match's row.
+_FACETS = (("workshops", "workshop_id", "w"), ("item_kinds", "item_kind", "k"), ("note_kinds", "note_kind", "n"),
+           ("templates", "template", "t"))  # fmt: skip
+_MAX_FACET_TERMS = 200  # a longer list of workshops is checked against the items' rows instead
+
+
+def _facet(prefix: str, value: str) -> str:
+    return prefix + value.encode().hex()  # ids have `-` and `_`, and case: hex keeps them one word, exactly
+
+
+def _facets(row: dict[str, Any]) -> str:
+    return " ".join(_facet(prefix, row[column]) for _, column, prefix in _FACETS if row[column] is not None)
+
+
+def _recent_enough(conn: Connection, condition: str, params: dict[str, Any], ranked: int) -> int:
+    """PostgreSQL: the item id after which `ranked` matches are found, looking back over windows of growing size.
+
+    A GIN index cannot give matches newest first; without a window a common word would fetch every match's row
+    to find the newest. The window of the newest ids (a b-tree range, intersected with the GIN index) holds
+    enough matches of a common word at once; a rarer word widens it, and a rare one reads all its few matches."""
+    window = 4 * ranked
+    while window < params["newest"]:
+        since = params["newest"] - window
+        found = conn.execute(
+            text(
+                f"SELECT COUNT(*) FROM (SELECT 1 FROM search_item i WHERE {condition} AND i.id > :since_id"
+                " LIMIT :ranked) AS m"
+            ),  # fmt: skip
+            {**params, "since_id": since},
+        ).scalar_one()
+        if found >= ranked:
+            return int(since)
+        window *= 8
+    return 0
 
 
 def _quoted(word: str) -> str:
@@ -156,17 +195,18 @@ def search(
 ) -> list[SearchHit]:
     if not query or limit <= 0:
         return []
+    if any(getattr(filters, name) == frozenset() for name, _, _ in _FACETS):
+        return []  # narrowed to nothing
     sqlite = conn.dialect.name == "sqlite"
-    params: dict[str, Any] = {"limit": limit, "offset": offset}
+    params: dict[str, Any] = {"limit": limit, "offset": offset, "ranked": ranked}
     where: list[str] = []
-    for name, column in (
-        ("workshops", "workshop_id"),
-        ("item_kinds", "item_kind"),
-        ("note_kinds", "note_kind"),
-        ("templates", "template"),
-    ):
+    facets: list[str] = []
+    for name, column, prefix in _FACETS:
         allowed = getattr(filters, name)
         if allowed is None:
+            continue
+        if sqlite and len(allowed) <= _MAX_FACET_TERMS:
+            facets.append("facets : (" + " OR ".join(f'"{_facet(prefix, v)}"' for v in sorted(allowed)) + ")")
             continue
         # One parameter however many: a JSON array on SQLite, an array on PostgreSQL.
         params[name] = orjson.dumps(sorted(allowed)).decode() if sqlite else sorted(allowed)
@@ -180,22 +220,24 @@ def search(
         params["until"] = filters.until
         where.append("i.at < :until")
     narrowed = "".join(f" AND {w}" for w in where)
-    params["ranked"] = ranked
     # Innermost: the matches, newest first, stopping at `ranked`; then only those are scored and the page cut
     # from them; only the page's items are read whole, with their workshop's title.
     if sqlite:
-        params["match"] = _fts5_query(query)
+        params["match"] = " AND ".join([f"terms : ({_fts5_query(query)})", *facets])
         joined = " JOIN search_item i ON i.id = search_terms.rowid" if narrowed else ""
         candidates = (
-            f"SELECT search_terms.rowid AS id, -bm25(search_terms) AS rank FROM search_terms{joined}"
+            f"SELECT search_terms.rowid AS id, -bm25(search_terms, 1.0, 0.0) AS rank FROM search_terms{joined}"
             f" WHERE search_terms MATCH :match{narrowed} ORDER BY search_terms.rowid DESC LIMIT :ranked"
         )
     else:
         params["match"] = _tsquery(query)
+        params["newest"] = conn.execute(text("SELECT COALESCE(MAX(id), 0) FROM search_item")).scalar_one()
+        params["since_id"] = _recent_enough(conn, f"i.terms @@ CAST(:match AS tsquery){narrowed}", params, ranked)
         candidates = (
             "SELECT c.id, ts_rank(c.terms, CAST(:match AS tsquery)) AS rank FROM ("
             " SELECT i.id, i.terms FROM search_item i"
-            f" WHERE i.terms @@ CAST(:match AS tsquery){narrowed} ORDER BY i.id DESC LIMIT :ranked) AS c"
+            f" WHERE i.terms @@ CAST(:match AS tsquery){narrowed} AND i.id > :since_id"
+            " ORDER BY i.id DESC LIMIT :ranked) AS c"
         )
     page = f"SELECT id, rank FROM ({candidates}) AS m ORDER BY rank DESC, id DESC LIMIT :limit OFFSET :offset"
     sql = (

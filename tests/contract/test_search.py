@@ -155,6 +155,9 @@ def test_filters_narrow_by_workshop_kind_note_kind_and_date(storage: Storage) ->
     indexer.refresh(storage)
     assert found(storage, "evaluation", workshops=frozenset({"w2"})) == {"mixed"}
     assert found(storage, "evaluation", workshops=frozenset()) == set()
+    many = frozenset({"w2", *(f"other{n}" for n in range(500))})  # a long list is checked another way
+    assert found(storage, "evaluation", workshops=many) == {"mixed"}
+    assert found(storage, "evaluation", workshops=frozenset({"W2", "w"})) == set()  # ids exactly
     assert found(storage, "evaluation", note_kinds=frozenset({"outcome"})) == {"eval_fr"}
     assert found(storage, "evaluation", since=1_500) == {"mixed"}
     assert found(storage, "evaluation", until=1_500) == {"eval_fr"}

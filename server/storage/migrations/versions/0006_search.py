@@ -51,7 +51,8 @@ def upgrade() -> None:
         op.create_table("search_item", sa.Column("id", sa.Integer, primary_key=True), *columns)
         op.create_index("ix_search_item_item", "search_item", ["workshop_id", "item_kind", "item_id"], unique=True)
         # Words already folded and spaced by server/library/text.py: `ascii` splits them at the spaces only.
-        op.execute("CREATE VIRTUAL TABLE search_terms USING fts5(terms, tokenize = 'ascii')")
+        # `facets`: what a search may be narrowed to, as words (server/storage/sql_search.py).
+        op.execute("CREATE VIRTUAL TABLE search_terms USING fts5(terms, facets, tokenize = 'ascii')")
 
 
 def downgrade() -> None:

@@ -137,28 +137,6 @@ def _facets(row: dict[str, Any]) -> str:
     return " ".join(_facet(prefix, row[column]) for _, column, prefix in _FACETS if row[column] is not None)
 
 
-def _recent_enough(conn: Connection, condition: str, params: dict[str, Any], ranked: int) -> int:
-    """PostgreSQL: the item id after which `ranked` matches are found, looking back over windows of growing size.
-
-    A GIN index cannot give matches newest first; without a window a common word would fetch every match's row
-    to find the newest. The window of the newest ids (a b-tree range, intersected with the GIN index) holds
-    enough matches of a common word at once; a rarer word widens it, and a rare one reads all its few matches."""
-    window = 4 * ranked
-    while window < params["newest"]:
-        since = params["newest"] - window
-        found = conn.execute(
-            text(
-                f"SELECT COUNT(*) FROM (SELECT 1 FROM search_item i WHERE {condition} AND i.id > :since_id"
-                " LIMIT :ranked) AS m"
-            ),  # fmt: skip
-            {**params, "since_id": since},
-        ).scalar_one()
-        if found >= ranked:
-            return int(since)
-        window *= 8
-    return 0
-
-
 def _quoted(word: str) -> str:
     return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
 
@@ -231,13 +209,12 @@ def search(
         )
     else:
         params["match"] = _tsquery(query)
-        params["newest"] = conn.execute(text("SELECT COALESCE(MAX(id), 0) FROM search_item")).scalar_one()
-        params["since_id"] = _recent_enough(conn, f"i.terms @@ CAST(:match AS tsquery){narrowed}", params, ranked)
+        # With statistics of the words (autovacuum's ANALYZE), the planner walks the newest ids back for a
+        # common word, stopping at `ranked`, and takes a rare word's few matches from the GIN index.
         candidates = (
             "SELECT c.id, ts_rank(c.terms, CAST(:match AS tsquery)) AS rank FROM ("
             " SELECT i.id, i.terms FROM search_item i"
-            f" WHERE i.terms @@ CAST(:match AS tsquery){narrowed} AND i.id > :since_id"
-            " ORDER BY i.id DESC LIMIT :ranked) AS c"
+            f" WHERE i.terms @@ CAST(:match AS tsquery){narrowed} ORDER BY i.id DESC LIMIT :ranked) AS c"
         )
     page = f"SELECT id, rank FROM ({candidates}) AS m ORDER BY rank DESC, id DESC LIMIT :limit OFFSET :offset"
     sql = (

@@ -201,7 +201,7 @@ def search(
     # Innermost: the matches, newest first, stopping at `ranked`; then only those are scored and the page cut
     # from them; only the page's items are read whole, with their workshop's title.
     if sqlite:
-        params["match"] = " AND ".join([f"terms : ({_fts5_query(query)})", *facets])
+        params["match"] = " AND ".join([f"terms : ({_fts5_query(query)})", *facets])  # facets: FTS5 syntax
         joined = " JOIN search_item i ON i.id = search_terms.rowid" if narrowed else ""
         candidates = (
             f"SELECT search_terms.rowid AS id, -bm25(search_terms, 1.0, 0.0) AS rank FROM search_terms{joined}"
@@ -209,12 +209,17 @@ def search(
         )
     else:
         params["match"] = _tsquery(query)
-        # With statistics of the words (autovacuum's ANALYZE), the planner walks the newest ids back for a
-        # common word, stopping at `ranked`, and takes a rare word's few matches from the GIN index.
+        condition = f"i.terms @@ CAST(:match AS tsquery){narrowed}"
+        # Fewer matches than are ranked: all of them, from the GIN index. More: the newest, walking the ids back
+        # and stopping at `ranked`. Asked first, because the planner, sure of a common word's share from the
+        # statistics, guesses a rare word's and would walk the whole table back for one it has never seen.
+        counted = f"SELECT COUNT(*) FROM (SELECT 1 FROM search_item i WHERE {condition} LIMIT :ranked) AS m"
+        newest = (
+            "" if conn.execute(text(counted), params).scalar_one() < ranked else " ORDER BY i.id DESC LIMIT :ranked"
+        )
         candidates = (
             "SELECT c.id, ts_rank(c.terms, CAST(:match AS tsquery)) AS rank FROM ("
-            " SELECT i.id, i.terms FROM search_item i"
-            f" WHERE i.terms @@ CAST(:match AS tsquery){narrowed} ORDER BY i.id DESC LIMIT :ranked) AS c"
+            f" SELECT i.id, i.terms FROM search_item i WHERE {condition}{newest}) AS c"
         )
     page = f"SELECT id, rank FROM ({candidates}) AS m ORDER BY rank DESC, id DESC LIMIT :limit OFFSET :offset"
     sql = (

@@ -46,7 +46,7 @@ class Settings:
     # The key join codes are derived from. Keep it with the database: if it changes, join links change.
     secret_key_file: Path = DEFAULT_SECRET_KEY_FILE
     # How often the library's search index catches up with the boards (server/library/indexer.py): the lag.
-    search_index_seconds: float = 5.0
+    search_index_seconds: float = 30.0
 
     def secret_key(self) -> bytes:
         """PATHWEAVER_SECRET_KEY if set, else the key file (made, readable by this user only, on first use)."""
@@ -75,7 +75,7 @@ class Settings:
             "recent_ids": int(env.get("PATHWEAVER_RECENT_IDS", 10_000)),
             "secure_cookies": env.get("PATHWEAVER_SECURE_COOKIES", "") in ("1", "true", "yes"),
             "secret_key_file": Path(env.get("PATHWEAVER_SECRET_KEY_FILE", DEFAULT_SECRET_KEY_FILE)),
-            "search_index_seconds": float(env.get("PATHWEAVER_SEARCH_INDEX_SECONDS", 5.0)),
+            "search_index_seconds": float(env.get("PATHWEAVER_SEARCH_INDEX_SECONDS", 30.0)),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         if isinstance(values["allowed_origins"], str):

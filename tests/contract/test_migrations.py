@@ -174,7 +174,7 @@ def test_the_search_index_migration_downgrades_and_upgrades_again(db_url: str) -
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as conn:
         config.attributes["connection"] = conn
-        command.downgrade(config, "0004")
+        command.downgrade(config, "0005")
         assert "search_item" not in sa.inspect(conn).get_table_names()
         command.upgrade(config, "head")
         assert {"search_item", "search_state"} <= set(sa.inspect(conn).get_table_names())

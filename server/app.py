@@ -15,6 +15,7 @@ from server import memory
 from server.accounts.passwords import Passwords
 from server.accounts.store import AccountStorage
 from server.config import Settings
+from server.library import indexer
 from server.room import RoomSettings
 from server.rooms import Rooms
 from server.storage import open_storage
@@ -63,10 +64,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # made full collections the main source of 100+ ms delivery stalls (bench/plenary.py, N=1,000).
         gc.set_threshold(20_000, 20, 100)
         trimming = asyncio.create_task(memory.trim_periodically())
+        indexing = asyncio.create_task(indexer.keep_current(storage, settings.search_index_seconds))
         try:
             yield
         finally:
             trimming.cancel()
+            indexing.cancel()
             await rooms.drain()
             storage.close()
 

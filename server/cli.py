@@ -1,4 +1,4 @@
-"""The `pathweaver` command: `serve`, `export`, `import` and `user`, on the same core the server uses."""
+"""The `pathweaver` command: `serve`, `export`, `import`, `user` and `index`, on the same core the server uses."""
 
 from __future__ import annotations
 
@@ -144,6 +144,21 @@ def import_map(args: argparse.Namespace) -> int:
     return 0
 
 
+def index(args: argparse.Namespace) -> int:
+    from server.library import indexer
+
+    _, storage = _storage(args)
+    try:
+        report = indexer.refresh(storage)
+    finally:
+        storage.close()
+    print(f"indexed {report.workshops} workshops ({report.documents} items) in {report.seconds:.1f} s")
+    if report.failed:
+        print(f"{report.failed} workshops could not be indexed (see the log above)", file=sys.stderr)
+        return 1
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="pathweaver", description="Live participatory impact-pathway mapping.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -188,6 +203,9 @@ def build_parser() -> argparse.ArgumentParser:
     from server import cli_users
 
     cli_users.add_commands(sub)
+    p = sub.add_parser("index", help="bring the library's search index up to date now (the server does it itself)")
+    p.add_argument("--database-url", default=None)
+    p.set_defaults(func=index)
     return parser
 
 

@@ -50,6 +50,8 @@ class Settings:
     password_hashing: str = "standard"
     # The key join codes are derived from. Keep it with the database: if it changes, join links change.
     secret_key_file: Path = DEFAULT_SECRET_KEY_FILE
+    # How often the library's search index catches up with the boards (server/library/indexer.py): the lag.
+    search_index_seconds: float = 30.0
 
     def secret_key(self) -> bytes:
         """PATHWEAVER_SECRET_KEY if set, else the key file (made, readable by this user only, on first use)."""
@@ -80,6 +82,7 @@ class Settings:
             "open_sign_up": env.get("PATHWEAVER_OPEN_SIGN_UP", "1") not in ("0", "false", "no"),
             "password_hashing": env.get("PATHWEAVER_PASSWORD_HASHING", "standard"),
             "secret_key_file": Path(env.get("PATHWEAVER_SECRET_KEY_FILE", DEFAULT_SECRET_KEY_FILE)),
+            "search_index_seconds": float(env.get("PATHWEAVER_SEARCH_INDEX_SECONDS", 30.0)),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         if isinstance(values["allowed_origins"], str):

@@ -13,6 +13,7 @@ from typing import Any, Protocol
 
 from server.board.idfilter import IdFilter
 from server.board.model import Board, Event
+from server.library.text import Query
 
 
 class Conflict(ValueError):
@@ -71,6 +72,55 @@ class IdHistory:
     deleted: IdFilter  # every deleted note and link id
 
 
+# What a search result is (server/library/): the workshop's own title and question, a note, a link (its label,
+# mechanism and evidence sources) or a contribution story.
+ITEM_KINDS = ("workshop", "note", "link", "story")
+
+
+@dataclass(frozen=True, slots=True)
+class SearchDocument:
+    """One searchable item of a workshop, as the indexer made it from the stored board."""
+
+    workshop_id: str
+    item_kind: str  # one of ITEM_KINDS
+    item_id: str  # the note, link or story id; the workshop id for the workshop itself
+    text: str  # everything searched, as written (snippets are cut from it)
+    at: int  # when the workshop was created (ms): the library's date of the map
+    note_kind: str | None = None  # a note's kind (palette name)
+    template: str | None = None  # the built-in template the workshop's palette is, if it is one
+
+
+@dataclass(frozen=True, slots=True)
+class SearchFilters:
+    """What the access layer and the person searching narrow results to; None means no narrowing."""
+
+    workshops: frozenset[str] | None = None  # the workshops the searcher may see
+    item_kinds: frozenset[str] | None = None
+    note_kinds: frozenset[str] | None = None  # notes of these kinds (other items are left out)
+    templates: frozenset[str] | None = None
+    since: int | None = None  # `at` from (inclusive), ms
+    until: int | None = None  # `at` up to (exclusive), ms
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    workshop_id: str
+    workshop_title: str  # as the workshop record has it now
+    item_kind: str
+    item_id: str
+    note_kind: str | None
+    text: str  # the item's searched text, whole: server/library/search.py cuts the highlighted snippet
+    rank: float  # higher is better; comparable within one result list only
+
+
+@dataclass(frozen=True, slots=True)
+class StaleWorkshop:
+    """A workshop whose index is behind what storage holds (`head` None: the workshop is gone)."""
+
+    workshop_id: str
+    head: int | None
+
+
 class Storage(Protocol):
     def create_workshop(self, workshop: WorkshopRecord, board: Board) -> None:
         """Store a new workshop and its empty board (head 0) as its first snapshot."""
@@ -123,5 +173,20 @@ class Storage(Protocol):
 
     def events_since(self, workshop_id: str, seq: int, limit: int) -> list[Event]:
         """Up to `limit` events with sequence numbers greater than `seq`, in order."""
+
+    def stale_for_search(self, limit: int) -> list[StaleWorkshop]:
+        """Up to `limit` workshops whose stored head is past their indexed head (or never indexed), and indexed
+        workshops that no longer exist."""
+
+    def replace_search_documents(self, workshop_id: str, head: int | None, documents: Sequence[SearchDocument]) -> None:
+        """In one transaction, make `documents` the workshop's whole index, as of `head`; `head` None forgets it."""
+
+    def search(self, query: Query, filters: SearchFilters, limit: int, offset: int, ranked: int) -> list[SearchHit]:
+        """The indexed items holding every term of `query` and passing `filters`: best first (ties: the most
+        recently indexed first), `offset` of them skipped, at most `limit`; less any of a workshop that no
+        longer exists (until the indexer forgets it).
+
+        Only the `ranked` most recently indexed of the matches are ranked and returned: a word in most of the
+        library costs no more than one in `ranked` items (what changed lately comes first in that case)."""
 
     def close(self) -> None: ...

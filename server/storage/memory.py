@@ -13,7 +13,19 @@ from typing import Any
 from server.board.idfilter import IdFilter
 from server.board.model import Board, Event, deleted_by
 from server.storage.accounts_memory import AccountsInMemory
-from server.storage.base import Conflict, IdHistory, ParticipantRecord, StoredBoard, WorkshopRecord
+from server.library.text import Query
+from server.storage.base import (
+    Conflict,
+    IdHistory,
+    ParticipantRecord,
+    SearchDocument,
+    SearchFilters,
+    SearchHit,
+    StaleWorkshop,
+    StoredBoard,
+    WorkshopRecord,
+)
+from server.storage.memory_search import MemorySearchIndex
 
 
 class MemoryStorage(AccountsInMemory):
@@ -26,6 +38,7 @@ class MemoryStorage(AccountsInMemory):
         self._snapshot: dict[str, dict[str, Any]] = {}
         self._client_ops: dict[str, dict[tuple[str | None, str], int]] = {}  # (by, cid) -> seq, per workshop
         self._deleted: dict[str, set[str]] = {}
+        self._search = MemorySearchIndex()
 
     def create_workshop(self, workshop: WorkshopRecord, board: Board) -> None:
         with self._lock:
@@ -149,6 +162,24 @@ class MemoryStorage(AccountsInMemory):
     def events_since(self, workshop_id: str, seq: int, limit: int) -> list[Event]:
         with self._lock:
             return copy.deepcopy([e for e in self._events.get(workshop_id, []) if e.seq > seq][:limit])
+
+    def stale_for_search(self, limit: int) -> list[StaleWorkshop]:
+        with self._lock:
+            heads = {w: (log[-1].seq if log else 0) for w, log in self._events.items()}
+            stale = [
+                StaleWorkshop(w, head) for w, head in sorted(heads.items()) if self._search.heads.get(w, -1) < head
+            ]
+            gone = [StaleWorkshop(w, None) for w in sorted(self._search.heads) if w not in heads]
+        return (stale + gone)[:limit]
+
+    def replace_search_documents(self, workshop_id: str, head: int | None, documents: Sequence[SearchDocument]) -> None:
+        with self._lock:
+            self._search.replace(workshop_id, head, documents)
+
+    def search(self, query: Query, filters: SearchFilters, limit: int, offset: int, ranked: int) -> list[SearchHit]:
+        with self._lock:
+            titles = {w.id: w.title for w in self._workshops.values()}
+            return self._search.search(query, filters, limit, offset, ranked, titles)
 
     def close(self) -> None:
         pass

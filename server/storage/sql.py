@@ -22,7 +22,19 @@ from server.board.idfilter import FIRST_CAPACITY, IdFilter
 from server.board.model import Board, Event, deleted_by
 from server.clock import now_ms
 from server.storage.accounts_sql import AccountsInSql
-from server.storage.base import Conflict, IdHistory, ParticipantRecord, StoredBoard, WorkshopRecord
+from server.library.text import Query
+from server.storage import sql_search
+from server.storage.base import (
+    Conflict,
+    IdHistory,
+    ParticipantRecord,
+    SearchDocument,
+    SearchFilters,
+    SearchHit,
+    StaleWorkshop,
+    StoredBoard,
+    WorkshopRecord,
+)
 from server.storage.tables import EventRow, ParticipantRow, SnapshotRow, TombstoneRow, WorkshopRow
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -308,6 +320,20 @@ class SqlStorage(AccountsInSql):
                 .all()
             )
         return [_event(r) for r in rows]
+
+    # -- the library's search index (server/storage/sql_search.py) --------------------------------------
+
+    def stale_for_search(self, limit: int) -> list[StaleWorkshop]:
+        with self._transaction() as conn:
+            return sql_search.stale(conn, limit)
+
+    def replace_search_documents(self, workshop_id: str, head: int | None, documents: Sequence[SearchDocument]) -> None:
+        with self._transaction(write=True) as conn:
+            sql_search.replace(conn, workshop_id, head, documents)
+
+    def search(self, query: Query, filters: SearchFilters, limit: int, offset: int, ranked: int) -> list[SearchHit]:
+        with self._transaction() as conn:
+            return sql_search.search(conn, query, filters, limit, offset, ranked)
 
 
 def _filter_for(count: int) -> IdFilter:

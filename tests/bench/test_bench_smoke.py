@@ -80,3 +80,9 @@ def test_hostile_benchmark_refuses_every_case_with_its_expected_answer() -> None
 def test_pathways_benchmark_runs_and_prints_its_table() -> None:
     out = run_bench("pathways", "--notes", "60", "--links", "90", "--repeat", "1")
     assert "| a map not seen before (the search) |" in out and "| the same map again (kept) |" in out
+
+
+def test_search_benchmark_runs_on_sqlite() -> None:
+    out = run_bench("search", "--workshops", "6", "--notes", "60", "--repeat", "3", "--databases", "sqlite")
+    assert "| common word: `impact` |" in out and "| **all queries** |" in out
+    assert "| baseline: workshop by primary key |" in out and "6 workshops, 60 notes" in out

@@ -188,3 +188,16 @@ def test_workshops_and_participants_of_an_old_database_have_no_organisation_and_
         assert [w.id for w in storage.organisation_workshops("o1")] == ["w1"]
     finally:
         storage.close()
+
+
+def test_the_search_index_migration_downgrades_and_upgrades_again(db_url: str) -> None:
+    engine = schema_at(db_url, "head")
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0005")
+        assert "search_item" not in sa.inspect(conn).get_table_names()
+        command.upgrade(config, "head")
+        assert {"search_item", "search_state"} <= set(sa.inspect(conn).get_table_names())
+    engine.dispose()

@@ -92,3 +92,24 @@ def test_export_names_a_workshop_whose_id_starts_with_a_dash(
     assert result.returncode == 0, result.stderr
     with zipfile.ZipFile(out) as bundle:
         assert "Clean rivers" in bundle.read("notes.csv").decode("utf-8-sig")
+
+
+def test_index_brings_the_search_index_up_to_date_on_demand(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'cli.db'}"
+    notes = tmp_path / "notes.csv"
+    notes.write_text("text,kind\nÉvaluation des politiques,impact\n")
+    key_file = tmp_path / "secret.key"
+    assert pathweaver("import", str(notes), "--database-url", db, key_file=key_file).returncode == 0
+    first = pathweaver("index", "--database-url", db, key_file=key_file)
+    assert first.returncode == 0 and first.stdout.startswith("indexed 1 workshops (2 items)"), first.stdout
+    again = pathweaver("index", "--database-url", db, key_file=key_file)
+    assert again.stdout.startswith("indexed 0 workshops"), again.stdout
+
+    from server.library.search import search
+    from server.storage.sql import SqlStorage
+
+    storage = SqlStorage(db)
+    try:
+        assert [r.snippet for r in search(storage, "evaluation")][0][0].text == "Évaluation"
+    finally:
+        storage.close()

@@ -1,0 +1,1 @@
+"""The library: search across workshops' maps and stories (documents, the index kept current, the query)."""

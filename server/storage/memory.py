@@ -12,8 +12,8 @@ from typing import Any
 
 from server.board.idfilter import IdFilter
 from server.board.model import Board, Event, deleted_by
-from server.storage.accounts_memory import AccountsInMemory
 from server.library.text import Query
+from server.storage.accounts_memory import AccountsInMemory
 from server.storage.base import (
     Conflict,
     IdHistory,

@@ -21,9 +21,9 @@ from sqlalchemy.exc import IntegrityError
 from server.board.idfilter import FIRST_CAPACITY, IdFilter
 from server.board.model import Board, Event, deleted_by
 from server.clock import now_ms
-from server.storage.accounts_sql import AccountsInSql
 from server.library.text import Query
 from server.storage import sql_search
+from server.storage.accounts_sql import AccountsInSql
 from server.storage.base import (
     Conflict,
     IdHistory,

@@ -23,7 +23,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 
 
 @pytest.mark.rule("P15", "P24")
-@pytest.mark.parametrize("seed", [1, 2])  # bench/fuzz.py runs many more for longer
+@pytest.mark.parametrize("seed", [1])  # bench/fuzz.py runs many more seeds for longer
 async def test_fuzzed_frames_break_nothing(db_url: str, tmp_path: Path, seed: int) -> None:
     server = ServerProcess(db_url, extra_env=LIMITS_LIFTED).start(log_path=tmp_path / f"server-{seed}.log")
     try:

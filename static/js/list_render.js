@@ -42,7 +42,11 @@ export class ListView {
     this.kindOf = new Map(kinds.map((k) => [k.name, k]));
     this.sections = new Map(); // group key ("kind-…" or "cluster-…") -> {section, label, list, ...}
     this.rows = new Map(); // note id -> the parts of its row
-    region.replaceChildren(); // the server's rendering gives way to this one
+    // The server's rendering gives way to this one; a row someone opened before the scripts arrived (a slow
+    // phone) is opened again in it.
+    this.openBefore = new Set([...region.querySelectorAll(".note-row[id^='row-'] > details[open]")]
+      .map((details) => details.parentElement.id.slice("row-".length)));
+    region.replaceChildren();
   }
 
   /**
@@ -174,6 +178,7 @@ export class ListView {
       }
     });
     row.li = h("li", { class: "note-row", id: `row-${id}` }, row.choose, row.text, row.meta, row.dots, row.details);
+    if (this.openBefore.delete(id)) row.details.open = true;
     return row;
   }
 

@@ -262,6 +262,31 @@ async def test_a_row_opened_in_the_list_view_stays_open_when_others_change_the_m
     await expect(row.locator(":scope > details")).to_have_attribute("open", "")
 
 
+async def test_a_row_opened_before_the_list_views_scripts_arrive_stays_open_when_they_take_over(
+    browser: Any, server: ServerProcess
+) -> None:
+    # On a slow phone the server's list is there before its scripts: a row opened then stays open.
+    fac, _, join_url = await start_workshop(browser, server, "Slow phone")
+    await add_note(fac, "Evidence briefings")
+    phone = await join(browser, join_url, "Pat", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    release = asyncio.Event()
+
+    async def hold_the_script(route: Any) -> None:
+        await release.wait()
+        await route.continue_()
+
+    await phone.route("**/static/js/list.js", hold_the_script)
+    await phone.click("text=List view")
+    row = phone.locator(".note-row").filter(has=phone.locator(".note-row-text", has_text="Evidence briefings"))
+    await row.locator(":scope > details > summary").click()
+    await expect(row.locator(":scope > details")).to_have_attribute("open", "")
+    server_row = await row.element_handle()
+    release.set()
+    await phone.wait_for_function("(row) => !row.isConnected", arg=server_row, timeout=SETTLE)  # the scripts' list
+    await expect(row.locator(":scope > details")).to_have_attribute("open", "")
+    await expect(row.locator("textarea[name=text]")).to_have_value("Evidence briefings")
+
+
 async def test_the_facilitator_console(browser: Any, server: ServerProcess) -> None:
     fac, workshop_id, join_url = await start_workshop(browser, server, "Console")
     ana = await join(browser, join_url, "Ana")

@@ -40,8 +40,9 @@ async def test_a_dot_vote_from_open_to_results(browser: Any, server: ServerProce
 
     first = await dots(ana, "Ministers cite our evidence")
     await first.locator("[data-vote=up]").click()
+    await expect(first.locator(".note-dots-count")).to_have_text("● 1", timeout=SETTLE)  # seen before the next
     await first.locator("[data-vote=up]").click()
-    await expect(first.locator(".note-dots-count")).to_have_text("● 2")
+    await expect(first.locator(".note-dots-count")).to_have_text("● 2", timeout=SETTLE)
     await expect(first.locator("[data-vote=up]")).to_be_disabled()  # two at most on one note
     await expect(ana.locator("[data-vote-bar]")).to_contain_text("1 of 3 dots left")
     await expect(note(ana, "Ministers cite our evidence")).to_be_visible()  # clicking did not open the editor

@@ -77,9 +77,8 @@ async def test_private_notes_reach_no_one_else_in_any_byte_until_the_reveal(work
     assert public in ben.acks.values()
 
     reveal = await fac.do("notes.reveal")
-    await ben.wait_head(reveal)
-    await late.wait_head(reveal)
     for c in (ben, late, ana):
+        await c.wait_head(reveal)
         assert c.board.notes["secret01"].text == EDITED and c.board.notes["secret01"].author == ana.me["id"]
         assert c.board.notes["public01"].author == ben.me["id"]
     stored = await read_map(workshop.server.url, workshop.id, ben.token)
